@@ -1,0 +1,112 @@
+# dipreg - one Makefile for building, testing, running and benchmarking.
+#
+#   make          build build/dipreg (installs missing Debian packages first)
+#   make run      build and serve a demo registry on 127.0.0.1:8080
+#   make test     build and run every test suite
+#   make bench    benchmarks (bench/), slow
+#   make fuzz     libFuzzer harnesses (clang)
+#   make SAN=1 .. the same with AddressSanitizer and UndefinedBehaviorSanitizer
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+PKGS := libevent libevent_pthreads sqlite3 libpq libcrypto jansson cairo pangocairo libqrencode
+
+ifeq ($(SAN),1)
+B := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT := -O1
+else
+B := build
+SANFLAGS :=
+OPT := -O2
+endif
+
+CC ?= cc
+WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wno-format-nonliteral
+# Recursive (=) so that pkg-config runs after "deps" installed what it needs.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+CPPFLAGS += -Isrc -D_GNU_SOURCE -DDIP_SHAREDIR='"$(SHAREDIR)"' -DDIP_VERSION='"$(VERSION)"'
+CFLAGS += -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS += $(SANFLAGS)
+LDLIBS += $(PKG_LIBS) -lpthread -lm
+SHAREDIR ?= $(CURDIR)
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.1.0)
+
+SRCS := $(sort $(wildcard src/*/*.c))
+LIB_SRCS := $(filter-out src/cli/main.c,$(SRCS))
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/util/resdata.o
+TESTS := $(patsubst test/unit/%.c,$(B)/test/%,$(sort $(wildcard test/unit/test_*.c)))
+RES_FILES := $(wildcard data/*.txt data/*.tsv data/rules/*.conf migrations/sqlite/*.sql migrations/pg/*.sql)
+
+.PHONY: all deps deps-test deps-bench run test unit check-banned bench fuzz clean install crash demo
+all: deps $(B)/dipreg
+
+deps:
+	@sh mk/deps.sh build
+deps-test:
+	@sh mk/deps.sh test
+deps-bench:
+	@sh mk/deps.sh bench
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Data files (calendar, industry table, rules profiles, migrations) are
+# compiled into the binary, so it runs from anywhere.
+$(B)/obj/util/resdata.o: src/util/resdata.S $(RES_FILES)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(SANFLAGS) -c -o $@ $<
+
+$(B)/libdipreg.a: $(LIB_OBJS)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(B)/dipreg: $(B)/obj/cli/main.o $(B)/libdipreg.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/test/%: test/unit/%.c $(B)/libdipreg.a test/unit/testutil.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(B)/libdipreg.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+unit: deps-test $(B)/dipreg $(TESTS)
+	@sh test/run-unit.sh $(B)
+
+test: deps-test $(B)/dipreg $(TESTS) check-banned
+	@B=$(B) sh test/run-all.sh
+
+check-banned:
+	@! grep -rnE '\b(strcpy|strcat|sprintf|vsprintf|gets|strtok|atoi)[[:space:]]*\(' src | grep -v snprintf \
+		|| { echo "banned functions in src/ (STYLE.md)"; exit 1; }
+
+run: deps $(B)/dipreg
+	@sh mk/run.sh $(B)/dipreg
+
+bench: deps-bench $(B)/dipreg
+	@B=$(B) sh bench/run.sh
+
+crash: deps-test $(B)/dipreg
+	@B=$(B) CRASH_KILLS=$${CRASH_KILLS:-100} node --test test/crash/
+
+fuzz: deps-test
+	@$(MAKE) --no-print-directory -f mk/fuzz.mk
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dipreg
+	install -m 0755 $(B)/dipreg $(DESTDIR)$(PREFIX)/bin/dipreg
+	cp -r web data $(DESTDIR)$(PREFIX)/share/dipreg/
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,69 @@
+/*
+ * cli.c - the table of subcommands and the dispatcher.
+ */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("dipreg: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int cli_usage(const char *usage)
+{
+	fprintf(stderr, "usage: %s\n", usage);
+	return 2;
+}
+
+static int cli_help(int argc, char **argv);
+
+const struct cli_command cli_commands[] = {
+	{ "help", cli_help, "show the subcommands, or one subcommand's usage", "dipreg help [SUBCOMMAND]" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static int cli_help(int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc > 1) {
+		for (c = cli_commands; c->name; c++)
+			if (strcmp(c->name, argv[1]) == 0) {
+				printf("usage: %s\n  %s\n", c->usage, c->summary);
+				return 0;
+			}
+		return cli_fail("help: unknown subcommand \"%s\"", argv[1]);
+	}
+	printf("usage: dipreg SUBCOMMAND [ARGS]\n\nsubcommands:\n");
+	for (c = cli_commands; c->name; c++)
+		printf("  %-12s %s\n", c->name, c->summary);
+	return 0;
+}
+
+int cli_main(int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	if (argc < 2)
+		return cli_help(1, argv);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("dipreg %s\n", DIP_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cli_help(1, argv);
+	for (c = cli_commands; c->name; c++)
+		if (strcmp(c->name, argv[1]) == 0)
+			return c->fn(argc - 1, argv + 1);
+	return cli_fail("unknown subcommand \"%s\"; try \"dipreg help\"", argv[1]);
+}

@@ -1,0 +1,29 @@
+/*
+ * cli.h - subcommands of the dipreg binary.
+ *
+ * Each subcommand is a function int cli_NAME(int argc, char **argv) that
+ * receives argv[0] = its own name and returns the process exit status:
+ * 0 on success, 1 on a failure it reported with a one-line message on
+ * stderr, 2 on a usage error.
+ */
+#ifndef DIP_CLI_H
+#define DIP_CLI_H
+
+int cli_main(int argc, char **argv);
+
+/* One-line error on stderr, "dipreg: <msg>"; returns 1. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error on stderr; returns 2. */
+int cli_usage(const char *usage);
+
+struct cli_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+/* Defined in cli.c: the table of subcommands, ended by a NULL name. */
+extern const struct cli_command cli_commands[];
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * resdata.S - data files compiled into the binary (see res.h).  Keep the list
+ * in name order; every file named here is also a dependency in the Makefile.
+ */
+	.macro RES path
+	.section .rodata
+.Lname\@:
+	.asciz "\path"
+.Ldata\@:
+	.incbin "\path"
+.Lend\@:
+	.byte 0
+	.section .data.rel.ro,"aw"
+	.quad .Lname\@, .Ldata\@, .Lend\@ - .Ldata\@
+	.endm
+
+	.section .data.rel.ro,"aw"
+	.balign 8
+	.global dip_resources
+dip_resources:
+	RES "data/cn-holidays.txt"
+	RES "data/gbt4754-2017.tsv"
+	.quad 0, 0, 0
+
+	.section .note.GNU-stack,"",@progbits

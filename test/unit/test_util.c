@@ -1,0 +1,100 @@
+/*
+ * test_util.c - dates, buffers and UTF-8.
+ */
+#include "testutil.h"
+
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/err.h"
+#include "util/res.h"
+#include "util/utf8.h"
+
+static void test_day_roundtrip(void **state)
+{
+	dip_day d;
+	char s[11];
+	int y, m, dd;
+
+	(void)state;
+	assert_int_equal(day_from_ymd(1970, 1, 1), 0);
+	assert_int_equal(day_weekday(0), 4);
+	for (d = day_from_ymd(1900, 1, 1); d < day_from_ymd(2100, 12, 31); d += 17) {
+		day_to_ymd(d, &y, &m, &dd);
+		assert_int_equal(day_from_ymd(y, m, dd), d);
+	}
+	assert_int_equal(day_parse("2024-02-29", &d), 0);
+	day_format(d, s);
+	assert_string_equal(s, "2024-02-29");
+	assert_int_equal(day_weekday(d), 4);
+	assert_int_equal(day_parse("2023-02-29", &d), DIP_EINVAL);
+	assert_int_equal(day_parse("2023-2-1", &d), DIP_EINVAL);
+}
+
+static void test_time_zone(void **state)
+{
+	dip_time t;
+	char s[32];
+
+	(void)state;
+	assert_int_equal(time_parse("2024-02-09T23:30:00+08:00", 0, &t), 0);
+	assert_int_equal(time_day(t, DIP_ZONE_SHANGHAI), day_from_ymd(2024, 2, 9));
+	assert_int_equal(time_day(t, 0), day_from_ymd(2024, 2, 9));
+	assert_int_equal(time_parse("2024-02-09T16:30:00Z", 0, &t), 0);
+	assert_int_equal(time_day(t, DIP_ZONE_SHANGHAI), day_from_ymd(2024, 2, 10));
+	time_format(day_end(day_from_ymd(2024, 2, 9), DIP_ZONE_SHANGHAI), DIP_ZONE_SHANGHAI, s);
+	assert_string_equal(s, "2024-02-09T23:59:59+08:00");
+	assert_int_equal(time_parse("2024-02-09", DIP_ZONE_SHANGHAI, &t), 0);
+	assert_int_equal(t, day_start(day_from_ymd(2024, 2, 9), DIP_ZONE_SHANGHAI));
+	assert_int_equal(time_parse("2024-02-09T25:00:00Z", 0, &t), DIP_EINVAL);
+	assert_int_equal(time_parse("1969-12-31T23:59:59Z", 0, &t), 0);
+	assert_int_equal(t, -1);
+	assert_int_equal(time_day(t, 0), -1);
+}
+
+static void test_buf_ceiling(void **state)
+{
+	struct dbuf b;
+
+	(void)state;
+	dbuf_init(&b, 8);
+	assert_int_equal(dbuf_adds(&b, "12345678"), 0);
+	assert_int_equal(dbuf_adds(&b, "9"), DIP_ELIMIT);
+	assert_string_equal(b.p, "12345678");
+	dbuf_free(&b);
+}
+
+static void test_utf8(void **state)
+{
+	uint32_t cp;
+
+	(void)state;
+	assert_true(utf8_valid("数据集", strlen("数据集")));
+	assert_int_equal(utf8_count("数据集", strlen("数据集")), 3);
+	assert_false(utf8_valid("\xc0\xaf", 2));
+	assert_false(utf8_valid("\xed\xa0\x80", 3));
+	assert_int_equal(utf8_decode((const unsigned char *)"\xe6\x95\xb0", 3, &cp), 3);
+	assert_int_equal(cp, 0x6570);
+}
+
+static void test_resources_embedded(void **state)
+{
+	const struct dip_resource *r = res_get("data/cn-holidays.txt");
+
+	(void)state;
+	assert_non_null(r);
+	assert_true(r->len > 1000);
+	assert_int_equal(r->data[r->len], '\0');
+	assert_null(res_get("data/nothing"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_day_roundtrip),
+		cmocka_unit_test(test_time_zone),
+		cmocka_unit_test(test_buf_ceiling),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_resources_embedded),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
