@@ -11,12 +11,13 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 PKGS := libevent libevent_pthreads sqlite3 libpq libcrypto jansson cairo pangocairo libqrencode
 
+BUILD ?= build
 ifeq ($(SAN),1)
-B := build/san
+B := $(BUILD)/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 OPT := -O1
 else
-B := build
+B := $(BUILD)
 SANFLAGS :=
 OPT := -O2
 endif
@@ -107,6 +108,6 @@ install: all
 	cp -r web data $(DESTDIR)$(PREFIX)/share/dipreg/
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
