@@ -20,6 +20,10 @@
 dip_resources:
 	RES "data/cn-holidays.txt"
 	RES "data/gbt4754-2017.tsv"
+	RES "data/rules/beijing.conf"
+	RES "data/rules/shanghai.conf"
+	RES "data/rules/zhejiang.conf"
+	RES "migrations/sqlite/001_init.sql"
 	.quad 0, 0, 0
 
 	.section .note.GNU-stack,"",@progbits

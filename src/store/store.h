@@ -1,0 +1,221 @@
+/*
+ * store.h - the storage interface every backend implements.
+ *
+ * A struct store is a connection to one registry database, used by one
+ * thread at a time, with a table of operations that a backend fills in:
+ * store_sqlite.c (embedded, the default) and store_pg.c (PostgreSQL).  The
+ * service layer calls only these operations, inside a transaction it opens
+ * with begin() and ends with commit() or rollback(); every use case is one
+ * transaction.  Nothing here knows about HTTP, and nothing below knows
+ * about the procedure's rules.
+ *
+ * Conventions for every operation:
+ *   - returns 0, or a negative enum dip_err: DIP_ENOTFOUND when a looked-up
+ *     row does not exist, DIP_ECONFLICT when an update lost a race (the
+ *     row's version changed since it was read) or a unique key is taken,
+ *     DIP_EBUSY when the database stayed locked, DIP_EDB otherwise; the
+ *     backend leaves a message in s->err;
+ *   - records filled by a get are owned by the caller, who frees their
+ *     heap fields with the model's *_release functions;
+ *   - list operations call a callback per row with a record valid only
+ *     during the call; a non-zero callback return stops the listing and is
+ *     returned;
+ *   - updates of versioned records (applications, objections, requests)
+ *     succeed only when the stored version equals the record's version,
+ *     and then increment both.
+ */
+#ifndef DIP_STORE_H
+#define DIP_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/model.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+struct store;
+
+struct app_filter {
+	unsigned states;         /* bit set of enum app_state; 0 = all */
+	int64_t party_id;        /* only applications this account is a party of */
+	int64_t agent_id;        /* only applications filed by this agent */
+	int64_t after_id;        /* keyset cursor: ids below this (newest first) */
+	int limit;
+};
+
+struct msg_filter {
+	int64_t account_id;
+	int64_t objection_id;
+	int64_t app_id;
+	int unread_only;
+	int64_t after_id;
+	int limit;
+};
+
+struct audit_filter {
+	int64_t actor_id;
+	const char *object;      /* exact match, or NULL */
+	int64_t after_id;
+	int limit;
+};
+
+struct session_row {
+	char token_hash[65];
+	int64_t account_id;
+	char csrf[65];
+	dip_time created_at, expires_at;
+	int api_token;           /* 1: a bearer token, 0: a browser session */
+	char label[81];
+};
+
+struct checkpoint_row {
+	int64_t size;
+	uint8_t root[32];
+	char *note;              /* the signed note text, owned */
+	dip_time created_at;
+};
+
+typedef int (*store_app_cb)(void *ud, const struct application *a);
+typedef int (*store_msg_cb)(void *ud, const struct message *m);
+typedef int (*store_event_cb)(void *ud, const struct event *ev);
+typedef int (*store_deadline_cb)(void *ud, const struct deadline *d);
+typedef int (*store_account_cb)(void *ud, const struct account *a);
+typedef int (*store_audit_cb)(void *ud, const struct audit_entry *a);
+
+struct store {
+	void *impl;
+	struct dip_error err;
+	const char *backend;     /* "sqlite" or "postgresql" */
+
+	void (*close)(struct store *s);
+	/* write=1 takes the write lock at once, so that a transaction never
+	 * fails half way for lack of it. */
+	int (*begin)(struct store *s, int write);
+	int (*commit)(struct store *s);
+	void (*rollback)(struct store *s);
+
+	/* Settings: small key/value pairs (registry name, calendar, ...). */
+	int (*setting_get)(struct store *s, const char *key, struct dbuf *out);
+	int (*setting_put)(struct store *s, const char *key, const char *value);
+	/* Named counters that never repeat (certificate serials, ...). */
+	int (*counter_next)(struct store *s, const char *name, int64_t *out);
+
+	/* Accounts. */
+	int (*account_insert)(struct store *s, struct account *a);
+	int (*account_get)(struct store *s, int64_t id, struct account *a);
+	int (*account_by_login)(struct store *s, const char *login, struct account *a);
+	int (*account_update)(struct store *s, const struct account *a);
+	int (*account_list)(struct store *s, int64_t after_id, int limit, store_account_cb cb,
+			    void *ud);
+	int (*account_count)(struct store *s, int64_t *n);
+
+	/* Sessions and API tokens, found by the SHA-256 of their secret. */
+	int (*session_insert)(struct store *s, const struct session_row *r);
+	int (*session_get)(struct store *s, const char *token_hash, struct session_row *r);
+	int (*session_delete)(struct store *s, const char *token_hash);
+	int (*session_delete_account)(struct store *s, int64_t account_id);
+	/* Login attempts for rate limiting: count failures since a time. */
+	int (*login_fail_add)(struct store *s, const char *key, dip_time at);
+	int (*login_fail_count)(struct store *s, const char *key, dip_time since, int64_t *n);
+
+	/* Agency: a principal's confirmation of an agent's power of attorney. */
+	int (*agency_put)(struct store *s, int64_t agent_id, int64_t principal_id,
+			  const char *poa_sha256, dip_time confirmed_at, dip_time revoked_at);
+	/* confirmed_at = 0 when not (yet) confirmed; DIP_ENOTFOUND when none. */
+	int (*agency_get)(struct store *s, int64_t agent_id, int64_t principal_id,
+			  char poa_sha256[65], dip_time *confirmed_at, dip_time *revoked_at);
+
+	/* Applications and their parties. */
+	int (*app_insert)(struct store *s, struct application *a);
+	int (*app_get)(struct store *s, int64_t id, struct application *a);
+	int (*app_update)(struct store *s, struct application *a);
+	int (*app_list)(struct store *s, const struct app_filter *f, store_app_cb cb, void *ud);
+	int (*app_count_by_state)(struct store *s, int64_t counts[APP__COUNT]);
+	/* Applications with this fingerprint in one of states (Art. 9 (5)). */
+	int (*app_by_fingerprint)(struct store *s, const char *fingerprint, unsigned states,
+				  int64_t exclude_id, store_app_cb cb, void *ud);
+	int (*app_by_reg_no)(struct store *s, const char *reg_no, struct application *a);
+	int (*party_put)(struct store *s, const struct party *p);
+	int (*party_delete_all)(struct store *s, int64_t app_id);
+	/* Fills up to max parties in order; *n gets the count. */
+	int (*party_list)(struct store *s, int64_t app_id, struct party *out, int max, int *n);
+
+	/* Objections. */
+	int (*objection_insert)(struct store *s, struct objection *o);
+	int (*objection_get)(struct store *s, int64_t id, struct objection *o);
+	int (*objection_update)(struct store *s, struct objection *o);
+	int (*objection_ids)(struct store *s, int64_t app_id, int64_t *ids, int max, int *n);
+
+	/* Requests after registration (Arts. 15-18). */
+	int (*request_insert)(struct store *s, struct request *r);
+	int (*request_get)(struct store *s, int64_t id, struct request *r);
+	int (*request_update)(struct store *s, struct request *r);
+	int (*request_ids)(struct store *s, int64_t app_id, int64_t *ids, int max, int *n);
+
+	/* The archive (Art. 19). */
+	int (*event_insert)(struct store *s, struct event *ev);
+	int (*event_list)(struct store *s, int64_t app_id, store_event_cb cb, void *ud);
+
+	/* Deadlines: open ones are examiner tasks or scheduler timers. */
+	int (*deadline_insert)(struct store *s, struct deadline *d);
+	int (*deadline_close)(struct store *s, int64_t id, dip_time at);
+	/* Open deadlines of an application (ref_id < 0: any). */
+	int (*deadline_open_for)(struct store *s, int64_t app_id, int64_t ref_id,
+				 store_deadline_cb cb, void *ud);
+	/* Open deadlines due at or before t, binding ones only or all, oldest
+	 * due first. */
+	int (*deadline_due)(struct store *s, dip_time t, int binding_only, int limit,
+			    store_deadline_cb cb, void *ud);
+	/* Open registry duties (binds_party = 0) ordered by due time. */
+	int (*deadline_tasks)(struct store *s, int limit, store_deadline_cb cb, void *ud);
+
+	/* Delivery (送达, Art. 7). */
+	int (*message_insert)(struct store *s, struct message *m);
+	int (*message_list)(struct store *s, const struct msg_filter *f, store_msg_cb cb, void *ud);
+	int (*message_mark_read)(struct store *s, int64_t id, int64_t account_id, dip_time at);
+	int (*message_unread)(struct store *s, int64_t account_id, int64_t *n);
+
+	/* Uploaded files (metadata; the bytes live in the data directory). */
+	int (*upload_insert)(struct store *s, const struct upload *u);
+	int (*upload_get)(struct store *s, const char *sha256, int64_t owner_id, struct upload *u);
+	/* Links an upload to an application so examiners may read it. */
+	int (*upload_link)(struct store *s, const char *sha256, int64_t app_id, const char *role);
+	int (*upload_linked)(struct store *s, const char *sha256, int64_t app_id);
+
+	/* Evidence deposits (存证). */
+	int (*deposit_insert)(struct store *s, struct deposit *d);
+	int (*deposit_get)(struct store *s, int64_t id, struct deposit *d);
+
+	/* Certificates: every version stays. */
+	int (*cert_insert)(struct store *s, struct certificate *c);
+	int (*cert_get)(struct store *s, const char *cert_no, int version, struct certificate *c);
+	int (*cert_latest)(struct store *s, int64_t app_id, struct certificate *c);
+	int (*cert_set_status)(struct store *s, int64_t app_id, int version_below,
+			       enum cert_status from, enum cert_status to, dip_time at);
+
+	/* Audit log (Art. 19 para 2). */
+	int (*audit_insert)(struct store *s, struct audit_entry *a);
+	int (*audit_list)(struct store *s, const struct audit_filter *f, store_audit_cb cb, void *ud);
+
+	/* The transparency log: entries, tiles and checkpoints. */
+	int (*ledger_append)(struct store *s, const char *entry, size_t len, int64_t *index);
+	int (*ledger_entry)(struct store *s, int64_t index, struct dbuf *out);
+	int (*ledger_size)(struct store *s, int64_t *n);
+	int (*tile_get)(struct store *s, int level, int64_t index, int width, uint8_t *hashes);
+	int (*tile_put)(struct store *s, int level, int64_t index, int width, const uint8_t *hashes);
+	int (*checkpoint_put)(struct store *s, const struct checkpoint_row *c);
+	int (*checkpoint_latest)(struct store *s, struct checkpoint_row *c);
+};
+
+/* Opens the store that url names: a file path or "sqlite:PATH" for
+ * SQLite, "postgresql://..." or "postgres://..." for PostgreSQL.
+ * Migrations are applied.  On failure returns NULL and fills e. */
+struct store *store_open(const char *url, struct dip_error *e);
+struct store *store_open_sqlite(const char *path, struct dip_error *e);
+struct store *store_open_pg(const char *conninfo, struct dip_error *e);
+void store_close(struct store *s);
+
+void checkpoint_row_release(struct checkpoint_row *c);
+
+#endif

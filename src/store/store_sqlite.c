@@ -1,0 +1,1655 @@
+/*
+ * store_sqlite.c - the embedded SQLite backend of the store interface.
+ *
+ * One struct store wraps one sqlite3 connection in WAL mode with foreign
+ * keys on and synchronous=FULL, so that a commit is on disk before the
+ * service acknowledges it.  Statements are prepared once per connection
+ * and kept in a small cache keyed by their SQL text's address (every SQL
+ * string here is a static literal).  Write transactions start with BEGIN
+ * IMMEDIATE: the write lock is taken at the start, so two writers never
+ * deadlock half way and the loser of a race waits (busy timeout) instead
+ * of failing.  Versioned updates ("... WHERE id = ? AND version = ?") turn
+ * a lost race between two examiners into DIP_ECONFLICT.
+ */
+#include "store/store.h"
+#include "util/res.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_CACHE 128
+
+struct sq {
+	sqlite3 *db;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+	int ncache;
+	int in_tx;
+};
+
+#define DB(s) (((struct sq *)(s)->impl)->db)
+
+static int fail_db(struct store *s, int rc, const char *what)
+{
+	sqlite3 *db = DB(s);
+	int code = DIP_EDB;
+
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		code = DIP_EBUSY;
+	else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		code = DIP_ECONFLICT;
+	else if (rc == SQLITE_FULL)
+		code = DIP_EIO;
+	return dip_fail(&s->err, code, "", "database: %s: %s", what, sqlite3_errmsg(db));
+}
+
+/* The cached statement for sql, reset and unbound.  NULL on failure with
+ * s->err set. */
+static sqlite3_stmt *stmt(struct store *s, const char *sql)
+{
+	struct sq *q = s->impl;
+	sqlite3_stmt *st;
+	int i, rc;
+
+	for (i = 0; i < q->ncache; i++)
+		if (q->cache[i].sql == sql) {
+			sqlite3_reset(q->cache[i].st);
+			sqlite3_clear_bindings(q->cache[i].st);
+			return q->cache[i].st;
+		}
+	rc = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		fail_db(s, rc, "prepare");
+		return NULL;
+	}
+	if (q->ncache < STMT_CACHE) {
+		q->cache[q->ncache].sql = sql;
+		q->cache[q->ncache].st = st;
+		q->ncache++;
+	} else {
+		/* Cache full: should not happen with static SQL; keep working. */
+		sqlite3_finalize(q->cache[0].st);
+		q->cache[0].sql = sql;
+		q->cache[0].st = st;
+	}
+	return st;
+}
+
+/*
+ * Binds arguments by a format string, one letter an argument:
+ *   i int64_t   d int   t const char * (NULL binds NULL)   b const void *, size_t
+ */
+static int vbind(struct store *s, sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	int i, rc = SQLITE_OK;
+	const char *t;
+	const void *p;
+	size_t n;
+
+	for (i = 1; *fmt && rc == SQLITE_OK; fmt++, i++) {
+		switch (*fmt) {
+		case 'i':
+			rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+			break;
+		case 't':
+			t = va_arg(ap, const char *);
+			rc = t ? sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+			break;
+		case 'b':
+			p = va_arg(ap, const void *);
+			n = va_arg(ap, size_t);
+			rc = sqlite3_bind_blob64(st, i, p, n, SQLITE_STATIC);
+			break;
+		}
+	}
+	return rc == SQLITE_OK ? 0 : fail_db(s, rc, "bind");
+}
+
+/* Prepares, binds and returns the statement ready to step; NULL on error. */
+static sqlite3_stmt *run(struct store *s, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = stmt(s, sql);
+	va_list ap;
+	int rc;
+
+	if (st == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	rc = vbind(s, st, fmt, ap);
+	va_end(ap);
+	return rc ? NULL : st;
+}
+
+/* Runs a statement that returns no rows.  *changes gets the row count. */
+static int exec_changes(struct store *s, int *changes, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = stmt(s, sql);
+	va_list ap;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	va_start(ap, fmt);
+	rc = vbind(s, st, fmt, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail_db(s, rc, "write");
+	if (changes)
+		*changes = sqlite3_changes(DB(s));
+	return 0;
+}
+
+#define exec(s, ...) exec_changes((s), NULL, __VA_ARGS__)
+
+/* Steps once: 1 for a row, 0 for none, negative on error. */
+static int step_row(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return fail_db(s, rc, "read");
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(out, n, "%s", t ? (const char *)t : "");
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static int64_t col_i(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_int64(st, i);
+}
+
+static int not_found(struct store *s, const char *what)
+{
+	return dip_fail(&s->err, DIP_ENOTFOUND, "", "%s not found", what);
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+static int sq_begin(struct store *s, int write)
+{
+	struct sq *q = s->impl;
+	int rc;
+
+	if (q->in_tx)
+		return dip_fail(&s->err, DIP_EDB, "", "database: transaction already open");
+	rc = exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "");
+	if (rc == 0)
+		q->in_tx = 1;
+	return rc;
+}
+
+static int sq_commit(struct store *s)
+{
+	struct sq *q = s->impl;
+	int rc = exec(s, "COMMIT", "");
+
+	if (rc) {
+		exec(s, "ROLLBACK", "");
+		q->in_tx = 0;
+		return rc;
+	}
+	q->in_tx = 0;
+	return 0;
+}
+
+static void sq_rollback(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	if (q->in_tx && !sqlite3_get_autocommit(q->db))
+		exec(s, "ROLLBACK", "");
+	q->in_tx = 0;
+}
+
+/* ---- settings, counters ------------------------------------------------ */
+
+static int sq_setting_get(struct store *s, const char *key, struct dbuf *out)
+{
+	sqlite3_stmt *st = run(s, "SELECT value FROM settings WHERE key = ?", "t", key);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "setting");
+	dbuf_reset(out);
+	return dbuf_adds(out, (const char *)sqlite3_column_text(st, 0));
+}
+
+static int sq_setting_put(struct store *s, const char *key, const char *value)
+{
+	return exec(s, "INSERT INTO settings(key, value) VALUES (?, ?) "
+		    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", "tt", key, value);
+}
+
+static int sq_counter_next(struct store *s, const char *name, int64_t *out)
+{
+	sqlite3_stmt *st = run(s, "INSERT INTO counters(name, value) VALUES (?, 1) "
+			       "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
+			       "t", name);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : fail_db(s, SQLITE_ERROR, "counter");
+	*out = col_i(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* ---- accounts ------------------------------------------------------------ */
+
+#define ACCOUNT_COLS "id, login, display_name, kind, id_number, roles, pw_hash, email, phone, " \
+		     "disabled, created_at"
+
+static void read_account(sqlite3_stmt *st, struct account *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = col_i(st, 0);
+	col_text(st, 1, a->login, sizeof(a->login));
+	col_text(st, 2, a->display_name, sizeof(a->display_name));
+	a->kind = (enum party_kind)col_i(st, 3);
+	col_text(st, 4, a->id_number, sizeof(a->id_number));
+	a->roles = (unsigned)col_i(st, 5);
+	col_text(st, 6, a->pw_hash, sizeof(a->pw_hash));
+	col_text(st, 7, a->email, sizeof(a->email));
+	col_text(st, 8, a->phone, sizeof(a->phone));
+	a->disabled = (int)col_i(st, 9);
+	a->created_at = col_i(st, 10);
+}
+
+static int sq_account_insert(struct store *s, struct account *a)
+{
+	int rc = exec(s, "INSERT INTO accounts(login, display_name, kind, id_number, roles, pw_hash, "
+		      "email, phone, disabled, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+		      "ttdtitttdi", a->login, a->display_name, (int)a->kind, a->id_number,
+		      (int64_t)a->roles, a->pw_hash, a->email, a->phone, a->disabled,
+		      (int64_t)a->created_at);
+
+	if (rc == DIP_ECONFLICT)
+		return dip_fail(&s->err, rc, "login", "login: \"%s\" is taken", a->login);
+	if (rc == 0)
+		a->id = sqlite3_last_insert_rowid(DB(s));
+	return rc;
+}
+
+static int get_account(struct store *s, sqlite3_stmt *st, struct account *a)
+{
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "account");
+	read_account(st, a);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int sq_account_get(struct store *s, int64_t id, struct account *a)
+{
+	return get_account(s, run(s, "SELECT " ACCOUNT_COLS " FROM accounts WHERE id = ?", "i", id), a);
+}
+
+static int sq_account_by_login(struct store *s, const char *login, struct account *a)
+{
+	return get_account(s, run(s, "SELECT " ACCOUNT_COLS " FROM accounts WHERE login = ?", "t",
+				  login), a);
+}
+
+static int sq_account_update(struct store *s, const struct account *a)
+{
+	int n = 0, rc = exec_changes(s, &n, "UPDATE accounts SET display_name = ?, kind = ?, "
+				     "id_number = ?, roles = ?, pw_hash = ?, email = ?, phone = ?, "
+				     "disabled = ? WHERE id = ?", "tdtitttdi", a->display_name,
+				     (int)a->kind, a->id_number, (int64_t)a->roles, a->pw_hash,
+				     a->email, a->phone, a->disabled, a->id);
+
+	return rc ? rc : n ? 0 : not_found(s, "account");
+}
+
+static int sq_account_list(struct store *s, int64_t after_id, int limit, store_account_cb cb,
+			   void *ud)
+{
+	sqlite3_stmt *st = run(s, "SELECT " ACCOUNT_COLS " FROM accounts WHERE id > ? ORDER BY id "
+			       "LIMIT ?", "id", after_id, limit > 0 ? limit : 100);
+	struct account a;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	while ((rc = step_row(s, st)) == 1) {
+		read_account(st, &a);
+		rc = cb(ud, &a);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int count_query(struct store *s, sqlite3_stmt *st, int64_t *n)
+{
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc < 0)
+		return rc;
+	*n = rc ? col_i(st, 0) : 0;
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int sq_account_count(struct store *s, int64_t *n)
+{
+	return count_query(s, run(s, "SELECT count(*) FROM accounts", ""), n);
+}
+
+/* ---- sessions, login failures, agencies ---------------------------------- */
+
+static int sq_session_insert(struct store *s, const struct session_row *r)
+{
+	return exec(s, "INSERT INTO sessions(token_hash, account_id, csrf, created_at, expires_at, "
+		    "api_token, label) VALUES (?,?,?,?,?,?,?)", "titiidt", r->token_hash,
+		    r->account_id, r->csrf, (int64_t)r->created_at, (int64_t)r->expires_at,
+		    r->api_token, r->label);
+}
+
+static int sq_session_get(struct store *s, const char *token_hash, struct session_row *r)
+{
+	sqlite3_stmt *st = run(s, "SELECT token_hash, account_id, csrf, created_at, expires_at, "
+			       "api_token, label FROM sessions WHERE token_hash = ?", "t", token_hash);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "session");
+	memset(r, 0, sizeof(*r));
+	col_text(st, 0, r->token_hash, sizeof(r->token_hash));
+	r->account_id = col_i(st, 1);
+	col_text(st, 2, r->csrf, sizeof(r->csrf));
+	r->created_at = col_i(st, 3);
+	r->expires_at = col_i(st, 4);
+	r->api_token = (int)col_i(st, 5);
+	col_text(st, 6, r->label, sizeof(r->label));
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int sq_session_delete(struct store *s, const char *token_hash)
+{
+	return exec(s, "DELETE FROM sessions WHERE token_hash = ?", "t", token_hash);
+}
+
+static int sq_session_delete_account(struct store *s, int64_t account_id)
+{
+	return exec(s, "DELETE FROM sessions WHERE account_id = ?", "i", account_id);
+}
+
+static int sq_login_fail_add(struct store *s, const char *key, dip_time at)
+{
+	int rc = exec(s, "INSERT INTO login_failures(key, at) VALUES (?, ?)", "ti", key, (int64_t)at);
+
+	/* Old failures no longer count; keep the table small. */
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM login_failures WHERE at < ?", "i", (int64_t)at - 86400);
+	return rc;
+}
+
+static int sq_login_fail_count(struct store *s, const char *key, dip_time since, int64_t *n)
+{
+	return count_query(s, run(s, "SELECT count(*) FROM login_failures WHERE key = ? AND at >= ?",
+				  "ti", key, (int64_t)since), n);
+}
+
+static int sq_agency_put(struct store *s, int64_t agent_id, int64_t principal_id,
+			 const char *poa, dip_time confirmed_at, dip_time revoked_at)
+{
+	return exec(s, "INSERT INTO agencies(agent_id, principal_id, poa_sha256, confirmed_at, "
+		    "revoked_at) VALUES (?,?,?,?,?) ON CONFLICT(agent_id, principal_id) DO UPDATE "
+		    "SET poa_sha256 = excluded.poa_sha256, confirmed_at = excluded.confirmed_at, "
+		    "revoked_at = excluded.revoked_at", "iitii", agent_id, principal_id, poa,
+		    (int64_t)confirmed_at, (int64_t)revoked_at);
+}
+
+static int sq_agency_get(struct store *s, int64_t agent_id, int64_t principal_id, char poa[65],
+			 dip_time *confirmed_at, dip_time *revoked_at)
+{
+	sqlite3_stmt *st = run(s, "SELECT poa_sha256, confirmed_at, revoked_at FROM agencies "
+			       "WHERE agent_id = ? AND principal_id = ?", "ii", agent_id, principal_id);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "power of attorney");
+	col_text(st, 0, poa, 65);
+	*confirmed_at = col_i(st, 1);
+	*revoked_at = col_i(st, 2);
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* ---- applications ---------------------------------------------------------- */
+
+#define APP_COLS "id, version, state, created_by, agent_id, content, name, industry, fingerprint, " \
+		 "reg_no, cert_no, cert_version, created_at, submitted_at, published_at, " \
+		 "registered_at, closed_at, reg_day, valid_from, valid_until, corrections, flags, " \
+		 "related_id, refusal, close_reason, withdraw_reason"
+
+static void read_app(sqlite3_stmt *st, struct application *a, int with_content)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = col_i(st, 0);
+	a->version = col_i(st, 1);
+	a->state = (enum app_state)col_i(st, 2);
+	a->created_by = col_i(st, 3);
+	a->agent_id = col_i(st, 4);
+	a->content = with_content ? col_dup(st, 5) : NULL;
+	col_text(st, 6, a->name, sizeof(a->name));
+	col_text(st, 7, a->industry, sizeof(a->industry));
+	col_text(st, 8, a->fingerprint, sizeof(a->fingerprint));
+	col_text(st, 9, a->reg_no, sizeof(a->reg_no));
+	col_text(st, 10, a->cert_no, sizeof(a->cert_no));
+	a->cert_version = (int)col_i(st, 11);
+	a->created_at = col_i(st, 12);
+	a->submitted_at = col_i(st, 13);
+	a->published_at = col_i(st, 14);
+	a->registered_at = col_i(st, 15);
+	a->closed_at = col_i(st, 16);
+	a->reg_day = (dip_day)col_i(st, 17);
+	a->valid_from = (dip_day)col_i(st, 18);
+	a->valid_until = (dip_day)col_i(st, 19);
+	a->corrections = (int)col_i(st, 20);
+	a->flags = (unsigned)col_i(st, 21);
+	a->related_id = col_i(st, 22);
+	a->refusal = (unsigned)col_i(st, 23);
+	a->close_reason = (enum close_reason)col_i(st, 24);
+	a->withdraw_reason = with_content ? col_dup(st, 25) : NULL;
+}
+
+/* Binds the 25 stored fields of a in APP_COLS order (without id) from
+ * parameter 1. */
+static int bind_app(struct store *s, sqlite3_stmt *st, const struct application *a)
+{
+	int i = 1, rc = 0;
+
+#define BI(v) rc = rc ? rc : sqlite3_bind_int64(st, i++, (int64_t)(v))
+#define BT(v) rc = rc ? rc : ((v) ? sqlite3_bind_text(st, i++, (v), -1, SQLITE_STATIC) \
+				  : sqlite3_bind_null(st, i++))
+	BI(a->version);
+	BI(a->state);
+	BI(a->created_by);
+	BI(a->agent_id);
+	BT(a->content ? a->content : "{}");
+	BT(a->name);
+	BT(a->industry);
+	BT(a->fingerprint);
+	BT(a->reg_no);
+	BT(a->cert_no);
+	BI(a->cert_version);
+	BI(a->created_at);
+	BI(a->submitted_at);
+	BI(a->published_at);
+	BI(a->registered_at);
+	BI(a->closed_at);
+	BI(a->reg_day);
+	BI(a->valid_from);
+	BI(a->valid_until);
+	BI(a->corrections);
+	BI(a->flags);
+	BI(a->related_id);
+	BI(a->refusal);
+	BI(a->close_reason);
+	BT(a->withdraw_reason);
+#undef BI
+#undef BT
+	return rc == SQLITE_OK ? 0 : fail_db(s, rc, "bind");
+}
+
+static int sq_app_insert(struct store *s, struct application *a)
+{
+	static const char sql[] =
+		"INSERT INTO applications(version, state, created_by, agent_id, content, name, "
+		"industry, fingerprint, reg_no, cert_no, cert_version, created_at, submitted_at, "
+		"published_at, registered_at, closed_at, reg_day, valid_from, valid_until, "
+		"corrections, flags, related_id, refusal, close_reason, withdraw_reason) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st = stmt(s, sql);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	a->version = 1;
+	rc = bind_app(s, st, a);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail_db(s, rc, "insert application");
+	a->id = sqlite3_last_insert_rowid(DB(s));
+	return 0;
+}
+
+static int sq_app_update(struct store *s, struct application *a)
+{
+	static const char sql[] =
+		"UPDATE applications SET version = ?1 + 1, state = ?2, created_by = ?3, "
+		"agent_id = ?4, content = ?5, name = ?6, industry = ?7, fingerprint = ?8, "
+		"reg_no = ?9, cert_no = ?10, cert_version = ?11, created_at = ?12, "
+		"submitted_at = ?13, published_at = ?14, registered_at = ?15, closed_at = ?16, "
+		"reg_day = ?17, valid_from = ?18, valid_until = ?19, corrections = ?20, "
+		"flags = ?21, related_id = ?22, refusal = ?23, close_reason = ?24, "
+		"withdraw_reason = ?25 WHERE id = ?26 AND version = ?1";
+	sqlite3_stmt *st = stmt(s, sql);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = bind_app(s, st, a);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 26, a->id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail_db(s, rc, "update application");
+	if (sqlite3_changes(DB(s)) == 0)
+		return dip_fail(&s->err, DIP_ECONFLICT, "",
+				"application %lld was changed by someone else meanwhile; reload and try again",
+				(long long)a->id);
+	a->version++;
+	return 0;
+}
+
+static int sq_app_get(struct store *s, int64_t id, struct application *a)
+{
+	sqlite3_stmt *st = run(s, "SELECT " APP_COLS " FROM applications WHERE id = ?", "i", id);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "application");
+	read_app(st, a, 1);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int sq_app_by_reg_no(struct store *s, const char *reg_no, struct application *a)
+{
+	sqlite3_stmt *st = run(s, "SELECT " APP_COLS " FROM applications WHERE reg_no = ?", "t",
+			       reg_no);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "application");
+	read_app(st, a, 1);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int each_app(struct store *s, sqlite3_stmt *st, store_app_cb cb, void *ud)
+{
+	struct application a;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	while ((rc = step_row(s, st)) == 1) {
+		read_app(st, &a, 1);
+		rc = cb(ud, &a);
+		application_release(&a);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_app_list(struct store *s, const struct app_filter *f, store_app_cb cb, void *ud)
+{
+	int64_t after = f->after_id > 0 ? f->after_id : INT64_MAX;
+	int limit = f->limit > 0 ? f->limit : 50;
+	int64_t states = f->states ? f->states : 0x7fffffff;
+
+	if (f->party_id)
+		return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "
+				       "((1 << state) & ?) <> 0 AND (id IN (SELECT app_id FROM parties "
+				       "WHERE account_id = ?) OR created_by = ?) ORDER BY id DESC LIMIT ?",
+				       "iiiid", after, states, f->party_id, f->party_id, limit),
+				cb, ud);
+	if (f->agent_id)
+		return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "
+				       "((1 << state) & ?) <> 0 AND agent_id = ? ORDER BY id DESC "
+				       "LIMIT ?", "iiid", after, states, f->agent_id, limit), cb, ud);
+	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "
+			       "((1 << state) & ?) <> 0 ORDER BY id DESC LIMIT ?", "iid", after,
+			       states, limit), cb, ud);
+}
+
+static int sq_app_count_by_state(struct store *s, int64_t counts[APP__COUNT])
+{
+	sqlite3_stmt *st = run(s, "SELECT state, count(*) FROM applications GROUP BY state", "");
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	memset(counts, 0, sizeof(int64_t) * APP__COUNT);
+	while ((rc = step_row(s, st)) == 1)
+		if (col_i(st, 0) >= 0 && col_i(st, 0) < APP__COUNT)
+			counts[col_i(st, 0)] = col_i(st, 1);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_app_by_fingerprint(struct store *s, const char *fingerprint, unsigned states,
+				 int64_t exclude_id, store_app_cb cb, void *ud)
+{
+	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE fingerprint = ? AND "
+			       "((1 << state) & ?) <> 0 AND id <> ? ORDER BY id", "tii", fingerprint,
+			       (int64_t)states, exclude_id), cb, ud);
+}
+
+static int sq_party_put(struct store *s, const struct party *p)
+{
+	return exec(s, "INSERT INTO parties(app_id, ord, account_id, name, kind, id_number, "
+		    "confirmed_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT(app_id, ord) DO UPDATE SET "
+		    "account_id = excluded.account_id, name = excluded.name, kind = excluded.kind, "
+		    "id_number = excluded.id_number, confirmed_at = excluded.confirmed_at",
+		    "iditdti", p->app_id, p->ord, p->account_id, p->name, (int)p->kind, p->id_number,
+		    (int64_t)p->confirmed_at);
+}
+
+static int sq_party_delete_all(struct store *s, int64_t app_id)
+{
+	return exec(s, "DELETE FROM parties WHERE app_id = ?", "i", app_id);
+}
+
+static int sq_party_list(struct store *s, int64_t app_id, struct party *out, int max, int *n)
+{
+	sqlite3_stmt *st = run(s, "SELECT app_id, ord, account_id, name, kind, id_number, "
+			       "confirmed_at FROM parties WHERE app_id = ? ORDER BY ord", "i", app_id);
+	struct party *p;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	*n = 0;
+	while ((rc = step_row(s, st)) == 1 && *n < max) {
+		p = &out[(*n)++];
+		memset(p, 0, sizeof(*p));
+		p->app_id = col_i(st, 0);
+		p->ord = (int)col_i(st, 1);
+		p->account_id = col_i(st, 2);
+		col_text(st, 3, p->name, sizeof(p->name));
+		p->kind = (enum party_kind)col_i(st, 4);
+		col_text(st, 5, p->id_number, sizeof(p->id_number));
+		p->confirmed_at = col_i(st, 6);
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- objections -------------------------------------------------------------- */
+
+#define OBJ_COLS "id, app_id, version, state, objector_id, objector_name, objector_contact, " \
+		 "token_hash, grounds, evidence, answer, answer_evidence, supplement, " \
+		 "supplement_evidence, decision, filed_at, decided_at"
+
+static int bind_objection(struct store *s, sqlite3_stmt *st, const struct objection *o)
+{
+	int i = 1, rc = 0;
+
+#define BI(v) rc = rc ? rc : sqlite3_bind_int64(st, i++, (int64_t)(v))
+#define BT(v) rc = rc ? rc : ((v) ? sqlite3_bind_text(st, i++, (v), -1, SQLITE_STATIC) \
+				  : sqlite3_bind_null(st, i++))
+	BI(o->app_id);
+	BI(o->version);
+	BI(o->state);
+	BI(o->objector_id);
+	BT(o->objector_name);
+	BT(o->objector_contact);
+	BT(o->token_hash);
+	BT(o->grounds ? o->grounds : "");
+	BT(o->evidence);
+	BT(o->answer);
+	BT(o->answer_evidence);
+	BT(o->supplement);
+	BT(o->supplement_evidence);
+	BT(o->decision);
+	BI(o->filed_at);
+	BI(o->decided_at);
+#undef BI
+#undef BT
+	return rc == SQLITE_OK ? 0 : fail_db(s, rc, "bind");
+}
+
+static int sq_objection_insert(struct store *s, struct objection *o)
+{
+	static const char sql[] =
+		"INSERT INTO objections(app_id, version, state, objector_id, objector_name, "
+		"objector_contact, token_hash, grounds, evidence, answer, answer_evidence, "
+		"supplement, supplement_evidence, decision, filed_at, decided_at) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st = stmt(s, sql);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	o->version = 1;
+	rc = bind_objection(s, st, o);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail_db(s, rc, "insert objection");
+	o->id = sqlite3_last_insert_rowid(DB(s));
+	return 0;
+}
+
+static int sq_objection_update(struct store *s, struct objection *o)
+{
+	static const char sql[] =
+		"UPDATE objections SET app_id = ?1, version = ?2 + 1, state = ?3, objector_id = ?4, "
+		"objector_name = ?5, objector_contact = ?6, token_hash = ?7, grounds = ?8, "
+		"evidence = ?9, answer = ?10, answer_evidence = ?11, supplement = ?12, "
+		"supplement_evidence = ?13, decision = ?14, filed_at = ?15, decided_at = ?16 "
+		"WHERE id = ?17 AND version = ?2";
+	sqlite3_stmt *st = stmt(s, sql);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = bind_objection(s, st, o);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 17, o->id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail_db(s, rc, "update objection");
+	if (sqlite3_changes(DB(s)) == 0)
+		return dip_fail(&s->err, DIP_ECONFLICT, "",
+				"objection %lld was changed by someone else meanwhile; reload and try again",
+				(long long)o->id);
+	o->version++;
+	return 0;
+}
+
+static int sq_objection_get(struct store *s, int64_t id, struct objection *o)
+{
+	sqlite3_stmt *st = run(s, "SELECT " OBJ_COLS " FROM objections WHERE id = ?", "i", id);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "objection");
+	memset(o, 0, sizeof(*o));
+	o->id = col_i(st, 0);
+	o->app_id = col_i(st, 1);
+	o->version = col_i(st, 2);
+	o->state = (enum obj_state)col_i(st, 3);
+	o->objector_id = col_i(st, 4);
+	col_text(st, 5, o->objector_name, sizeof(o->objector_name));
+	col_text(st, 6, o->objector_contact, sizeof(o->objector_contact));
+	col_text(st, 7, o->token_hash, sizeof(o->token_hash));
+	o->grounds = col_dup(st, 8);
+	o->evidence = col_dup(st, 9);
+	o->answer = col_dup(st, 10);
+	o->answer_evidence = col_dup(st, 11);
+	o->supplement = col_dup(st, 12);
+	o->supplement_evidence = col_dup(st, 13);
+	o->decision = col_dup(st, 14);
+	o->filed_at = col_i(st, 15);
+	o->decided_at = col_i(st, 16);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int id_list(struct store *s, sqlite3_stmt *st, int64_t *ids, int max, int *n)
+{
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	*n = 0;
+	while ((rc = step_row(s, st)) == 1 && *n < max)
+		ids[(*n)++] = col_i(st, 0);
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int sq_objection_ids(struct store *s, int64_t app_id, int64_t *ids, int max, int *n)
+{
+	return id_list(s, run(s, "SELECT id FROM objections WHERE app_id = ? ORDER BY id", "i",
+			      app_id), ids, max, n);
+}
+
+/* ---- requests ------------------------------------------------------------------ */
+
+static int bind_request(struct store *s, sqlite3_stmt *st, const struct request *r)
+{
+	int i = 1, rc = 0;
+
+#define BI(v) rc = rc ? rc : sqlite3_bind_int64(st, i++, (int64_t)(v))
+#define BT(v) rc = rc ? rc : ((v) ? sqlite3_bind_text(st, i++, (v), -1, SQLITE_STATIC) \
+				  : sqlite3_bind_null(st, i++))
+	BI(r->app_id);
+	BI(r->version);
+	BI(r->kind);
+	BI(r->state);
+	BI(r->filed_by);
+	BI(r->counterparty_id);
+	BI(r->unilateral);
+	BT(r->payload ? r->payload : "{}");
+	BI(r->filed_at);
+	BI(r->decided_at);
+	BI(r->act_day);
+	BI(r->late);
+	BT(r->decision);
+#undef BI
+#undef BT
+	return rc == SQLITE_OK ? 0 : fail_db(s, rc, "bind");
+}
+
+static int sq_request_insert(struct store *s, struct request *r)
+{
+	static const char sql[] =
+		"INSERT INTO requests(app_id, version, kind, state, filed_by, counterparty_id, "
+		"unilateral, payload, filed_at, decided_at, act_day, late, decision) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	sqlite3_stmt *st = stmt(s, sql);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	r->version = 1;
+	rc = bind_request(s, st, r);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail_db(s, rc, "insert request");
+	r->id = sqlite3_last_insert_rowid(DB(s));
+	return 0;
+}
+
+static int sq_request_update(struct store *s, struct request *r)
+{
+	static const char sql[] =
+		"UPDATE requests SET app_id = ?1, version = ?2 + 1, kind = ?3, state = ?4, "
+		"filed_by = ?5, counterparty_id = ?6, unilateral = ?7, payload = ?8, filed_at = ?9, "
+		"decided_at = ?10, act_day = ?11, late = ?12, decision = ?13 "
+		"WHERE id = ?14 AND version = ?2";
+	sqlite3_stmt *st = stmt(s, sql);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = bind_request(s, st, r);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 14, r->id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail_db(s, rc, "update request");
+	if (sqlite3_changes(DB(s)) == 0)
+		return dip_fail(&s->err, DIP_ECONFLICT, "",
+				"request %lld was changed by someone else meanwhile; reload and try again",
+				(long long)r->id);
+	r->version++;
+	return 0;
+}
+
+static int sq_request_get(struct store *s, int64_t id, struct request *r)
+{
+	sqlite3_stmt *st = run(s, "SELECT id, app_id, version, kind, state, filed_by, "
+			       "counterparty_id, unilateral, payload, filed_at, decided_at, act_day, "
+			       "late, decision FROM requests WHERE id = ?", "i", id);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "request");
+	memset(r, 0, sizeof(*r));
+	r->id = col_i(st, 0);
+	r->app_id = col_i(st, 1);
+	r->version = col_i(st, 2);
+	r->kind = (enum req_kind)col_i(st, 3);
+	r->state = (enum req_state)col_i(st, 4);
+	r->filed_by = col_i(st, 5);
+	r->counterparty_id = col_i(st, 6);
+	r->unilateral = (int)col_i(st, 7);
+	r->payload = col_dup(st, 8);
+	r->filed_at = col_i(st, 9);
+	r->decided_at = col_i(st, 10);
+	r->act_day = (dip_day)col_i(st, 11);
+	r->late = (int)col_i(st, 12);
+	r->decision = col_dup(st, 13);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int sq_request_ids(struct store *s, int64_t app_id, int64_t *ids, int max, int *n)
+{
+	return id_list(s, run(s, "SELECT id FROM requests WHERE app_id = ? ORDER BY id", "i", app_id),
+		       ids, max, n);
+}
+
+/* ---- events, deadlines ----------------------------------------------------------- */
+
+static int sq_event_insert(struct store *s, struct event *ev)
+{
+	int rc = exec(s, "INSERT INTO events(app_id, ref_id, at, actor_id, actor_role, action, "
+		      "from_state, to_state, reason, dl_kind, dl_due, detail) "
+		      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", "iiiiitddtdit", ev->app_id, ev->ref_id,
+		      (int64_t)ev->at, ev->actor_id, (int64_t)ev->actor_role, ev->action,
+		      ev->from_state, ev->to_state, ev->reason, ev->dl_kind, (int64_t)ev->dl_due,
+		      ev->detail);
+
+	if (rc == 0)
+		ev->id = sqlite3_last_insert_rowid(DB(s));
+	return rc;
+}
+
+static int sq_event_list(struct store *s, int64_t app_id, store_event_cb cb, void *ud)
+{
+	sqlite3_stmt *st = run(s, "SELECT id, app_id, ref_id, at, actor_id, actor_role, action, "
+			       "from_state, to_state, reason, dl_kind, dl_due, detail FROM events "
+			       "WHERE app_id = ? ORDER BY id", "i", app_id);
+	struct event ev;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	while ((rc = step_row(s, st)) == 1) {
+		memset(&ev, 0, sizeof(ev));
+		ev.id = col_i(st, 0);
+		ev.app_id = col_i(st, 1);
+		ev.ref_id = col_i(st, 2);
+		ev.at = col_i(st, 3);
+		ev.actor_id = col_i(st, 4);
+		ev.actor_role = (unsigned)col_i(st, 5);
+		col_text(st, 6, ev.action, sizeof(ev.action));
+		ev.from_state = (int)col_i(st, 7);
+		ev.to_state = (int)col_i(st, 8);
+		ev.reason = col_dup(st, 9);
+		ev.dl_kind = (int)col_i(st, 10);
+		ev.dl_due = col_i(st, 11);
+		ev.detail = col_dup(st, 12);
+		rc = cb(ud, &ev);
+		event_release(&ev);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_deadline_insert(struct store *s, struct deadline *d)
+{
+	int rc = exec(s, "INSERT INTO deadlines(app_id, ref_id, kind, opened_at, due_at, closed_at, "
+		      "binds_party) VALUES (?,?,?,?,?,?,?)", "iidiiid", d->app_id, d->ref_id, d->kind,
+		      (int64_t)d->opened_at, (int64_t)d->due_at, (int64_t)d->closed_at, d->binds_party);
+
+	if (rc == 0)
+		d->id = sqlite3_last_insert_rowid(DB(s));
+	return rc;
+}
+
+static int sq_deadline_close(struct store *s, int64_t id, dip_time at)
+{
+	int n = 0, rc = exec_changes(s, &n, "UPDATE deadlines SET closed_at = ? WHERE id = ? AND "
+				     "closed_at = 0", "ii", (int64_t)at, id);
+
+	if (rc == 0 && n == 0)
+		return dip_fail(&s->err, DIP_ECONFLICT, "", "deadline %lld is already closed",
+				(long long)id);
+	return rc;
+}
+
+static int each_deadline(struct store *s, sqlite3_stmt *st, store_deadline_cb cb, void *ud)
+{
+	struct deadline d;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	while ((rc = step_row(s, st)) == 1) {
+		d.id = col_i(st, 0);
+		d.app_id = col_i(st, 1);
+		d.ref_id = col_i(st, 2);
+		d.kind = (int)col_i(st, 3);
+		d.opened_at = col_i(st, 4);
+		d.due_at = col_i(st, 5);
+		d.closed_at = col_i(st, 6);
+		d.binds_party = (int)col_i(st, 7);
+		rc = cb(ud, &d);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+#define DL_COLS "id, app_id, ref_id, kind, opened_at, due_at, closed_at, binds_party"
+
+static int sq_deadline_open_for(struct store *s, int64_t app_id, int64_t ref_id,
+				store_deadline_cb cb, void *ud)
+{
+	if (ref_id < 0)
+		return each_deadline(s, run(s, "SELECT " DL_COLS " FROM deadlines WHERE app_id = ? "
+					    "AND closed_at = 0 ORDER BY due_at, id", "i", app_id),
+				     cb, ud);
+	return each_deadline(s, run(s, "SELECT " DL_COLS " FROM deadlines WHERE app_id = ? AND "
+				    "ref_id = ? AND closed_at = 0 ORDER BY due_at, id", "ii", app_id,
+				    ref_id), cb, ud);
+}
+
+static int sq_deadline_due(struct store *s, dip_time t, int binding_only, int limit,
+			   store_deadline_cb cb, void *ud)
+{
+	return each_deadline(s, run(s, "SELECT " DL_COLS " FROM deadlines WHERE closed_at = 0 AND "
+				    "due_at <= ? AND binds_party >= ? ORDER BY due_at, id LIMIT ?",
+				    "idd", (int64_t)t, binding_only ? 1 : 0, limit > 0 ? limit : 1000),
+			     cb, ud);
+}
+
+static int sq_deadline_tasks(struct store *s, int limit, store_deadline_cb cb, void *ud)
+{
+	return each_deadline(s, run(s, "SELECT " DL_COLS " FROM deadlines WHERE closed_at = 0 AND "
+				    "binds_party = 0 ORDER BY due_at, id LIMIT ?", "d",
+				    limit > 0 ? limit : 1000), cb, ud);
+}
+
+/* ---- messages ------------------------------------------------------------------------ */
+
+static int sq_message_insert(struct store *s, struct message *m)
+{
+	int rc = exec(s, "INSERT INTO messages(account_id, objection_id, app_id, kind, subject, body, "
+		      "delivered_at, read_at) VALUES (?,?,?,?,?,?,?,?)", "iiitttii", m->account_id,
+		      m->objection_id, m->app_id, m->kind, m->subject ? m->subject : "",
+		      m->body ? m->body : "", (int64_t)m->delivered_at, (int64_t)m->read_at);
+
+	if (rc == 0)
+		m->id = sqlite3_last_insert_rowid(DB(s));
+	return rc;
+}
+
+static int sq_message_list(struct store *s, const struct msg_filter *f, store_msg_cb cb, void *ud)
+{
+	static const char by_account[] =
+		"SELECT id, account_id, objection_id, app_id, kind, subject, body, delivered_at, "
+		"read_at FROM messages WHERE account_id = ? AND id < ? AND (read_at = 0 OR ? = 0) "
+		"AND (app_id = ? OR ? = 0) ORDER BY id DESC LIMIT ?";
+	static const char by_objection[] =
+		"SELECT id, account_id, objection_id, app_id, kind, subject, body, delivered_at, "
+		"read_at FROM messages WHERE objection_id = ? AND account_id = 0 AND id < ? AND "
+		"(read_at = 0 OR ? = 0) AND (app_id = ? OR ? = 0) ORDER BY id DESC LIMIT ?";
+	int64_t after = f->after_id > 0 ? f->after_id : INT64_MAX;
+	sqlite3_stmt *st = f->account_id
+		? run(s, by_account, "iidiid", f->account_id, after, f->unread_only, f->app_id,
+		      f->app_id, f->limit > 0 ? f->limit : 50)
+		: run(s, by_objection, "iidiid", f->objection_id, after, f->unread_only, f->app_id,
+		      f->app_id, f->limit > 0 ? f->limit : 50);
+	struct message m;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	while ((rc = step_row(s, st)) == 1) {
+		memset(&m, 0, sizeof(m));
+		m.id = col_i(st, 0);
+		m.account_id = col_i(st, 1);
+		m.objection_id = col_i(st, 2);
+		m.app_id = col_i(st, 3);
+		col_text(st, 4, m.kind, sizeof(m.kind));
+		m.subject = col_dup(st, 5);
+		m.body = col_dup(st, 6);
+		m.delivered_at = col_i(st, 7);
+		m.read_at = col_i(st, 8);
+		rc = cb(ud, &m);
+		message_release(&m);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_message_mark_read(struct store *s, int64_t id, int64_t account_id, dip_time at)
+{
+	int n = 0, rc = exec_changes(s, &n, "UPDATE messages SET read_at = CASE WHEN read_at = 0 "
+				     "THEN ? ELSE read_at END WHERE id = ? AND account_id = ?", "iii",
+				     (int64_t)at, id, account_id);
+
+	return rc ? rc : n ? 0 : not_found(s, "message");
+}
+
+static int sq_message_unread(struct store *s, int64_t account_id, int64_t *n)
+{
+	return count_query(s, run(s, "SELECT count(*) FROM messages WHERE account_id = ? AND "
+				  "read_at = 0", "i", account_id), n);
+}
+
+/* ---- uploads, deposits ---------------------------------------------------------------- */
+
+static int sq_upload_insert(struct store *s, const struct upload *u)
+{
+	return exec(s, "INSERT INTO uploads(sha256, owner_id, size, mime, name, created_at) "
+		    "VALUES (?,?,?,?,?,?) ON CONFLICT(sha256, owner_id) DO NOTHING", "tiitti",
+		    u->sha256, u->owner_id, u->size, u->mime, u->name, (int64_t)u->created_at);
+}
+
+static int sq_upload_get(struct store *s, const char *sha256, int64_t owner_id, struct upload *u)
+{
+	sqlite3_stmt *st = owner_id
+		? run(s, "SELECT sha256, owner_id, size, mime, name, created_at FROM uploads "
+		      "WHERE sha256 = ? AND owner_id = ?", "ti", sha256, owner_id)
+		: run(s, "SELECT sha256, owner_id, size, mime, name, created_at FROM uploads "
+		      "WHERE sha256 = ? ORDER BY created_at LIMIT 1", "t", sha256);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "upload");
+	memset(u, 0, sizeof(*u));
+	col_text(st, 0, u->sha256, sizeof(u->sha256));
+	u->owner_id = col_i(st, 1);
+	u->size = col_i(st, 2);
+	col_text(st, 3, u->mime, sizeof(u->mime));
+	col_text(st, 4, u->name, sizeof(u->name));
+	u->created_at = col_i(st, 5);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int sq_upload_link(struct store *s, const char *sha256, int64_t app_id, const char *role)
+{
+	return exec(s, "INSERT INTO upload_links(sha256, app_id, role) VALUES (?,?,?) "
+		    "ON CONFLICT DO NOTHING", "tit", sha256, app_id, role);
+}
+
+static int sq_upload_linked(struct store *s, const char *sha256, int64_t app_id)
+{
+	int64_t n = 0;
+	int rc = count_query(s, run(s, "SELECT count(*) FROM upload_links WHERE sha256 = ? AND "
+				    "app_id = ?", "ti", sha256, app_id), &n);
+
+	return rc ? rc : n ? 0 : not_found(s, "upload link");
+}
+
+static int sq_deposit_insert(struct store *s, struct deposit *d)
+{
+	int rc = exec(s, "INSERT INTO deposits(account_id, fingerprint, files, bytes, description, "
+		      "ledger_index, created_at) VALUES (?,?,?,?,?,?,?)", "itiitii", d->account_id,
+		      d->fingerprint, d->files, d->bytes, d->description, d->ledger_index,
+		      (int64_t)d->created_at);
+
+	if (rc == 0)
+		d->id = sqlite3_last_insert_rowid(DB(s));
+	return rc;
+}
+
+static int sq_deposit_get(struct store *s, int64_t id, struct deposit *d)
+{
+	sqlite3_stmt *st = run(s, "SELECT id, account_id, fingerprint, files, bytes, description, "
+			       "ledger_index, created_at FROM deposits WHERE id = ?", "i", id);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "deposit");
+	memset(d, 0, sizeof(*d));
+	d->id = col_i(st, 0);
+	d->account_id = col_i(st, 1);
+	col_text(st, 2, d->fingerprint, sizeof(d->fingerprint));
+	d->files = col_i(st, 3);
+	d->bytes = col_i(st, 4);
+	col_text(st, 5, d->description, sizeof(d->description));
+	d->ledger_index = col_i(st, 6);
+	d->created_at = col_i(st, 7);
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* ---- certificates -------------------------------------------------------------------------- */
+
+#define CERT_COLS "id, app_id, cert_no, reg_no, version, status, issued_at, valid_from, " \
+		  "valid_until, status_at, doc, ledger_index"
+
+static int get_cert(struct store *s, sqlite3_stmt *st, struct certificate *c)
+{
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "certificate");
+	memset(c, 0, sizeof(*c));
+	c->id = col_i(st, 0);
+	c->app_id = col_i(st, 1);
+	col_text(st, 2, c->cert_no, sizeof(c->cert_no));
+	col_text(st, 3, c->reg_no, sizeof(c->reg_no));
+	c->version = (int)col_i(st, 4);
+	c->status = (enum cert_status)col_i(st, 5);
+	c->issued_at = col_i(st, 6);
+	c->valid_from = (dip_day)col_i(st, 7);
+	c->valid_until = (dip_day)col_i(st, 8);
+	c->status_at = col_i(st, 9);
+	c->doc = col_dup(st, 10);
+	c->ledger_index = col_i(st, 11);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int sq_cert_insert(struct store *s, struct certificate *c)
+{
+	int rc = exec(s, "INSERT INTO certificates(app_id, cert_no, reg_no, version, status, "
+		      "issued_at, valid_from, valid_until, status_at, doc, ledger_index) "
+		      "VALUES (?,?,?,?,?,?,?,?,?,?,?)", "ittddiiiiti", c->app_id, c->cert_no,
+		      c->reg_no, c->version, (int)c->status, (int64_t)c->issued_at,
+		      (int64_t)c->valid_from, (int64_t)c->valid_until, (int64_t)c->status_at,
+		      c->doc ? c->doc : "{}", c->ledger_index);
+
+	if (rc == 0)
+		c->id = sqlite3_last_insert_rowid(DB(s));
+	return rc;
+}
+
+static int sq_cert_get(struct store *s, const char *cert_no, int version, struct certificate *c)
+{
+	if (version > 0)
+		return get_cert(s, run(s, "SELECT " CERT_COLS " FROM certificates WHERE cert_no = ? AND "
+				       "version = ?", "td", cert_no, version), c);
+	return get_cert(s, run(s, "SELECT " CERT_COLS " FROM certificates WHERE cert_no = ? ORDER BY "
+			       "version DESC LIMIT 1", "t", cert_no), c);
+}
+
+static int sq_cert_latest(struct store *s, int64_t app_id, struct certificate *c)
+{
+	return get_cert(s, run(s, "SELECT " CERT_COLS " FROM certificates WHERE app_id = ? ORDER BY "
+			       "version DESC LIMIT 1", "i", app_id), c);
+}
+
+static int sq_cert_set_status(struct store *s, int64_t app_id, int version_below,
+			      enum cert_status from, enum cert_status to, dip_time at)
+{
+	return exec(s, "UPDATE certificates SET status = ?, status_at = ? WHERE app_id = ? AND "
+		    "version < ? AND status = ?", "diidd", (int)to, (int64_t)at, app_id,
+		    version_below, (int)from);
+}
+
+/* ---- audit ----------------------------------------------------------------------------------- */
+
+static int sq_audit_insert(struct store *s, struct audit_entry *a)
+{
+	int rc = exec(s, "INSERT INTO audit(at, actor_id, action, object, detail, addr) "
+		      "VALUES (?,?,?,?,?,?)", "iitttt", (int64_t)a->at, a->actor_id, a->action,
+		      a->object, a->detail, a->addr);
+
+	if (rc == 0)
+		a->id = sqlite3_last_insert_rowid(DB(s));
+	return rc;
+}
+
+static int sq_audit_list(struct store *s, const struct audit_filter *f, store_audit_cb cb, void *ud)
+{
+	int64_t after = f->after_id > 0 ? f->after_id : INT64_MAX;
+	sqlite3_stmt *st = run(s, "SELECT id, at, actor_id, action, object, detail, addr FROM audit "
+			       "WHERE id < ? AND (actor_id = ? OR ? = 0) AND (object = ? OR ? IS NULL) "
+			       "ORDER BY id DESC LIMIT ?", "iiittd", after, f->actor_id, f->actor_id,
+			       f->object, f->object, f->limit > 0 ? f->limit : 100);
+	struct audit_entry a;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	while ((rc = step_row(s, st)) == 1) {
+		memset(&a, 0, sizeof(a));
+		a.id = col_i(st, 0);
+		a.at = col_i(st, 1);
+		a.actor_id = col_i(st, 2);
+		col_text(st, 3, a.action, sizeof(a.action));
+		col_text(st, 4, a.object, sizeof(a.object));
+		col_text(st, 5, a.detail, sizeof(a.detail));
+		col_text(st, 6, a.addr, sizeof(a.addr));
+		rc = cb(ud, &a);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* ---- ledger ---------------------------------------------------------------------------------- */
+
+static int sq_ledger_append(struct store *s, const char *entry, size_t len, int64_t *index)
+{
+	sqlite3_stmt *st = run(s, "INSERT INTO ledger_entries(idx, entry) SELECT "
+			       "coalesce(max(idx) + 1, 0), ? FROM ledger_entries RETURNING idx",
+			       "b", entry, len);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : fail_db(s, SQLITE_ERROR, "ledger append");
+	*index = col_i(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int sq_ledger_entry(struct store *s, int64_t index, struct dbuf *out)
+{
+	sqlite3_stmt *st = run(s, "SELECT entry FROM ledger_entries WHERE idx = ?", "i", index);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "log entry");
+	dbuf_reset(out);
+	rc = dbuf_add(out, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_ledger_size(struct store *s, int64_t *n)
+{
+	return count_query(s, run(s, "SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries", ""), n);
+}
+
+static int sq_tile_get(struct store *s, int level, int64_t index, int width, uint8_t *hashes)
+{
+	sqlite3_stmt *st = run(s, "SELECT hashes FROM ledger_tiles WHERE level = ? AND idx = ? AND "
+			       "width = ?", "did", level, index, width);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "tile");
+	if (sqlite3_column_bytes(st, 0) != width * 32) {
+		sqlite3_reset(st);
+		return dip_fail(&s->err, DIP_EDB, "", "tile %d/%lld has the wrong size", level,
+				(long long)index);
+	}
+	memcpy(hashes, sqlite3_column_blob(st, 0), (size_t)width * 32);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int sq_tile_put(struct store *s, int level, int64_t index, int width, const uint8_t *hashes)
+{
+	return exec(s, "INSERT INTO ledger_tiles(level, idx, width, hashes) VALUES (?,?,?,?) "
+		    "ON CONFLICT DO NOTHING", "didb", level, index, width, hashes,
+		    (size_t)width * 32);
+}
+
+static int sq_checkpoint_put(struct store *s, const struct checkpoint_row *c)
+{
+	return exec(s, "INSERT INTO checkpoints(size, root, note, created_at) VALUES (?,?,?,?) "
+		    "ON CONFLICT(size) DO UPDATE SET note = excluded.note", "ibti", c->size, c->root,
+		    (size_t)32, c->note, (int64_t)c->created_at);
+}
+
+static int sq_checkpoint_latest(struct store *s, struct checkpoint_row *c)
+{
+	sqlite3_stmt *st = run(s, "SELECT size, root, note, created_at FROM checkpoints ORDER BY "
+			       "size DESC LIMIT 1", "");
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "checkpoint");
+	memset(c, 0, sizeof(*c));
+	c->size = col_i(st, 0);
+	if (sqlite3_column_bytes(st, 1) == 32)
+		memcpy(c->root, sqlite3_column_blob(st, 1), 32);
+	c->note = col_dup(st, 2);
+	c->created_at = col_i(st, 3);
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* ---- opening, migrations ------------------------------------------------------------------------ */
+
+struct migrate_ctx {
+	struct store *s;
+	int64_t current;
+	int rc;
+};
+
+static void apply_migration(const struct dip_resource *r, void *ud)
+{
+	struct migrate_ctx *m = ud;
+	const char *base = strrchr(r->name, '/');
+	char *err = NULL;
+	long version;
+
+	if (m->rc)
+		return;
+	version = strtol(base ? base + 1 : r->name, NULL, 10);
+	if (version <= m->current)
+		return;
+	if (sqlite3_exec(DB(m->s), r->data, NULL, NULL, &err) != SQLITE_OK) {
+		m->rc = dip_fail(&m->s->err, DIP_EDB, "", "database: migration %s: %s", r->name,
+				 err ? err : "failed");
+		sqlite3_free(err);
+		return;
+	}
+	m->rc = exec(m->s, "INSERT INTO schema_migrations(version) VALUES (?)", "i", (int64_t)version);
+}
+
+static int migrate(struct store *s)
+{
+	struct migrate_ctx m = { s, 0, 0 };
+	int64_t v = 0;
+	int rc;
+
+	rc = exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY)", "");
+	if (rc)
+		return rc;
+	rc = sq_begin(s, 1);
+	if (rc)
+		return rc;
+	rc = count_query(s, run(s, "SELECT coalesce(max(version), 0) FROM schema_migrations", ""), &v);
+	if (rc)
+		goto out;
+	m.current = v;
+	res_each("migrations/sqlite/", apply_migration, &m);
+	rc = m.rc;
+out:
+	if (rc)
+		sq_rollback(s);
+	else
+		rc = sq_commit(s);
+	return rc;
+}
+
+static void sq_close(struct store *s)
+{
+	struct sq *q = s->impl;
+	int i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < q->ncache; i++)
+		sqlite3_finalize(q->cache[i].st);
+	sqlite3_close(q->db);
+	free(q);
+	s->impl = NULL;
+}
+
+static const struct store sqlite_ops = {
+	.backend = "sqlite",
+	.close = sq_close,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.setting_get = sq_setting_get,
+	.setting_put = sq_setting_put,
+	.counter_next = sq_counter_next,
+	.account_insert = sq_account_insert,
+	.account_get = sq_account_get,
+	.account_by_login = sq_account_by_login,
+	.account_update = sq_account_update,
+	.account_list = sq_account_list,
+	.account_count = sq_account_count,
+	.session_insert = sq_session_insert,
+	.session_get = sq_session_get,
+	.session_delete = sq_session_delete,
+	.session_delete_account = sq_session_delete_account,
+	.login_fail_add = sq_login_fail_add,
+	.login_fail_count = sq_login_fail_count,
+	.agency_put = sq_agency_put,
+	.agency_get = sq_agency_get,
+	.app_insert = sq_app_insert,
+	.app_get = sq_app_get,
+	.app_update = sq_app_update,
+	.app_list = sq_app_list,
+	.app_count_by_state = sq_app_count_by_state,
+	.app_by_fingerprint = sq_app_by_fingerprint,
+	.app_by_reg_no = sq_app_by_reg_no,
+	.party_put = sq_party_put,
+	.party_delete_all = sq_party_delete_all,
+	.party_list = sq_party_list,
+	.objection_insert = sq_objection_insert,
+	.objection_get = sq_objection_get,
+	.objection_update = sq_objection_update,
+	.objection_ids = sq_objection_ids,
+	.request_insert = sq_request_insert,
+	.request_get = sq_request_get,
+	.request_update = sq_request_update,
+	.request_ids = sq_request_ids,
+	.event_insert = sq_event_insert,
+	.event_list = sq_event_list,
+	.deadline_insert = sq_deadline_insert,
+	.deadline_close = sq_deadline_close,
+	.deadline_open_for = sq_deadline_open_for,
+	.deadline_due = sq_deadline_due,
+	.deadline_tasks = sq_deadline_tasks,
+	.message_insert = sq_message_insert,
+	.message_list = sq_message_list,
+	.message_mark_read = sq_message_mark_read,
+	.message_unread = sq_message_unread,
+	.upload_insert = sq_upload_insert,
+	.upload_get = sq_upload_get,
+	.upload_link = sq_upload_link,
+	.upload_linked = sq_upload_linked,
+	.deposit_insert = sq_deposit_insert,
+	.deposit_get = sq_deposit_get,
+	.cert_insert = sq_cert_insert,
+	.cert_get = sq_cert_get,
+	.cert_latest = sq_cert_latest,
+	.cert_set_status = sq_cert_set_status,
+	.audit_insert = sq_audit_insert,
+	.audit_list = sq_audit_list,
+	.ledger_append = sq_ledger_append,
+	.ledger_entry = sq_ledger_entry,
+	.ledger_size = sq_ledger_size,
+	.tile_get = sq_tile_get,
+	.tile_put = sq_tile_put,
+	.checkpoint_put = sq_checkpoint_put,
+	.checkpoint_latest = sq_checkpoint_latest,
+};
+
+struct store *store_open_sqlite(const char *path, struct dip_error *e)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	struct sq *q = calloc(1, sizeof(*q));
+	int rc;
+
+	if (s == NULL || q == NULL) {
+		free(s);
+		free(q);
+		dip_fail(e, DIP_ENOMEM, "", "out of memory");
+		return NULL;
+	}
+	*s = sqlite_ops;
+	s->impl = q;
+	rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			     SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		dip_fail(e, DIP_EDB, "db", "database %s: %s", path,
+			 q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_busy_timeout(q->db, 10000);
+	sqlite3_extended_result_codes(q->db, 0);
+	if (sqlite3_exec(q->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+			 "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;", NULL, NULL,
+			 NULL) != SQLITE_OK) {
+		dip_fail(e, DIP_EDB, "db", "database %s: %s", path, sqlite3_errmsg(q->db));
+		goto fail;
+	}
+	if (migrate(s)) {
+		if (e)
+			*e = s->err;
+		goto fail;
+	}
+	return s;
+fail:
+	sq_close(s);
+	free(s);
+	return NULL;
+}
