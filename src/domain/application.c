@@ -56,7 +56,7 @@ static const char *const source_kinds[] = {
 static const char *const frequencies[] = {
 	"realtime", "daily", "weekly", "monthly", "quarterly", "yearly", "irregular", "static", NULL,
 };
-static const char *const evidence_kinds[] = { "deposit", "notarisation", NULL };
+static const char *const evidence_kinds[] = { "deposit", "notarisation", "none", NULL };
 
 static const struct field fields[] = {
 	{ "name", F_LINE, 4, 100, N_ALWAYS, PUB_PUBLICATION | PUB_REGISTER, "登记对象名称", NULL },

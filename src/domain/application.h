@@ -16,7 +16,7 @@
  *   (6)  update.frequency, update.description
  *   (7)  algorithm.summary, algorithm.personal_data, algorithm.public_data,
  *        algorithm.anonymisation (required when personal or public data)
- *   (8)  evidence.kind = deposit | notarisation, evidence.fingerprint,
+ *   (8)  evidence.kind = deposit | notarisation | none, evidence.fingerprint,
  *        evidence.deposit_id | evidence.notary_number, evidence.notary_date,
  *        evidence.notary_scan (upload, confidential)
  *   (9)  sample (upload, confidential)

@@ -1,0 +1,107 @@
+/*
+ * internal.h - helpers shared by the files of the service layer only.
+ */
+#ifndef DIP_SERVICE_INTERNAL_H
+#define DIP_SERVICE_INTERNAL_H
+
+#include "service/service.h"
+
+#define SVC_MAX_PARTIES 16
+#define SVC_MAX_TEXT 20000   /* characters of a reason, reply, grounds */
+
+/* An application loaded for an action, with its parties and the roles the
+ * actor holds on it. */
+struct app_ctx {
+	struct application a;
+	struct party parties[SVC_MAX_PARTIES];
+	int nparties;
+	unsigned roles;
+	json_t *content;   /* parsed a.content; owned */
+};
+
+int svc__begin(struct svc *v, struct dip_error *e);
+int svc__commit(struct svc *v, struct dip_error *e);
+void svc__rollback(struct svc *v);
+/* Copies the store's message into e and returns rc. */
+int svc__st(struct svc *v, int rc, struct dip_error *e);
+
+/* Loads application id inside the open transaction, first applying its
+ * deadlines that ran out before now, and computes the actor's roles on
+ * it.  An application the actor may not see is DIP_ENOTFOUND. */
+int svc__load(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+	      struct app_ctx *c, struct dip_error *e);
+/* Loads without access checks or deadline processing (the scheduler). */
+int svc__load_raw(struct svc *v, int64_t id, struct app_ctx *c, struct dip_error *e);
+void svc__release(struct app_ctx *c);
+/* Stores c->a (versioned) after serialising c->content into it. */
+int svc__save(struct svc *v, struct app_ctx *c, struct dip_error *e);
+/* wf_app_check with the actor's roles on c. */
+int svc__check(struct app_ctx *c, enum wf_action act, enum app_state *to, struct dip_error *e);
+/* 1 when account id is an applicant (party) of c. */
+int svc__is_party(const struct app_ctx *c, int64_t account_id);
+
+/* Records an event; detail is stolen (may be NULL). */
+int svc__event(struct svc *v, int64_t app_id, int64_t ref_id, const struct actor *who,
+	       const char *action, int from, int to, const char *reason, int dl_kind,
+	       dip_time dl_due, json_t *detail, dip_time at, struct dip_error *e);
+
+/* The due time of a deadline of kind opened at from. */
+dip_time svc__due(const struct registry *r, int kind, dip_time from);
+/* Opens a deadline; *due (when not NULL) gets its due time. */
+int svc__open(struct svc *v, int64_t app_id, int64_t ref_id, int kind, dip_time from,
+	      dip_time due, dip_time *out_due, struct dip_error *e);
+/* Closes open deadlines of an application: of ref_id (-1: any) and kind
+ * (-1: any). */
+int svc__close(struct svc *v, int64_t app_id, int64_t ref_id, int kind, dip_time at,
+	       struct dip_error *e);
+
+/* Delivers a notice (送达) to one account or objector. */
+int svc__deliver(struct svc *v, int64_t account_id, int64_t obj_id, int64_t app_id,
+		 const char *kind, const char *subject, const char *body, dip_time at,
+		 struct dip_error *e);
+/* Delivers to every applicant and the agent of c. */
+int svc__deliver_parties(struct svc *v, const struct app_ctx *c, const char *kind,
+			 const char *subject, const char *body, dip_time at, struct dip_error *e);
+
+/* Appends a public act to the transparency log; entry is stolen.  The
+ * entry gets "type" and "time" added. */
+int svc__ledger(struct svc *v, const char *type, json_t *entry, dip_time at, int64_t *index,
+		struct dip_error *e);
+/* The public record of c for the log and the register. */
+json_t *svc__public_record(struct svc *v, const struct app_ctx *c, enum app_view view);
+
+/* Audit log entry. */
+int svc__audit(struct svc *v, const struct actor *who, const char *action, const char *object,
+	       const char *detail, dip_time at);
+
+/* Applies the binding deadlines of one application due before now, within
+ * the open transaction (tick.c). */
+int svc__apply_due(struct svc *v, int64_t app_id, dip_time now, int *applied,
+		   struct dip_error *e);
+/* Refuses c (Art. 9; examine.c). */
+int svc__refuse(struct svc *v, struct app_ctx *c, const struct actor *who, unsigned grounds,
+		const char *text, dip_time now, struct dip_error *e);
+/* Registers c at time at (Art. 12; examine.c). */
+int svc__register(struct svc *v, struct app_ctx *c, const struct actor *who, dip_time at,
+		  struct dip_error *e);
+/* Issues certificate version c->a.cert_version + 1 (registered.c). */
+int svc__issue_certificate(struct svc *v, struct app_ctx *c, dip_time at, struct dip_error *e);
+/* Closes c as cancelled or revoked, with announcement (registered.c). */
+int svc__close_registration(struct svc *v, struct app_ctx *c, const struct actor *who,
+			    enum app_state to, enum close_reason why, const char *action,
+			    const char *reason, dip_time at, struct dip_error *e);
+/* Moves every open objection of c to OBJ_MOOT (the application ended). */
+int svc__moot_objections(struct svc *v, const struct app_ctx *c, dip_time at,
+			 struct dip_error *e);
+
+/* The SHA-256 hex under which an objector's follow-up token is stored. */
+void svc__objection_token_hash(const char *token, char out[65]);
+
+/* Text checks: non-empty (when required), valid UTF-8, at most max
+ * characters. */
+int svc__text(const char *s, const char *field, int required, int max, struct dip_error *e);
+/* Formats a day in the registry's zone. */
+void svc__day(const struct registry *r, dip_day d, char out[11]);
+void svc__time(const struct registry *r, dip_time t, char out[32]);
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * service.h - the use cases of a registry, one function per action.
+ *
+ * Each function runs in one transaction on the caller's store: it loads
+ * what it needs, asks the domain whether the action is allowed and what it
+ * means, stores the result, records the act in the archive (an event row
+ * naming who, when, why and the deadline it opened), delivers notices to
+ * the parties' inboxes, appends public acts to the transparency log, and
+ * commits.  On any failure it rolls back, so nothing half-done is stored.
+ *
+ * Time: every function takes now (UTC seconds); none reads the clock.
+ * Before acting on an application, the function applies that
+ * application's deadlines that expired before now (the same code the
+ * scheduler runs), so an act never slips in after its deadline just
+ * because the scheduler has not run yet.
+ *
+ * Shared configuration (struct registry) is read-only after start and may
+ * be used by many threads; a struct svc is per thread (it holds a store
+ * connection).
+ *
+ * Results that the server returns are jansson objects built here, because
+ * this layer knows which fields each actor may see; callers own them
+ * (json_decref).  Errors: DIP_EINVAL naming the field, DIP_ENOTFOUND (also
+ * for objects the actor may not see), DIP_EFORBIDDEN, DIP_ESTATE,
+ * DIP_EDEADLINE, DIP_ECONFLICT, DIP_EDB; the message is for people.
+ */
+#ifndef DIP_SERVICE_H
+#define DIP_SERVICE_H
+
+#include <jansson.h>
+
+#include "domain/application.h"
+#include "domain/calendar.h"
+#include "domain/industry.h"
+#include "domain/model.h"
+#include "domain/rules.h"
+#include "domain/workflow.h"
+#include "store/store.h"
+
+struct ledger_keys;
+
+struct registry {
+	struct rules rules;
+	struct calendar cal;
+	struct industry_table industries;
+	int zone;                   /* seconds east of UTC; Asia/Shanghai = 28800 */
+	char name[256];             /* 北京市知识产权保护中心 */
+	char code[5];               /* 4-digit registry code of the certificate number */
+	char base_url[256];         /* public URL, for certificate QR codes */
+	char origin[256];           /* transparency log origin line */
+	char data_dir[1024];        /* uploads live under data_dir/files */
+	struct ledger_keys *keys;   /* signing keys of the log; NULL: checkpoints unsigned */
+	int pw_cost;                /* scrypt log2(N): 15 normally, lower in tests */
+};
+
+/* Loads the built-in defaults: Beijing profile, embedded calendar and
+ * industry table, zone +08:00.  Release with registry_release. */
+int registry_init(struct registry *r, struct dip_error *e);
+void registry_release(struct registry *r);
+/* Replaces the calendar with the text of a holiday file. */
+int registry_set_calendar(struct registry *r, const char *text, size_t len, struct dip_error *e);
+
+struct svc {
+	const struct registry *reg;
+	struct store *st;
+};
+
+struct actor {
+	int64_t id;        /* account id; 0 for the public and the system */
+	unsigned roles;    /* enum role bits of the account, or ROLE_PUBLIC, ROLE_SYSTEM */
+	char addr[64];     /* client address, for the audit log */
+	const char *token; /* an objector's follow-up token, when acting as one */
+};
+
+extern const struct actor actor_system;
+
+/* ---- accounts (account.c) ---- */
+
+struct account_input {
+	const char *login;
+	const char *password;
+	const char *display_name;
+	const char *kind;        /* "natural", "legal", "org" */
+	const char *id_number;
+	const char *email;
+	const char *phone;
+	unsigned roles;          /* for admin-created accounts; sign-up gets applicant */
+};
+
+/* Sign-up (anyone) or creation by an admin (roles honoured only then). */
+int svc_account_create(struct svc *v, const struct actor *who, const struct account_input *in,
+		       dip_time now, int64_t *id, struct dip_error *e);
+/* Checks a password, with rate limiting per login and per address.
+ * DIP_EAUTH for wrong credentials (never saying which part), DIP_ERATE. */
+int svc_login(struct svc *v, const char *login, const char *password, const char *addr,
+	      dip_time now, struct account *out, struct dip_error *e);
+int svc_account_set_roles(struct svc *v, const struct actor *who, int64_t id, unsigned roles,
+			  int disabled, dip_time now, struct dip_error *e);
+int svc_account_set_password(struct svc *v, const struct actor *who, int64_t id,
+			     const char *password, dip_time now, struct dip_error *e);
+/* Agency (Art. 6 para 2): the agent records a power of attorney, the
+ * principal confirms it (or revokes it). */
+int svc_agency_request(struct svc *v, const struct actor *agent, const char *principal_login,
+		       const char *poa_sha256, dip_time now, struct dip_error *e);
+int svc_agency_confirm(struct svc *v, const struct actor *principal, const char *agent_login,
+		       int confirm, dip_time now, struct dip_error *e);
+json_t *svc_account_json(const struct account *a, int with_contacts);
+
+/* ---- applications (application.c) ---- */
+
+struct draft_input {
+	const json_t *content;          /* Art. 5 content */
+	const char *const *coapplicants;/* logins of joint applicants (Art. 6), NULL-ended */
+	const char *const *principals;  /* an agent files for these logins, NULL-ended */
+};
+
+int svc_draft_create(struct svc *v, const struct actor *who, const struct draft_input *in,
+		     dip_time now, int64_t *id, struct dip_error *e);
+/* Replaces the content of a draft; other applicants must confirm again. */
+int svc_draft_update(struct svc *v, const struct actor *who, int64_t id, const json_t *content,
+		     dip_time now, struct dip_error *e);
+/* Art. 6: a joint applicant confirms the draft as it stands. */
+int svc_confirm(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+		struct dip_error *e);
+/* Art. 7: the submission date is now, the moment the registry stored it.
+ * Fills defects (when not NULL) with every defect found. */
+int svc_submit(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+	       struct app_defects *defects, struct dip_error *e);
+int svc_withdraw(struct svc *v, const struct actor *who, int64_t id, const char *reason,
+		 dip_time now, struct dip_error *e);
+
+/* ---- examination (examine.c) ---- */
+
+/* Art. 8: one notice listing every defect (field and message each). */
+int svc_request_correction(struct svc *v, const struct actor *who, int64_t id,
+			   const struct app_defects *defects, const char *note, dip_time now,
+			   struct dip_error *e);
+/* Art. 8: the corrected content and a reply text. */
+int svc_reply_correction(struct svc *v, const struct actor *who, int64_t id,
+			 const json_t *content, const char *reply, dip_time now,
+			 struct app_defects *defects, struct dip_error *e);
+/* Art. 8: a reply after the deadline, with the reason why it is late. */
+int svc_late_reply(struct svc *v, const struct actor *who, int64_t id, const json_t *content,
+		   const char *reply, const char *reason, dip_time now, struct dip_error *e);
+int svc_decide_late_reply(struct svc *v, const struct actor *who, int64_t id, int accept,
+			  const char *reason, dip_time now, struct dip_error *e);
+/* Art. 9: grounds is a bit set (bit n-1 for ground (n)); text explains. */
+int svc_refuse(struct svc *v, const struct actor *who, int64_t id, unsigned grounds,
+	       const char *text, dip_time now, struct dip_error *e);
+/* Art. 10. */
+int svc_publish(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+		struct dip_error *e);
+/* Art. 12: approve after a clean publication (when auto_register is off) or
+ * after every objection was decided not upheld. */
+int svc_register(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+		 struct dip_error *e);
+
+/* ---- objections (objection.c) ---- */
+
+struct objection_input {
+	const char *name;        /* objector's name */
+	const char *contact;     /* how to reach them (confidential) */
+	const char *grounds;
+	const char *const *evidence; /* upload hashes, NULL-ended */
+};
+
+/* Art. 10: anyone, during publication.  token (65 bytes) receives a
+ * follow-up secret for objectors without an account. */
+int svc_object(struct svc *v, const struct actor *who, int64_t app_id,
+	       const struct objection_input *in, dip_time now, int64_t *obj_id, char token[65],
+	       struct dip_error *e);
+/* Art. 11: one step of the exchange.  text and evidence as the step
+ * needs; upheld only for OBJA_DECIDE. */
+int svc_objection_step(struct svc *v, const struct actor *who, int64_t obj_id,
+		       enum obj_action action, const char *text, const char *const *evidence,
+		       int upheld, dip_time now, struct dip_error *e);
+
+/* ---- after registration (registered.c) ---- */
+
+/* Art. 14: within the window before expiry. */
+int svc_renew(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+	      struct dip_error *e);
+
+struct request_input {
+	const char *kind;            /* change, transaction, pledge, licence, transfer, cancel */
+	const json_t *payload;       /* kind-specific fields */
+	const char *act_date;        /* Art. 15: date of the transaction, pledge, licence */
+	const char *counterparty;    /* transfer: the transferee's login */
+	int unilateral;              /* Art. 16: 0 joint, 1-4 the case */
+	const char *legal_document;  /* upload hash, for unilateral cases and new holders */
+};
+
+int svc_file_request(struct svc *v, const struct actor *who, int64_t app_id,
+		     const struct request_input *in, dip_time now, int64_t *req_id,
+		     struct dip_error *e);
+/* Art. 16: the transferee confirms a joint transfer. */
+int svc_confirm_request(struct svc *v, const struct actor *who, int64_t req_id, dip_time now,
+			struct dip_error *e);
+/* Art. 17: the registry approves (and announces) or rejects. */
+int svc_decide_request(struct svc *v, const struct actor *who, int64_t req_id, int approve,
+		       const char *reason, dip_time now, struct dip_error *e);
+/* Art. 18 para 2: cancellation by the registry when no holder remains. */
+int svc_cancel_by_registry(struct svc *v, const struct actor *who, int64_t id,
+			   const char *reason, dip_time now, struct dip_error *e);
+/* Arts. 9 (6), 23: revocation for concealment or falsification. */
+int svc_revoke(struct svc *v, const struct actor *who, int64_t id, const char *reason,
+	       dip_time now, struct dip_error *e);
+
+/* ---- scheduler (tick.c) ---- */
+
+struct tick_report {
+	int applied;        /* timeouts applied */
+	int remaining;      /* due timeouts left (limit reached) */
+};
+
+/* Applies every binding deadline due at or before now, oldest first, each
+ * exactly once in its own transaction, dating each effect at the moment
+ * the deadline ran out; deadlines those effects open are applied too when
+ * they are also due.  Safe to run again: a second run finds nothing. */
+int svc_tick(struct svc *v, dip_time now, struct tick_report *rep, struct dip_error *e);
+
+/* ---- reading (views.c) ---- */
+
+/* An application as the actor may see it: parties and examiners see
+ * everything (examiner reads of confidential fields are audited), the
+ * public sees the Art. 10 fields during publication and the register
+ * fields after announcement, and nothing of drafts or refusals. */
+int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time now, json_t **out,
+		 struct dip_error *e);
+int svc_app_list_json(struct svc *v, const struct actor *who, const struct app_filter *f,
+		      dip_time now, json_t **out, struct dip_error *e);
+/* The archive of an application (Art. 19): parties and examiners. */
+int svc_events_json(struct svc *v, const struct actor *who, int64_t id, json_t **out,
+		    struct dip_error *e);
+/* The examiner's queue: open registry duties with deadline, remaining
+ * working days and a flag: "overdue", "due_soon" (within one working day)
+ * or "". */
+int svc_tasks_json(struct svc *v, const struct actor *who, dip_time now, json_t **out,
+		   struct dip_error *e);
+int svc_objection_json(struct svc *v, const struct actor *who, int64_t obj_id, json_t **out,
+		       struct dip_error *e);
+int svc_request_json(struct svc *v, const struct actor *who, int64_t req_id, json_t **out,
+		     struct dip_error *e);
+int svc_inbox_json(struct svc *v, const struct actor *who, const struct msg_filter *f,
+		   json_t **out, struct dip_error *e);
+
+#endif

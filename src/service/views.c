@@ -1,0 +1,609 @@
+/*
+ * views.c - what each actor may read, as JSON.
+ *
+ * Parties see their own applications whole; examiners see everything and
+ * every read of confidential material by them is written to the audit log
+ * (Art. 19 para 2); the public sees only what Art. 10 publishes during
+ * publication and what Art. 20 lets anyone consult after announcement.
+ */
+#include "service/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int finish_read(struct svc *v, int rc, struct dip_error *e)
+{
+	if (rc) {
+		svc__rollback(v);
+		return rc;
+	}
+	return svc__commit(v, e);
+}
+
+static json_t *time_json(const struct registry *r, dip_time t)
+{
+	char s[32];
+
+	if (t == 0)
+		return json_null();
+	svc__time(r, t, s);
+	return json_string(s);
+}
+
+static json_t *day_json(const struct registry *r, dip_day d)
+{
+	char s[11];
+
+	if (d == 0)
+		return json_null();
+	svc__day(r, d, s);
+	return json_string(s);
+}
+
+static json_t *flags_json(unsigned flags)
+{
+	json_t *a = json_array();
+
+	if (flags & APPF_DUPLICATE)
+		json_array_append_new(a, json_string("duplicate"));
+	if (flags & APPF_REAPPLIED)
+		json_array_append_new(a, json_string("reapplied_after_withdrawal"));
+	if (flags & APPF_LATE_REPLY)
+		json_array_append_new(a, json_string("late_reply_pending"));
+	if (flags & APPF_NO_EVIDENCE)
+		json_array_append_new(a, json_string("no_evidence"));
+	return a;
+}
+
+static json_t *deadline_json(const struct registry *r, const struct deadline *d, dip_time now)
+{
+	json_t *o = json_object();
+	dip_day today = time_day(now, r->zone), last = time_day(d->due_at, r->zone);
+	int left = cal_working_days_between(&r->cal, today, last);
+	const char *flag = "";
+
+	json_object_set_new(o, "id", json_integer(d->id));
+	json_object_set_new(o, "application", json_integer(d->app_id));
+	if (d->ref_id)
+		json_object_set_new(o, "ref", json_integer(d->ref_id));
+	json_object_set_new(o, "kind", json_string(deadline_kind_name(d->kind)));
+	json_object_set_new(o, "opened_at", time_json(r, d->opened_at));
+	json_object_set_new(o, "due_at", time_json(r, d->due_at));
+	json_object_set_new(o, "binds_party", json_boolean(d->binds_party));
+	json_object_set_new(o, "working_days_left", json_integer(left));
+	/* 两超期: past the deadline, or due within one working day. */
+	if (now > d->due_at)
+		flag = "overdue";
+	else if (left <= 1)
+		flag = "due_soon";
+	json_object_set_new(o, "flag", json_string(flag));
+	return o;
+}
+
+struct dl_json_ctx {
+	const struct registry *r;
+	json_t *arr;
+	dip_time now;
+};
+
+static int add_deadline(void *ud, const struct deadline *d)
+{
+	struct dl_json_ctx *c = ud;
+
+	json_array_append_new(c->arr, deadline_json(c->r, d, c->now));
+	return 0;
+}
+
+static json_t *actions_json(unsigned set)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < WF__COUNT; i++)
+		if (set & (1u << i))
+			json_array_append_new(a, json_string(wf_action_name((enum wf_action)i)));
+	return a;
+}
+
+static json_t *summary_json(const struct registry *r, const struct application *a)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(a->id));
+	json_object_set_new(o, "state", json_string(app_state_name(a->state)));
+	json_object_set_new(o, "name", json_string(a->name));
+	json_object_set_new(o, "industry", json_string(a->industry));
+	if (a->cert_no[0])
+		json_object_set_new(o, "certificate_number", json_string(a->cert_no));
+	if (a->reg_no[0])
+		json_object_set_new(o, "registration_number", json_string(a->reg_no));
+	json_object_set_new(o, "submitted_at", time_json(r, a->submitted_at));
+	json_object_set_new(o, "published_at", time_json(r, a->published_at));
+	json_object_set_new(o, "registration_date", day_json(r, a->reg_day));
+	json_object_set_new(o, "valid_until", day_json(r, a->valid_until));
+	return o;
+}
+
+static int public_state(enum app_state s)
+{
+	return s == APP_PUBLICATION || s == APP_OBJECTION || s == APP_REGISTERED ||
+	       s == APP_CANCELLED || s == APP_REVOKED;
+}
+
+static json_t *objections_json(struct svc *v, const struct app_ctx *c, int full)
+{
+	json_t *arr = json_array(), *o;
+	struct objection ob;
+	int64_t ids[256];
+	int n = 0, i;
+
+	v->st->objection_ids(v->st, c->a.id, ids, 256, &n);
+	for (i = 0; i < n; i++) {
+		if (v->st->objection_get(v->st, ids[i], &ob))
+			continue;
+		o = json_object();
+		json_object_set_new(o, "id", json_integer(ob.id));
+		json_object_set_new(o, "state", json_string(obj_state_name(ob.state)));
+		json_object_set_new(o, "filed_at", time_json(v->reg, ob.filed_at));
+		if (full && ob.state != OBJ_FILED) {
+			json_object_set_new(o, "objector", json_string(ob.objector_name));
+			json_object_set_new(o, "grounds", json_string(ob.grounds ? ob.grounds : ""));
+			if (ob.decision)
+				json_object_set_new(o, "decision", json_string(ob.decision));
+		}
+		json_array_append_new(arr, o);
+		objection_release(&ob);
+	}
+	return arr;
+}
+
+static json_t *request_summary(const struct registry *r, const struct request *q)
+{
+	json_t *o = json_object(), *p = json_loads(q->payload ? q->payload : "{}", 0, NULL);
+
+	json_object_set_new(o, "id", json_integer(q->id));
+	json_object_set_new(o, "application", json_integer(q->app_id));
+	json_object_set_new(o, "kind", json_string(req_kind_name(q->kind)));
+	json_object_set_new(o, "state", json_string(req_state_name(q->state)));
+	json_object_set_new(o, "filed_at", time_json(r, q->filed_at));
+	json_object_set_new(o, "decided_at", time_json(r, q->decided_at));
+	if (q->act_day)
+		json_object_set_new(o, "act_date", day_json(r, q->act_day));
+	json_object_set_new(o, "late", json_boolean(q->late));
+	json_object_set_new(o, "unilateral", json_integer(q->unilateral));
+	json_object_set_new(o, "payload", p ? p : json_object());
+	if (q->decision)
+		json_object_set_new(o, "decision", json_string(q->decision));
+	return o;
+}
+
+static json_t *requests_json(struct svc *v, int64_t app_id)
+{
+	json_t *arr = json_array();
+	struct request q;
+	int64_t ids[256];
+	int n = 0, i;
+
+	v->st->request_ids(v->st, app_id, ids, 256, &n);
+	for (i = 0; i < n; i++) {
+		if (v->st->request_get(v->st, ids[i], &q))
+			continue;
+		json_array_append_new(arr, request_summary(v->reg, &q));
+		request_release(&q);
+	}
+	return arr;
+}
+
+int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time now, json_t **out,
+		 struct dip_error *e)
+{
+	struct app_ctx c;
+	struct dl_json_ctx dl;
+	json_t *o, *parties, *p, *pub;
+	char masked[19], obj[32];
+	int rc, i, inside, grounds;
+
+	rc = svc__begin(v, e);
+	if (rc)
+		return rc;
+	rc = svc__load(v, who, id, now, &c, e);
+	if (rc)
+		return finish_read(v, rc, e);
+	inside = (c.roles & (ROLE_APPLICANT | ROLE_AGENT | ROLE_EXAMINER | ROLE_ADMIN)) != 0;
+	o = summary_json(v->reg, &c.a);
+	if (!inside) {
+		/* Art. 10 during publication; Art. 20 after announcement. */
+		pub = svc__public_record(v, &c, c.a.state == APP_PUBLICATION ? APP_VIEW_PUBLICATION
+									     : APP_VIEW_REGISTER);
+		json_object_update(o, pub);
+		json_decref(pub);
+		json_object_del(o, "industry");
+		if (c.a.state == APP_PUBLICATION) {
+			json_object_del(o, "name");
+			json_object_set(o, "name", json_object_get(json_object_get(o, "content"), "name"));
+		}
+		if (c.a.state != APP_PUBLICATION && c.a.industry[0])
+			json_object_set_new(o, "industry", json_string(c.a.industry));
+		if (c.a.state == APP_CANCELLED || c.a.state == APP_REVOKED)
+			json_object_set_new(o, "closed_at", time_json(v->reg, c.a.closed_at));
+		json_object_set_new(o, "objections", objections_json(v, &c, 0));
+		goto done;
+	}
+	json_object_set_new(o, "version", json_integer(c.a.version));
+	json_object_set_new(o, "content", json_deep_copy(c.content));
+	json_object_set_new(o, "fingerprint", json_string(c.a.fingerprint));
+	json_object_set_new(o, "cert_version", json_integer(c.a.cert_version));
+	json_object_set_new(o, "created_at", time_json(v->reg, c.a.created_at));
+	json_object_set_new(o, "registered_at", time_json(v->reg, c.a.registered_at));
+	json_object_set_new(o, "closed_at", time_json(v->reg, c.a.closed_at));
+	json_object_set_new(o, "valid_from", day_json(v->reg, c.a.valid_from));
+	json_object_set_new(o, "corrections", json_integer(c.a.corrections));
+	json_object_set_new(o, "flags", flags_json(c.a.flags));
+	if (c.a.related_id)
+		json_object_set_new(o, "related_application", json_integer(c.a.related_id));
+	if (c.a.refusal) {
+		p = json_array();
+		for (grounds = 1; grounds <= ART9_GROUNDS; grounds++)
+			if (c.a.refusal & (1u << (grounds - 1)))
+				json_array_append_new(p, json_integer(grounds));
+		json_object_set_new(o, "refusal_grounds", p);
+	}
+	if (c.a.close_reason)
+		json_object_set_new(o, "close_reason", json_string(close_reason_name(c.a.close_reason)));
+	if (c.a.withdraw_reason)
+		json_object_set_new(o, "withdraw_reason", json_string(c.a.withdraw_reason));
+	parties = json_array();
+	for (i = 0; i < c.nparties; i++) {
+		p = json_object();
+		json_object_set_new(p, "account", json_integer(c.parties[i].account_id));
+		json_object_set_new(p, "name", json_string(c.parties[i].name));
+		json_object_set_new(p, "kind", json_string(party_kind_name(c.parties[i].kind)));
+		idnum_mask(c.parties[i].kind, c.parties[i].id_number, masked);
+		json_object_set_new(p, "id_number", json_string(c.roles & ROLE_EXAMINER ? c.parties[i].id_number : masked));
+		json_object_set_new(p, "confirmed", json_boolean(c.parties[i].confirmed_at != 0));
+		json_array_append_new(parties, p);
+	}
+	json_object_set_new(o, "applicants", parties);
+	if (c.a.agent_id)
+		json_object_set_new(o, "agent", json_integer(c.a.agent_id));
+	dl.r = v->reg;
+	dl.arr = json_array();
+	dl.now = now;
+	v->st->deadline_open_for(v->st, id, -1, add_deadline, &dl);
+	json_object_set_new(o, "deadlines", dl.arr);
+	json_object_set_new(o, "objections", objections_json(v, &c, 1));
+	json_object_set_new(o, "requests", requests_json(v, id));
+	json_object_set_new(o, "actions", actions_json(wf_app_allowed(c.a.state, c.roles)));
+	/* Art. 19 para 2: examiners' reads of confidential material are
+	 * recorded. */
+	if ((c.roles & (ROLE_EXAMINER | ROLE_ADMIN)) && !(c.roles & (ROLE_APPLICANT | ROLE_AGENT))) {
+		snprintf(obj, sizeof(obj), "application:%lld", (long long)id);
+		rc = svc__st(v, svc__audit(v, who, "read_confidential", obj, "content", now), e);
+	}
+done:
+	svc__release(&c);
+	if (rc) {
+		json_decref(o);
+		return finish_read(v, rc, e);
+	}
+	*out = o;
+	return finish_read(v, 0, e);
+}
+
+struct list_ctx {
+	struct svc *v;
+	json_t *arr;
+	int64_t last;
+	int public_only;
+};
+
+static int add_summary(void *ud, const struct application *a)
+{
+	struct list_ctx *l = ud;
+
+	l->last = a->id;
+	if (l->public_only && !public_state(a->state))
+		return 0;
+	json_array_append_new(l->arr, summary_json(l->v->reg, a));
+	return 0;
+}
+
+int svc_app_list_json(struct svc *v, const struct actor *who, const struct app_filter *f,
+		      dip_time now, json_t **out, struct dip_error *e)
+{
+	struct app_filter g = *f;
+	struct list_ctx l = { v, json_array(), 0, 0 };
+	unsigned pub = 1u << APP_PUBLICATION | 1u << APP_OBJECTION | 1u << APP_REGISTERED |
+		       1u << APP_CANCELLED | 1u << APP_REVOKED;
+	int rc;
+
+	(void)now;
+	if (!(who->roles & (ROLE_EXAMINER | ROLE_ADMIN)) && g.party_id == 0 && g.agent_id == 0) {
+		g.states = g.states ? g.states & pub : pub;
+		if (g.states == 0)
+			g.states = pub;
+		l.public_only = 1;
+	}
+	if (g.limit <= 0 || g.limit > 200)
+		g.limit = 50;
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc == 0)
+		rc = svc__st(v, v->st->app_list(v->st, &g, add_summary, &l), e);
+	v->st->rollback(v->st);
+	if (rc) {
+		json_decref(l.arr);
+		return rc;
+	}
+	*out = json_object();
+	json_object_set_new(*out, "items", l.arr);
+	json_object_set_new(*out, "next", json_array_size(l.arr) >= (size_t)g.limit && l.last
+					       ? json_integer(l.last) : json_null());
+	return 0;
+}
+
+struct ev_ctx {
+	const struct registry *r;
+	json_t *arr;
+};
+
+static int add_event(void *ud, const struct event *ev)
+{
+	struct ev_ctx *c = ud;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(ev->id));
+	json_object_set_new(o, "at", time_json(c->r, ev->at));
+	json_object_set_new(o, "actor", json_integer(ev->actor_id));
+	json_object_set_new(o, "actor_role", json_string(ev->actor_role & ROLE_SYSTEM ? "system"
+						       : ev->actor_role & ROLE_EXAMINER ? "examiner"
+						       : ev->actor_id ? "party" : "public"));
+	json_object_set_new(o, "action", json_string(ev->action));
+	if (ev->from_state >= 0)
+		json_object_set_new(o, "from", json_string(app_state_name((enum app_state)ev->from_state)));
+	if (ev->to_state >= 0)
+		json_object_set_new(o, "to", json_string(app_state_name((enum app_state)ev->to_state)));
+	if (ev->reason)
+		json_object_set_new(o, "reason", json_string(ev->reason));
+	if (ev->dl_kind >= 0) {
+		json_object_set_new(o, "deadline", json_string(deadline_kind_name(ev->dl_kind)));
+		json_object_set_new(o, "deadline_due", time_json(c->r, ev->dl_due));
+	}
+	if (ev->detail)
+		json_object_set_new(o, "detail", json_loads(ev->detail, 0, NULL));
+	json_array_append_new(c->arr, o);
+	return 0;
+}
+
+int svc_events_json(struct svc *v, const struct actor *who, int64_t id, json_t **out,
+		    struct dip_error *e)
+{
+	struct app_ctx c;
+	struct ev_ctx ec = { v->reg, NULL };
+	int rc;
+
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc)
+		return rc;
+	rc = svc__load_raw(v, id, &c, e);
+	if (rc == 0) {
+		int mine = who->id && (svc__is_party(&c, who->id) || c.a.created_by == who->id ||
+				       c.a.agent_id == who->id);
+
+		if (!mine && !(who->roles & (ROLE_EXAMINER | ROLE_ADMIN)))
+			rc = dip_fail(e, DIP_ENOTFOUND, "", "application %lld not found", (long long)id);
+		svc__release(&c);
+	}
+	if (rc == 0) {
+		ec.arr = json_array();
+		rc = svc__st(v, v->st->event_list(v->st, id, add_event, &ec), e);
+	}
+	v->st->rollback(v->st);
+	if (rc) {
+		json_decref(ec.arr);
+		return rc;
+	}
+	*out = ec.arr;
+	return 0;
+}
+
+struct task_ctx {
+	struct svc *v;
+	json_t *arr;
+	dip_time now;
+	int overdue;
+};
+
+static int add_task(void *ud, const struct deadline *d)
+{
+	struct task_ctx *t = ud;
+	struct application a;
+	json_t *o = deadline_json(t->v->reg, d, t->now);
+
+	if (t->v->st->app_get(t->v->st, d->app_id, &a) == 0) {
+		json_object_set_new(o, "name", json_string(a.name));
+		json_object_set_new(o, "state", json_string(app_state_name(a.state)));
+		json_object_set_new(o, "flags", flags_json(a.flags));
+		application_release(&a);
+	}
+	t->overdue += t->now > d->due_at;
+	json_array_append_new(t->arr, o);
+	return 0;
+}
+
+int svc_tasks_json(struct svc *v, const struct actor *who, dip_time now, json_t **out,
+		   struct dip_error *e)
+{
+	struct task_ctx t = { v, json_array(), now, 0 };
+	int rc;
+
+	if (!(who->roles & (ROLE_EXAMINER | ROLE_ADMIN))) {
+		json_decref(t.arr);
+		return dip_fail(e, DIP_EFORBIDDEN, "", "the task queue is for examiners");
+	}
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc == 0)
+		rc = svc__st(v, v->st->deadline_tasks(v->st, 1000, add_task, &t), e);
+	v->st->rollback(v->st);
+	if (rc) {
+		json_decref(t.arr);
+		return rc;
+	}
+	*out = json_object();
+	json_object_set_new(*out, "items", t.arr);
+	json_object_set_new(*out, "overdue", json_integer(t.overdue));
+	return 0;
+}
+
+static json_t *evidence_json(const char *text)
+{
+	json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+
+	return j ? j : json_array();
+}
+
+int svc_objection_json(struct svc *v, const struct actor *who, int64_t obj_id, json_t **out,
+		       struct dip_error *e)
+{
+	struct objection o;
+	struct app_ctx c;
+	json_t *j;
+	int rc, examiner, party, objector = 0;
+
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc)
+		return rc;
+	rc = svc__st(v, v->st->objection_get(v->st, obj_id, &o), e);
+	if (rc) {
+		v->st->rollback(v->st);
+		return rc;
+	}
+	rc = svc__load_raw(v, o.app_id, &c, e);
+	if (rc)
+		goto out;
+	examiner = (who->roles & (ROLE_EXAMINER | ROLE_ADMIN)) != 0;
+	party = who->id && (svc__is_party(&c, who->id) || c.a.agent_id == who->id);
+	if (who->id && who->id == o.objector_id)
+		objector = 1;
+	if (who->token) {
+		char th[65];
+
+		svc__objection_token_hash(who->token, th);
+		objector |= strcmp(th, o.token_hash) == 0;
+	}
+	/* The applicant sees an objection once the registry forwarded it. */
+	if (!examiner && !objector && !(party && o.state != OBJ_FILED)) {
+		rc = dip_fail(e, DIP_ENOTFOUND, "", "objection %lld not found", (long long)obj_id);
+		goto out1;
+	}
+	j = json_object();
+	json_object_set_new(j, "id", json_integer(o.id));
+	json_object_set_new(j, "application", json_integer(o.app_id));
+	json_object_set_new(j, "state", json_string(obj_state_name(o.state)));
+	json_object_set_new(j, "objector", json_string(o.objector_name));
+	if (examiner || objector)
+		json_object_set_new(j, "contact", json_string(o.objector_contact));
+	json_object_set_new(j, "grounds", json_string(o.grounds ? o.grounds : ""));
+	json_object_set_new(j, "evidence", evidence_json(o.evidence));
+	if (o.answer && (examiner || party || (objector && o.state >= OBJ_ANSWER_FORWARDED))) {
+		json_object_set_new(j, "answer", json_string(o.answer));
+		json_object_set_new(j, "answer_evidence", evidence_json(o.answer_evidence));
+	}
+	if (o.supplement || o.supplement_evidence) {
+		json_object_set_new(j, "supplement", json_string(o.supplement ? o.supplement : ""));
+		json_object_set_new(j, "supplement_evidence", evidence_json(o.supplement_evidence));
+	}
+	if (o.decision)
+		json_object_set_new(j, "decision", json_string(o.decision));
+	json_object_set_new(j, "filed_at", time_json(v->reg, o.filed_at));
+	json_object_set_new(j, "decided_at", time_json(v->reg, o.decided_at));
+	*out = j;
+out1:
+	svc__release(&c);
+out:
+	objection_release(&o);
+	v->st->rollback(v->st);
+	return rc;
+}
+
+int svc_request_json(struct svc *v, const struct actor *who, int64_t req_id, json_t **out,
+		     struct dip_error *e)
+{
+	struct request q;
+	struct app_ctx c;
+	int rc;
+
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc)
+		return rc;
+	rc = svc__st(v, v->st->request_get(v->st, req_id, &q), e);
+	if (rc) {
+		v->st->rollback(v->st);
+		return rc;
+	}
+	rc = svc__load_raw(v, q.app_id, &c, e);
+	if (rc == 0) {
+		if (!(who->roles & (ROLE_EXAMINER | ROLE_ADMIN)) && q.filed_by != who->id &&
+		    q.counterparty_id != who->id && !(who->id && svc__is_party(&c, who->id)))
+			rc = dip_fail(e, DIP_ENOTFOUND, "", "request %lld not found", (long long)req_id);
+		else
+			*out = request_summary(v->reg, &q);
+		svc__release(&c);
+	}
+	request_release(&q);
+	v->st->rollback(v->st);
+	return rc;
+}
+
+struct inbox_ctx {
+	const struct registry *r;
+	json_t *arr;
+};
+
+static int add_message(void *ud, const struct message *m)
+{
+	struct inbox_ctx *c = ud;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(m->id));
+	json_object_set_new(o, "kind", json_string(m->kind));
+	if (m->app_id)
+		json_object_set_new(o, "application", json_integer(m->app_id));
+	if (m->objection_id)
+		json_object_set_new(o, "objection", json_integer(m->objection_id));
+	json_object_set_new(o, "subject", json_string(m->subject ? m->subject : ""));
+	json_object_set_new(o, "body", json_string(m->body ? m->body : ""));
+	json_object_set_new(o, "delivered_at", time_json(c->r, m->delivered_at));
+	json_object_set_new(o, "read_at", time_json(c->r, m->read_at));
+	json_array_append_new(c->arr, o);
+	return 0;
+}
+
+int svc_inbox_json(struct svc *v, const struct actor *who, const struct msg_filter *f,
+		   json_t **out, struct dip_error *e)
+{
+	struct inbox_ctx c = { v->reg, json_array() };
+	struct msg_filter g = *f;
+	int64_t unread = 0;
+	int rc;
+
+	if (g.account_id == 0 && g.objection_id == 0)
+		g.account_id = who->id;
+	if (g.account_id && g.account_id != who->id) {
+		json_decref(c.arr);
+		return dip_fail(e, DIP_EFORBIDDEN, "", "you read only your own inbox");
+	}
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc == 0)
+		rc = svc__st(v, v->st->message_list(v->st, &g, add_message, &c), e);
+	if (rc == 0 && g.account_id)
+		rc = svc__st(v, v->st->message_unread(v->st, g.account_id, &unread), e);
+	v->st->rollback(v->st);
+	if (rc) {
+		json_decref(c.arr);
+		return rc;
+	}
+	*out = json_object();
+	json_object_set_new(*out, "items", c.arr);
+	json_object_set_new(*out, "unread", json_integer(unread));
+	return 0;
+}
