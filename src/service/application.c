@@ -71,6 +71,8 @@ int svc_draft_create(struct svc *v, const struct actor *who, const struct draft_
 	a.created_at = now;
 	a.content = json_dumps(in->content, JSON_COMPACT);
 	snprintf(a.name, sizeof(a.name), "%s", app_get_str(in->content, "name") ? app_get_str(in->content, "name") : "");
+	snprintf(a.industry, sizeof(a.industry), "%s",
+		 app_get_str(in->content, "industry") ? app_get_str(in->content, "industry") : "");
 	rc = svc__begin(v, e);
 	if (rc)
 		goto done;
@@ -295,13 +297,14 @@ static int dup_seen(void *ud, const struct application *a)
 static int flag_duplicates(struct svc *v, struct app_ctx *c, struct dip_error *e)
 {
 	struct dup_ctx d = { c, 0, 0 };
+	const char *fp = app_get_str(c->content, "evidence.fingerprint");
 	unsigned live = 1u << APP_SUBMITTED | 1u << APP_CORRECTION | 1u << APP_PUBLICATION |
 			1u << APP_OBJECTION | 1u << APP_REGISTERED | 1u << APP_WITHDRAWN;
 	int rc;
 
-	if (c->a.fingerprint[0] == '\0')
+	if (fp == NULL)
 		return 0;
-	rc = v->st->app_by_fingerprint(v->st, c->a.fingerprint, live, c->a.id, dup_seen, &d);
+	rc = v->st->app_by_fingerprint(v->st, fp, live, c->a.id, dup_seen, &d);
 	if (rc < 0)
 		return svc__st(v, rc, e);
 	if (d.found) {

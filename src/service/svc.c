@@ -155,7 +155,9 @@ int svc__load(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 		return rc;
 	c->roles = who->roles & (ROLE_PUBLIC | ROLE_SYSTEM | ROLE_EXAMINER | ROLE_ADMIN);
 	c->roles |= ROLE_PUBLIC;
-	if (who->id && (svc__is_party(c, who->id) || c->a.created_by == who->id))
+	/* Rights follow the parties: whoever drafted it, a holder who
+	 * transferred it away acts no more. */
+	if (who->id && svc__is_party(c, who->id))
 		c->roles |= ROLE_APPLICANT;
 	if (who->id && (who->roles & ROLE_AGENT) && agent_authorised(v, c, who->id))
 		c->roles |= ROLE_AGENT;

@@ -655,9 +655,9 @@ static int sq_app_list(struct store *s, const struct app_filter *f, store_app_cb
 
 	if (f->party_id)
 		return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "
-				       "((1 << state) & ?) <> 0 AND (id IN (SELECT app_id FROM parties "
-				       "WHERE account_id = ?) OR created_by = ?) ORDER BY id DESC LIMIT ?",
-				       "iiiid", after, states, f->party_id, f->party_id, limit),
+				       "((1 << state) & ?) <> 0 AND id IN (SELECT app_id FROM parties "
+				       "WHERE account_id = ?) ORDER BY id DESC LIMIT ?",
+				       "iiid", after, states, f->party_id, limit),
 				cb, ud);
 	if (f->agent_id)
 		return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "

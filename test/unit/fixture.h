@@ -129,6 +129,11 @@ static inline int fx_setup(void **state)
 	return fx_setup_profile(state, NULL);
 }
 
+static inline int fx_setup_shanghai(void **state)
+{
+	return fx_setup_profile(state, "shanghai");
+}
+
 static inline int fx_teardown(void **state)
 {
 	struct fx *f = *state;
