@@ -23,6 +23,9 @@ struct cli_command {
 	const char *usage;
 };
 
+int cli_calendar(int argc, char **argv);
+int cli_tick(int argc, char **argv);
+
 /* Defined in cli.c: the table of subcommands, ended by a NULL name. */
 extern const struct cli_command cli_commands[];
 

@@ -1,0 +1,71 @@
+/*
+ * common.c - registry loading and small parsers for the subcommands.
+ */
+#include "cli/common.h"
+#include "cli/cli.h"
+#include "util/file.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int cli_registry(struct registry *r, const struct cli_registry_opts *o)
+{
+	struct dip_error e;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (registry_init(r, &e))
+		return cli_fail("%s", e.message);
+	if (o->holidays) {
+		rc = file_read(o->holidays, 1 << 20, &text, &len, &e);
+		if (rc == 0)
+			rc = registry_set_calendar(r, text, len, &e);
+		free(text);
+		if (rc) {
+			registry_release(r);
+			return cli_fail("holidays: %s", e.message);
+		}
+	}
+	if (o->rules) {
+		if (strchr(o->rules, '/') || strchr(o->rules, '.')) {
+			rc = file_read(o->rules, 1 << 16, &text, &len, &e);
+			if (rc == 0)
+				rc = rules_parse(&r->rules, text, len, &e);
+			free(text);
+		} else {
+			rc = rules_builtin(&r->rules, o->rules, &e);
+		}
+		if (rc) {
+			registry_release(r);
+			return cli_fail("rules: %s", e.message);
+		}
+	}
+	return 0;
+}
+
+int cli_now(const char *opt, dip_time *now)
+{
+	if (opt == NULL) {
+		*now = (dip_time)time(NULL);
+		return 0;
+	}
+	if (time_parse(opt, DIP_ZONE_SHANGHAI, now))
+		return cli_fail("--now: expected an ISO 8601 time such as 2024-03-01T09:00:00+08:00, got \"%s\"", opt);
+	return 0;
+}
+
+int cli_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return DIP_EINVAL;
+	*out = v;
+	return 0;
+}
