@@ -20,6 +20,7 @@
 dip_resources:
 	RES "data/cn-holidays.txt"
 	RES "data/gbt4754-2017.tsv"
+	RES "data/openapi.json"
 	RES "data/rules/beijing.conf"
 	RES "data/rules/shanghai.conf"
 	RES "data/rules/zhejiang.conf"

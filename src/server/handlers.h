@@ -1,0 +1,87 @@
+/*
+ * handlers.h - one function per route, grouped in a file per resource.
+ */
+#ifndef DIP_SERVER_HANDLERS_H
+#define DIP_SERVER_HANDLERS_H
+
+#include "server/http.h"
+
+/* h_meta.c */
+void h_health(struct req *r);
+void h_openapi(struct req *r);
+void h_industries(struct req *r);
+void h_rules(struct req *r);
+void h_fields(struct req *r);
+void h_static(struct req *r);
+
+/* h_accounts.c */
+void h_signup(struct req *r);
+void h_login(struct req *r);
+void h_logout(struct req *r);
+void h_me(struct req *r);
+void h_password(struct req *r);
+void h_token_create(struct req *r);
+void h_token_revoke(struct req *r);
+void h_agency_request(struct req *r);
+void h_agency_confirm(struct req *r);
+
+/* h_applications.c */
+void h_app_list(struct req *r);
+void h_app_create(struct req *r);
+void h_app_get(struct req *r);
+void h_app_update(struct req *r);
+void h_app_confirm(struct req *r);
+void h_app_submit(struct req *r);
+void h_app_withdraw(struct req *r);
+void h_app_reply(struct req *r);
+void h_app_late_reply(struct req *r);
+void h_app_renew(struct req *r);
+void h_app_events(struct req *r);
+
+/* h_examine.c */
+void h_tasks(struct req *r);
+void h_app_correction(struct req *r);
+void h_app_late_decision(struct req *r);
+void h_app_refuse(struct req *r);
+void h_app_publish(struct req *r);
+void h_app_register(struct req *r);
+void h_app_cancel(struct req *r);
+void h_app_revoke(struct req *r);
+
+/* h_objections.c */
+void h_objection_file(struct req *r);
+void h_objection_get(struct req *r);
+void h_objection_step(struct req *r);
+void h_objection_messages(struct req *r);
+
+/* h_requests.c */
+void h_request_file(struct req *r);
+void h_request_get(struct req *r);
+void h_request_confirm(struct req *r);
+void h_request_decide(struct req *r);
+
+/* h_uploads.c */
+void h_upload_put(struct req *r);
+void h_upload_get(struct req *r);
+
+/* h_inbox.c */
+void h_inbox(struct req *r);
+void h_inbox_unread(struct req *r);
+void h_inbox_read(struct req *r);
+
+/* h_public.c */
+void h_publications(struct req *r);
+void h_register(struct req *r);
+void h_announcements(struct req *r);
+
+/* h_admin.c */
+void h_admin_accounts(struct req *r);
+void h_admin_account_create(struct req *r);
+void h_admin_account_update(struct req *r);
+void h_admin_audit(struct req *r);
+void h_admin_clock(struct req *r);
+void h_admin_tick(struct req *r);
+void h_admin_calendar_get(struct req *r);
+void h_admin_calendar_put(struct req *r);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * http.c - reading requests and writing JSON responses.
+ */
+#include "server/http.h"
+#include "server/internal.h"
+#include "util/log.h"
+#include "util/utf8.h"
+
+#include <event2/buffer.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int http_status_for(int code)
+{
+	switch (code) {
+	case DIP_OK: return 200;
+	case DIP_EINVAL: return 422;
+	case DIP_ENOTFOUND: return 404;
+	case DIP_ECONFLICT: return 409;
+	case DIP_ESTATE: return 409;
+	case DIP_EDEADLINE: return 409;
+	case DIP_EFORBIDDEN: return 403;
+	case DIP_EAUTH: return 401;
+	case DIP_ELIMIT: return 413;
+	case DIP_ERATE: return 429;
+	case DIP_ETYPE: return 415;
+	case DIP_EBUSY: return 503;
+	case DIP_ECRYPTO: return 422;
+	}
+	return 500;
+}
+
+static const char *reason_for(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	}
+	return status >= 500 ? "Internal Server Error" : "Error";
+}
+
+static void send(struct req *r, int status, const char *type, const void *p, size_t n,
+		 const char *cache)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	struct evbuffer *b = evbuffer_new();
+
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "Cache-Control", cache ? cache : "no-store");
+	if (b) {
+		evbuffer_add(b, p, n);
+		evhttp_send_reply(r->ev, status, reason_for(status), b);
+		evbuffer_free(b);
+	} else {
+		evhttp_send_reply(r->ev, 500, "Internal Server Error", NULL);
+	}
+	r->status = status;
+}
+
+void reply_bytes(struct req *r, int status, const char *type, const void *p, size_t n,
+		 const char *cache_control)
+{
+	send(r, status, type, p, n, cache_control);
+}
+
+void reply_json(struct req *r, int status, json_t *json)
+{
+	char *text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	json_decref(json);
+	if (text == NULL) {
+		send(r, 500, "application/json", "{\"error\":{\"code\":\"out_of_memory\"}}", 33, NULL);
+		return;
+	}
+	send(r, status, "application/json; charset=utf-8", text, strlen(text), NULL);
+	free(text);
+}
+
+void reply_error(struct req *r, const struct dip_error *e, json_t *extra)
+{
+	json_t *err = json_object();
+	int status = http_status_for(e->code);
+
+	json_object_set_new(err, "code", json_string(dip_err_name(e->code)));
+	json_object_set_new(err, "field", e->field[0] ? json_string(e->field) : json_null());
+	json_object_set_new(err, "message", json_string(e->message[0] ? e->message : dip_err_name(e->code)));
+	if (extra) {
+		json_object_update(err, extra);
+		json_decref(extra);
+	}
+	if (status >= 500)
+		log_event(LOG_ERROR, "request_failed", "path", r->path, "error", e->message, NULL);
+	if (e->code == DIP_EAUTH)
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev), "WWW-Authenticate",
+				  "Bearer realm=\"dipreg\"");
+	reply_json(r, status, json_pack("{s:o}", "error", err));
+}
+
+void reply_fail(struct req *r, int code, const char *field, const char *fmt, ...)
+{
+	struct dip_error e;
+	va_list ap;
+
+	e.code = code;
+	snprintf(e.field, sizeof(e.field), "%s", field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(e.message, sizeof(e.message), fmt, ap);
+	va_end(ap);
+	reply_error(r, &e, NULL);
+}
+
+/* Nesting depth of JSON text, counted outside strings; jansson's own limit
+ * is far deeper than any document of ours needs. */
+static int json_depth(const char *p, size_t n)
+{
+	int depth = 0, max = 0, in_str = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (in_str) {
+			if (p[i] == '\\')
+				i++;
+			else if (p[i] == '"')
+				in_str = 0;
+			continue;
+		}
+		if (p[i] == '"')
+			in_str = 1;
+		else if (p[i] == '{' || p[i] == '[') {
+			if (++depth > max)
+				max = depth;
+		} else if (p[i] == '}' || p[i] == ']')
+			depth--;
+	}
+	return max;
+}
+
+json_t *req_json(struct req *r)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+	size_t n = evbuffer_get_length(in);
+	const char *type = req_header(r, "Content-Type");
+	json_error_t jerr;
+	const char *p;
+
+	if (r->body)
+		return r->body;
+	if (n > r->srv->cfg.max_body) {
+		reply_fail(r, DIP_ELIMIT, "", "request body larger than %zu bytes", r->srv->cfg.max_body);
+		return NULL;
+	}
+	if (n == 0) {
+		r->body = json_object();
+		return r->body;
+	}
+	if (type == NULL || strncmp(type, "application/json", 16) != 0) {
+		reply_fail(r, DIP_ETYPE, "", "send JSON with Content-Type: application/json");
+		return NULL;
+	}
+	p = (const char *)evbuffer_pullup(in, -1);
+	if (json_depth(p, n) > r->srv->cfg.max_depth) {
+		reply_fail(r, DIP_EINVAL, "", "JSON nested deeper than %d levels", r->srv->cfg.max_depth);
+		return NULL;
+	}
+	r->body = json_loadb(p, n, JSON_REJECT_DUPLICATES, &jerr);
+	if (r->body == NULL || !json_is_object(r->body)) {
+		struct dip_error e;
+
+		e.code = DIP_EINVAL;
+		e.field[0] = '\0';
+		snprintf(e.message, sizeof(e.message), "malformed JSON at line %d column %d: %s",
+			 jerr.line, jerr.column, r->body ? "expected an object" : jerr.text);
+		json_decref(r->body);
+		r->body = NULL;
+		/* Malformed syntax is a 400, not a 422. */
+		reply_json(r, 400, json_pack("{s:{s:s,s:n,s:s}}", "error", "code", "bad_request",
+					     "field", "message", e.message));
+		return NULL;
+	}
+	return r->body;
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return evhttp_find_header(&r->query, name);
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);
+}
+
+int64_t req_id(struct req *r, int i)
+{
+	const char *s = i < REQ_MAX_PARAMS ? r->param[i] : NULL;
+	int64_t v = 0;
+	size_t k;
+
+	for (k = 0; s && s[k]; k++) {
+		if (s[k] < '0' || s[k] > '9' || k >= 15) {
+			v = 0;
+			break;
+		}
+		v = v * 10 + (s[k] - '0');
+	}
+	if (v <= 0)
+		reply_fail(r, DIP_ENOTFOUND, "", "no such object \"%.40s\"", s ? s : "");
+	return v;
+}
+
+const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+const char **jstrings(struct req *r, const json_t *o, const char *key, int *bad)
+{
+	json_t *a = json_object_get(o, key), *it;
+	const char **v;
+	size_t i, n;
+
+	*bad = 0;
+	if (a == NULL || json_is_null(a))
+		return NULL;
+	if (!json_is_array(a) || json_array_size(a) > 64) {
+		reply_fail(r, DIP_EINVAL, key, "%s: a list of at most 64 strings", key);
+		*bad = 1;
+		return NULL;
+	}
+	n = json_array_size(a);
+	v = calloc(n + 1, sizeof(*v));
+	json_array_foreach(a, i, it) {
+		if (!json_is_string(it)) {
+			free(v);
+			reply_fail(r, DIP_EINVAL, key, "%s[%zu]: must be a string", key, i);
+			*bad = 1;
+			return NULL;
+		}
+		v[i] = json_string_value(it);
+	}
+	return v;
+}

@@ -1,0 +1,52 @@
+/*
+ * internal.h - the server's own state, shared by the files of server/.
+ */
+#ifndef DIP_SERVER_INTERNAL_H
+#define DIP_SERVER_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "server/http.h"
+
+struct server_thread {
+	struct server *srv;
+	int index;
+	pthread_t tid;
+	struct event_base *base;
+	struct evhttp *http;
+	struct svc svc;
+	struct event *tick;
+};
+
+struct server {
+	struct registry *reg;
+	struct server_config cfg;
+	pthread_rwlock_t reg_lock;   /* readers: requests; writer: calendar change */
+	int fd;
+	struct server_thread *threads;
+	int nthreads;
+	_Atomic int64_t clock_offset;/* test clock: seconds added to the wall clock */
+	_Atomic int tick_now;        /* ask the scheduler to run at once */
+	char url[128];
+	/* anonymous uploads per address, a small fixed window table */
+	pthread_mutex_t anon_lock;
+	struct {
+		char addr[64];
+		dip_time window;
+		int count;
+	} anon[256];
+};
+
+dip_time server_now(struct server *s);
+/* Authenticates the request from its cookie or bearer token into r->who. */
+int auth_request(struct req *r);
+/* Starts a browser session for account a: sets the cookie, returns the
+ * CSRF token in csrf (65 bytes). */
+int auth_start_session(struct req *r, const struct account *a, char csrf[65]);
+/* The auth need of a route is met by r->who; sends 401/403 when not. */
+int auth_allows(struct req *r, int need);
+/* 1 and counts one when an anonymous client may still upload. */
+int server_anon_upload_ok(struct server *s, const char *addr, dip_time now);
+
+#endif

@@ -1,0 +1,377 @@
+/*
+ * router.c - the route table, matching, and the OpenAPI document built
+ * from it.
+ */
+#include "server/router.h"
+#include "server/handlers.h"
+#include "util/res.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GET EVHTTP_REQ_GET
+#define POST EVHTTP_REQ_POST
+#define PUT EVHTTP_REQ_PUT
+#define DEL EVHTTP_REQ_DELETE
+#define PATCH EVHTTP_REQ_PATCH
+
+#define E_READ "401 403 404"
+#define E_WRITE "400 401 403 404 409 413 415 422"
+
+const struct route routes[] = {
+	/* meta */
+	{ GET, "/api/health", h_health, AUTH_NONE, "meta", "Liveness and database check", NULL,
+	  "Health", 200, NULL, "503" },
+	{ GET, "/api/openapi.json", h_openapi, AUTH_NONE, "meta", "This document", NULL, NULL, 200,
+	  NULL, "" },
+	{ GET, "/api/reference/industries", h_industries, AUTH_NONE, "meta",
+	  "GB/T 4754-2017 sections and divisions (Art. 5 (2))", NULL, "Industries", 200, NULL, "" },
+	{ GET, "/api/reference/rules", h_rules, AUTH_NONE, "meta",
+	  "The rules profile in force: every deadline of the procedure", NULL, "Rules", 200, NULL, "" },
+	{ GET, "/api/reference/fields", h_fields, AUTH_NONE, "meta",
+	  "The Art. 5 application fields, their labels and confidentiality", NULL, "Fields", 200,
+	  NULL, "" },
+	/* accounts */
+	{ POST, "/api/accounts", h_signup, AUTH_NONE, "accounts",
+	  "Sign up as a natural person, legal person or unincorporated organisation (Art. 6)",
+	  "AccountInput", "Account", 201, NULL, E_WRITE },
+	{ POST, "/api/session", h_login, AUTH_NONE, "accounts",
+	  "Sign in; sets the session cookie and returns the CSRF token", "Login", "Session", 200,
+	  NULL, "400 401 422 429" },
+	{ GET, "/api/session", h_me, AUTH_USER, "accounts", "The signed-in account", NULL, "Session",
+	  200, NULL, "401" },
+	{ DEL, "/api/session", h_logout, AUTH_USER, "accounts", "Sign out", NULL, "Ok", 200, NULL,
+	  "401 403" },
+	{ PUT, "/api/session/password", h_password, AUTH_USER, "accounts",
+	  "Change your password (ends your other sessions)", "PasswordInput", "Ok", 200, NULL,
+	  E_WRITE },
+	{ POST, "/api/tokens", h_token_create, AUTH_USER, "accounts",
+	  "Create an API token for programs (shown once)", "TokenInput", "Token", 201, NULL, E_WRITE },
+	{ DEL, "/api/tokens", h_token_revoke, AUTH_USER, "accounts", "Revoke an API token",
+	  "TokenRevoke", "Ok", 200, NULL, E_WRITE },
+	{ POST, "/api/agencies", h_agency_request, AUTH_AGENT, "accounts",
+	  "An agency records a power of attorney (授权委托书) from a principal (Art. 6 para 2)",
+	  "AgencyRequest", "Ok", 200, NULL, E_WRITE },
+	{ POST, "/api/agencies/confirm", h_agency_confirm, AUTH_PARTY, "accounts",
+	  "A principal confirms or revokes an agency's power of attorney", "AgencyConfirm", "Ok",
+	  200, NULL, E_WRITE },
+	/* applications */
+	{ GET, "/api/applications", h_app_list, AUTH_USER, "applications",
+	  "Your applications (examiners: all), newest first", NULL, "ApplicationList", 200,
+	  "state:string:filter by state|after:integer:cursor from the previous page|limit:integer:page size (at most 200)",
+	  E_READ },
+	{ POST, "/api/applications", h_app_create, AUTH_PARTY, "applications",
+	  "Create a draft with the Art. 5 content, joint applicants (Art. 6) or principals",
+	  "DraftInput", "Application", 201, NULL, E_WRITE },
+	{ GET, "/api/applications/{id}", h_app_get, AUTH_NONE, "applications",
+	  "An application as you may see it: whole for parties and examiners, the Art. 10 items during publication, the register entry after announcement",
+	  NULL, "Application", 200, NULL, "404" },
+	{ PUT, "/api/applications/{id}", h_app_update, AUTH_PARTY, "applications",
+	  "Replace the content of a draft (joint applicants confirm again)", "ContentInput",
+	  "Application", 200, NULL, E_WRITE },
+	{ POST, "/api/applications/{id}/confirm", h_app_confirm, AUTH_PARTY, "applications",
+	  "A joint applicant confirms the draft (Art. 6)", NULL, "Application", 200, NULL, E_WRITE },
+	{ POST, "/api/applications/{id}/submit", h_app_submit, AUTH_PARTY, "applications",
+	  "Submit (Art. 7); 422 lists every defect", NULL, "Application", 200, NULL, E_WRITE },
+	{ POST, "/api/applications/{id}/withdraw", h_app_withdraw, AUTH_PARTY, "applications",
+	  "Withdraw before the decision, with a reason (Art. 9 (5) looks at it)", "ReasonInput",
+	  "Application", 200, NULL, E_WRITE },
+	{ POST, "/api/applications/{id}/reply", h_app_reply, AUTH_PARTY, "applications",
+	  "Answer the correction notice with the corrected content (Art. 8)", "ReplyInput",
+	  "Application", 200, NULL, E_WRITE },
+	{ POST, "/api/applications/{id}/late-reply", h_app_late_reply, AUTH_PARTY, "applications",
+	  "Reply after the deadline, stating the justified reason (Art. 8)", "LateReplyInput",
+	  "Application", 200, NULL, E_WRITE },
+	{ POST, "/api/applications/{id}/renew", h_app_renew, AUTH_PARTY, "applications",
+	  "Renew within the month before expiry (Art. 14)", NULL, "Application", 200, NULL, E_WRITE },
+	{ GET, "/api/applications/{id}/events", h_app_events, AUTH_USER, "applications",
+	  "The registration archive of every act (Art. 19)", NULL, "Events", 200, NULL, E_READ },
+	{ POST, "/api/applications/{id}/objections", h_objection_file, AUTH_NONE, "objections",
+	  "Anyone objects during publication, with evidence (Art. 10); returns a follow-up token",
+	  "ObjectionInput", "ObjectionFiled", 201, NULL, "400 404 409 413 415 422" },
+	{ POST, "/api/applications/{id}/requests", h_request_file, AUTH_PARTY, "requests",
+	  "File a change, transaction, pledge, licence, transfer or cancellation (Arts. 15, 16, 18)",
+	  "RequestInput", "Request", 201, NULL, E_WRITE },
+	/* examination */
+	{ GET, "/api/tasks", h_tasks, AUTH_EXAMINER, "examination",
+	  "Open registry duties with statutory deadlines; overdue and due-soon flagged", NULL,
+	  "Tasks", 200, NULL, "401 403" },
+	{ POST, "/api/applications/{id}/correction", h_app_correction, AUTH_EXAMINER, "examination",
+	  "Send the one correction notice listing every defect (Art. 8)", "CorrectionInput",
+	  "Application", 200, NULL, E_WRITE },
+	{ POST, "/api/applications/{id}/late-reply/decision", h_app_late_decision, AUTH_EXAMINER,
+	  "examination", "Accept or reject a late reply (Art. 8)", "DecisionInput", "Application",
+	  200, NULL, E_WRITE },
+	{ POST, "/api/applications/{id}/refuse", h_app_refuse, AUTH_EXAMINER, "examination",
+	  "Refuse on one or more grounds of Art. 9", "RefuseInput", "Application", 200, NULL,
+	  E_WRITE },
+	{ POST, "/api/applications/{id}/publish", h_app_publish, AUTH_EXAMINER, "examination",
+	  "Publish for 10 working days (Art. 10)", NULL, "Application", 200, NULL, E_WRITE },
+	{ POST, "/api/applications/{id}/register", h_app_register, AUTH_EXAMINER, "examination",
+	  "Approve and announce after publication (Art. 12)", NULL, "Application", 200, NULL,
+	  E_WRITE },
+	{ POST, "/api/applications/{id}/cancel", h_app_cancel, AUTH_EXAMINER, "examination",
+	  "Cancel when no rights holder remains (Art. 18 para 2)", "ReasonInput", "Application", 200,
+	  NULL, E_WRITE },
+	{ POST, "/api/applications/{id}/revoke", h_app_revoke, AUTH_EXAMINER, "examination",
+	  "Revoke for concealment or falsification (Arts. 9 (6), 23)", "ReasonInput", "Application",
+	  200, NULL, E_WRITE },
+	/* objections */
+	{ GET, "/api/objections/{id}", h_objection_get, AUTH_NONE, "objections",
+	  "An objection: examiners, the applicant once forwarded, the objector (X-Objection-Token)",
+	  NULL, "Objection", 200, NULL, "404" },
+	{ POST, "/api/objections/{id}/forward", h_objection_step, AUTH_EXAMINER, "objections",
+	  "Forward the objection to the applicant (Art. 11, 3 working days)", "StepInput",
+	  "Objection", 200, NULL, E_WRITE },
+	{ POST, "/api/objections/{id}/answer", h_objection_step, AUTH_PARTY, "objections",
+	  "The applicant answers with evidence (Art. 11, 10 working days)", "StepInput", "Objection",
+	  200, NULL, E_WRITE },
+	{ POST, "/api/objections/{id}/forward-answer", h_objection_step, AUTH_EXAMINER,
+	  "objections", "Forward the answer to the objector (Art. 11, 3 working days)", "StepInput",
+	  "Objection", 200, NULL, E_WRITE },
+	{ POST, "/api/objections/{id}/supplement", h_objection_step, AUTH_NONE, "objections",
+	  "The objector adds evidence (Art. 11, 5 working days; X-Objection-Token)", "StepInput",
+	  "Objection", 200, NULL, "400 403 404 409 413 415 422" },
+	{ POST, "/api/objections/{id}/decide", h_objection_step, AUTH_EXAMINER, "objections",
+	  "Decide: upheld (refuses on the given Art. 9 grounds) or not (Art. 11)", "ObjectionDecision",
+	  "Objection", 200, NULL, E_WRITE },
+	{ POST, "/api/objections/{id}/withdraw", h_objection_step, AUTH_NONE, "objections",
+	  "The objector withdraws the objection (X-Objection-Token)", "StepInput", "Objection", 200,
+	  NULL, "400 403 404 409 422" },
+	{ GET, "/api/objections/{id}/messages", h_objection_messages, AUTH_NONE, "objections",
+	  "Notices delivered to an objector without an account (X-Objection-Token)", NULL, "Inbox",
+	  200, NULL, "403 404" },
+	/* requests after registration */
+	{ GET, "/api/requests/{id}", h_request_get, AUTH_USER, "requests", "A request", NULL,
+	  "Request", 200, NULL, E_READ },
+	{ POST, "/api/requests/{id}/confirm", h_request_confirm, AUTH_PARTY, "requests",
+	  "The transferee confirms a joint transfer (Art. 16)", NULL, "Request", 200, NULL, E_WRITE },
+	{ POST, "/api/requests/{id}/decision", h_request_decide, AUTH_EXAMINER, "requests",
+	  "Approve and announce, or reject (Art. 17)", "DecisionInput", "Request", 200, NULL,
+	  E_WRITE },
+	/* uploads */
+	{ POST, "/api/uploads", h_upload_put, AUTH_NONE, "uploads",
+	  "Upload a file (raw body; PDF, PNG, JPEG, ZIP, CSV, JSON or text); content-addressed by SHA-256",
+	  NULL, "Upload", 201, "name:string:the file's name", "400 413 415 422 429" },
+	{ GET, "/api/uploads/{sha256}", h_upload_get, AUTH_USER, "uploads",
+	  "Download a file you may read (reads of confidential material are audited)", NULL, NULL,
+	  200, NULL, E_READ },
+	/* inbox */
+	{ GET, "/api/inbox", h_inbox, AUTH_USER, "inbox", "Documents delivered to you (送达, Art. 7)",
+	  NULL, "Inbox", 200, "unread:boolean:only unread|after:integer:cursor", "401" },
+	{ GET, "/api/inbox/unread", h_inbox_unread, AUTH_USER, "inbox", "Unread count", NULL, "Unread",
+	  200, NULL, "401" },
+	{ POST, "/api/inbox/{id}/read", h_inbox_read, AUTH_USER, "inbox", "Mark a document read",
+	  NULL, "Ok", 200, NULL, E_WRITE },
+	/* public register */
+	{ GET, "/api/publications", h_publications, AUTH_NONE, "public",
+	  "Applications in publication (公示, Art. 10)", NULL, "ApplicationList", 200,
+	  "after:integer:cursor|limit:integer:page size", "" },
+	{ GET, "/api/register", h_register, AUTH_NONE, "public",
+	  "The register of announced registrations (Art. 20)", NULL, "ApplicationList", 200,
+	  "state:string:registered, cancelled or revoked|after:integer:cursor|limit:integer:page size",
+	  "" },
+	{ GET, "/api/announcements", h_announcements, AUTH_NONE, "public",
+	  "Announcements (公告) and publications, newest first, from the transparency log", NULL,
+	  "Announcements", 200, "before:integer:log index cursor|limit:integer:page size", "" },
+	/* admin */
+	{ GET, "/api/admin/accounts", h_admin_accounts, AUTH_ADMIN, "admin", "Accounts", NULL,
+	  "AccountList", 200, "after:integer:cursor", "401 403" },
+	{ POST, "/api/admin/accounts", h_admin_account_create, AUTH_ADMIN, "admin",
+	  "Create an account with roles (examiners, admins, agencies)", "AccountInput", "Account",
+	  201, NULL, E_WRITE },
+	{ PATCH, "/api/admin/accounts/{id}", h_admin_account_update, AUTH_ADMIN, "admin",
+	  "Change roles, disable, or reset the password", "AccountUpdate", "Account", 200, NULL,
+	  E_WRITE },
+	{ GET, "/api/admin/audit", h_admin_audit, AUTH_ADMIN, "admin",
+	  "The audit log: every act and every read of confidential material", NULL, "Audit", 200,
+	  "actor:integer:account id|object:string:e.g. application:12|after:integer:cursor",
+	  "401 403" },
+	{ GET, "/api/admin/calendar", h_admin_calendar_get, AUTH_ADMIN, "admin",
+	  "The holiday calendar in force", NULL, "Calendar", 200, NULL, "401 403" },
+	{ PUT, "/api/admin/calendar", h_admin_calendar_put, AUTH_ADMIN, "admin",
+	  "Replace the holiday calendar (the file format of data/cn-holidays.txt)", "Calendar",
+	  "Calendar", 200, NULL, E_WRITE },
+	{ POST, "/api/admin/tick", h_admin_tick, AUTH_ADMIN, "admin",
+	  "Run the scheduler now", NULL, "TickReport", 200, NULL, "401 403" },
+	{ POST, "/api/admin/clock", h_admin_clock, AUTH_ADMIN, "admin",
+	  "Set the server's clock (only with --test-clock; 404 otherwise)", "Clock", "Clock", 200,
+	  NULL, E_WRITE },
+};
+
+const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
+
+const char *route_method_name(int m)
+{
+	switch (m) {
+	case EVHTTP_REQ_GET: return "GET";
+	case EVHTTP_REQ_POST: return "POST";
+	case EVHTTP_REQ_PUT: return "PUT";
+	case EVHTTP_REQ_DELETE: return "DELETE";
+	case EVHTTP_REQ_PATCH: return "PATCH";
+	case EVHTTP_REQ_HEAD: return "HEAD";
+	}
+	return "OTHER";
+}
+
+/* Matches path against pattern, capturing {params}. */
+static int match(const char *pattern, const char *path, struct req *r)
+{
+	const char *p = pattern, *s = path, *close, *seg_end;
+	int n = 0;
+	size_t len;
+
+	while (*p && *s) {
+		if (*p == '{') {
+			close = strchr(p, '}');
+			seg_end = strchr(s, '/');
+			if (seg_end == NULL)
+				seg_end = s + strlen(s);
+			len = (size_t)(seg_end - s);
+			if (close == NULL || len == 0 || len >= sizeof(r->param_buf[0]) ||
+			    n >= REQ_MAX_PARAMS)
+				return 0;
+			memcpy(r->param_buf[n], s, len);
+			r->param_buf[n][len] = '\0';
+			r->param[n] = r->param_buf[n];
+			n++;
+			p = close + 1;
+			s = seg_end;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+const struct route *route_match(struct req *r, int *path_known)
+{
+	int method = r->method == EVHTTP_REQ_HEAD ? EVHTTP_REQ_GET : r->method;
+	size_t i;
+
+	*path_known = 0;
+	for (i = 0; i < nroutes; i++) {
+		if (!match(routes[i].pattern, r->path, r))
+			continue;
+		*path_known = 1;
+		if (routes[i].method == method)
+			return &routes[i];
+	}
+	return NULL;
+}
+
+static const char *auth_roles(enum auth_need a)
+{
+	switch (a) {
+	case AUTH_NONE: return "anyone";
+	case AUTH_USER: return "any signed-in account";
+	case AUTH_PARTY: return "applicant or agency";
+	case AUTH_AGENT: return "agency";
+	case AUTH_EXAMINER: return "examiner";
+	case AUTH_ADMIN: return "admin";
+	}
+	return "";
+}
+
+static json_t *ref(const char *name)
+{
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), "#/components/schemas/%s", name);
+	return json_pack("{s:s}", "$ref", buf);
+}
+
+static json_t *operation(const struct route *rt)
+{
+	json_t *op = json_object(), *params = json_array(), *resp = json_object();
+	const char *p, *q, *end;
+	char name[64], type[32], desc[200], status[8];
+	size_t n;
+
+	json_object_set_new(op, "summary", json_string(rt->summary));
+	json_object_set_new(op, "tags", json_pack("[s]", rt->tag));
+	json_object_set_new(op, "x-roles", json_string(auth_roles(rt->auth)));
+	for (p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) {
+		end = strchr(p, '}');
+		n = (size_t)(end - p - 1);
+		snprintf(name, sizeof(name), "%.*s", (int)n, p + 1);
+		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", name, "in",
+							"path", "required", 1, "schema", "type",
+							strcmp(name, "sha256") == 0 ? "string" : "integer"));
+	}
+	for (q = rt->query; q && *q; q = end ? end + 1 : q + strlen(q)) {
+		end = strchr(q, '|');
+		if (sscanf(q, "%63[^:]:%31[^:]:%199[^|]", name, type, desc) == 3)
+			json_array_append_new(params, json_pack("{s:s,s:s,s:s,s:{s:s}}", "name", name, "in",
+								"query", "description", desc, "schema",
+								"type", type));
+		if (end == NULL)
+			break;
+	}
+	if (json_array_size(params))
+		json_object_set_new(op, "parameters", params);
+	else
+		json_decref(params);
+	if (rt->body)
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content",
+					      "application/json", "schema", ref(rt->body)));
+	else if (rt->fn == h_upload_put)
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b,s:{s:{s:{s:s,s:s}}}}", "required", 1, "content",
+					      "application/octet-stream", "schema", "type", "string",
+					      "format", "binary"));
+	snprintf(status, sizeof(status), "%d", rt->ok_status);
+	if (rt->ok)
+		json_object_set_new(resp, status,
+				    json_pack("{s:s,s:{s:{s:o}}}", "description", "success", "content",
+					      "application/json", "schema", ref(rt->ok)));
+	else
+		json_object_set_new(resp, status, json_pack("{s:s}", "description", "success"));
+	for (p = rt->errors; p && *p; p = end) {
+		while (*p == ' ')
+			p++;
+		end = strchr(p, ' ');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (end == p)
+			break;
+		snprintf(status, sizeof(status), "%.*s", (int)(end - p), p);
+		json_object_set_new(resp, status,
+				    json_pack("{s:s,s:{s:{s:o}}}", "description", "error", "content",
+					      "application/json", "schema", ref("Error")));
+	}
+	json_object_set_new(op, "responses", resp);
+	if (rt->auth != AUTH_NONE)
+		json_object_set_new(op, "security", json_pack("[{s:[]},{s:[]}]", "session", "bearer"));
+	return op;
+}
+
+json_t *openapi_document(void)
+{
+	const struct dip_resource *base = res_get("data/openapi.json");
+	json_t *doc = base ? json_loadb(base->data, base->len, 0, NULL) : NULL, *paths, *item;
+	size_t i;
+
+	if (doc == NULL)
+		doc = json_object();
+	paths = json_object();
+	for (i = 0; i < nroutes; i++) {
+		item = json_object_get(paths, routes[i].pattern);
+		if (item == NULL) {
+			item = json_object();
+			json_object_set_new(paths, routes[i].pattern, item);
+		}
+		json_object_set_new(item, route_method_name(routes[i].method) [0] == 'D' ? "delete"
+				    : routes[i].method == EVHTTP_REQ_GET ? "get"
+				    : routes[i].method == EVHTTP_REQ_POST ? "post"
+				    : routes[i].method == EVHTTP_REQ_PUT ? "put" : "patch",
+				    operation(&routes[i]));
+	}
+	json_object_set_new(doc, "paths", paths);
+	return doc;
+}

@@ -1,0 +1,374 @@
+/*
+ * server.c - listening, threads, dispatch, the scheduler timer and
+ * graceful shutdown.
+ */
+#include "server/internal.h"
+#include "server/router.h"
+#include "crypto/rand.h"
+#include "util/b64.h"
+#include "util/file.h"
+#include "util/log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/thread.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+void server_config_defaults(struct server_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->db = "var/dipreg.db";
+	c->listen = "127.0.0.1:8080";
+	c->web_dir = DIP_SHAREDIR "/web";
+	c->max_body = 1 << 20;
+	c->max_upload = 20 << 20;
+	c->max_depth = 32;
+	c->tick_seconds = 30;
+	c->session_hours = 12;
+	c->anon_uploads_per_hour = 30;
+}
+
+dip_time server_now(struct server *s)
+{
+	return (dip_time)time(NULL) + atomic_load(&s->clock_offset);
+}
+
+int server_anon_upload_ok(struct server *s, const char *addr, dip_time now)
+{
+	unsigned h = 5381;
+	const char *p;
+	int ok, i;
+
+	for (p = addr; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	i = (int)(h % 256);
+	pthread_mutex_lock(&s->anon_lock);
+	if (strcmp(s->anon[i].addr, addr) != 0 || now - s->anon[i].window >= 3600) {
+		snprintf(s->anon[i].addr, sizeof(s->anon[i].addr), "%s", addr);
+		s->anon[i].window = now;
+		s->anon[i].count = 0;
+	}
+	ok = s->anon[i].count < s->cfg.anon_uploads_per_hour;
+	if (ok)
+		s->anon[i].count++;
+	pthread_mutex_unlock(&s->anon_lock);
+	return ok;
+}
+
+static void security_headers(struct evkeyvalq *h, int api)
+{
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "Referrer-Policy", "same-origin");
+	evhttp_add_header(h, "X-Frame-Options", "DENY");
+	evhttp_add_header(h, "Cross-Origin-Opener-Policy", "same-origin");
+	evhttp_add_header(h, "Content-Security-Policy",
+			  api ? "default-src 'none'; frame-ancestors 'none'"
+			      : "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+				"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+				"form-action 'self'; frame-ancestors 'none'");
+}
+
+static void dispatch(struct evhttp_request *ev, void *arg)
+{
+	struct server_thread *th = arg;
+	struct server *s = th->srv;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+	struct evhttp_connection *conn = evhttp_request_get_connection(ev);
+	char *peer = NULL, status[8], ms[16];
+	ev_uint16_t port = 0;
+	struct timespec t0, t1;
+	struct req r;
+	int known = 0;
+	const char *rid;
+	uint8_t raw[12];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&r, 0, sizeof(r));
+	TAILQ_INIT(&r.query);
+	r.ev = ev;
+	r.th = th;
+	r.srv = s;
+	r.v = &th->svc;
+	r.method = evhttp_request_get_command(ev);
+	r.now = server_now(s);
+	r.who.roles = ROLE_PUBLIC;
+	if (conn)
+		evhttp_connection_get_peer(conn, &peer, &port);
+	snprintf(r.addr, sizeof(r.addr), "%s", peer ? peer : "");
+	snprintf(r.who.addr, sizeof(r.who.addr), "%s", r.addr);
+	rid = evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Request-Id");
+	if (rid && strlen(rid) < sizeof(r.reqid) && strspn(rid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == strlen(rid)) {
+		snprintf(r.reqid, sizeof(r.reqid), "%s", rid);
+	} else {
+		crypto_random(raw, sizeof(raw));
+		hex_encode(r.reqid, raw, sizeof(raw));
+		r.reqid[24] = '\0';
+	}
+	log_set_request_id(r.reqid);
+	evhttp_add_header(evhttp_request_get_output_headers(ev), "X-Request-Id", r.reqid);
+	if (path == NULL || strlen(path) >= sizeof(r.path) || strstr(path, "..")) {
+		snprintf(r.path, sizeof(r.path), "%s", "(bad)");
+		security_headers(evhttp_request_get_output_headers(ev), 1);
+		reply_fail(&r, DIP_ENOTFOUND, "", "no such path");
+		goto out;
+	}
+	snprintf(r.path, sizeof(r.path), "%s", path);
+	if (query && evhttp_parse_query_str(query, &r.query) != 0) {
+		security_headers(evhttp_request_get_output_headers(ev), 1);
+		reply_fail(&r, DIP_EINVAL, "", "malformed query string");
+		goto out;
+	}
+	security_headers(evhttp_request_get_output_headers(ev), strncmp(r.path, "/api/", 5) == 0);
+	pthread_rwlock_rdlock(&s->reg_lock);
+	r.route = route_match(&r, &known);
+	if (r.route == NULL) {
+		if (known)
+			reply_fail(&r, DIP_ENOTFOUND, "", "method %s not allowed on %s",
+				   route_method_name(r.method), r.path);
+		else if (strncmp(r.path, "/api/", 5) != 0 && (r.method == EVHTTP_REQ_GET ||
+							      r.method == EVHTTP_REQ_HEAD))
+			h_static(&r);
+		else
+			reply_json(&r, 404, json_pack("{s:{s:s,s:n,s:s}}", "error", "code", "no_route",
+						      "field", "message", "no such API route"));
+	} else if (auth_request(&r) == 0 && auth_allows(&r, r.route->auth) == 0) {
+		r.route->fn(&r);
+	}
+	pthread_rwlock_unlock(&s->reg_lock);
+out:
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	snprintf(status, sizeof(status), "%d", r.status);
+	snprintf(ms, sizeof(ms), "%.2f", (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		 (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	log_event(LOG_DEBUG, "request", "method", route_method_name(r.method), "path", r.path,
+		  "status", status, "ms", ms, NULL);
+	log_set_request_id(NULL);
+	json_decref(r.body);
+	evhttp_clear_headers(&r.query);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct server_thread *th = arg;
+	struct server *s = th->srv;
+	struct tick_report rep;
+	struct dip_error e;
+
+	(void)fd;
+	(void)what;
+	atomic_store(&s->tick_now, 0);
+	pthread_rwlock_rdlock(&s->reg_lock);
+	if (svc_tick(&th->svc, server_now(s), &rep, &e) != 0)
+		log_event(LOG_ERROR, "scheduler_failed", "error", e.message, NULL);
+	pthread_rwlock_unlock(&s->reg_lock);
+}
+
+static void on_poll_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct server_thread *th = arg;
+
+	if (atomic_load(&th->srv->tick_now))
+		on_tick(fd, what, arg);
+}
+
+static void *thread_main(void *arg)
+{
+	struct server_thread *th = arg;
+
+	event_base_dispatch(th->base);
+	return NULL;
+}
+
+static int parse_listen(const char *s, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	long port;
+	char *end;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+		return -1;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+static int open_listener(struct server *s)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int one = 1, fd;
+	char host[INET_ADDRSTRLEN];
+
+	if (parse_listen(s->cfg.listen, &sa)) {
+		fprintf(stderr, "dipreg: --listen: expected IPv4:PORT such as 127.0.0.1:8080, got \"%s\"\n",
+			s->cfg.listen);
+		return -1;
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 1024) != 0) {
+		fprintf(stderr, "dipreg: cannot listen on %s: %s\n", s->cfg.listen, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	getsockname(fd, (struct sockaddr *)&sa, &len);
+	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
+	snprintf(s->url, sizeof(s->url), "http://%s:%d", host, ntohs(sa.sin_port));
+	s->fd = fd;
+	return 0;
+}
+
+static struct event_base *signal_base;
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+	int i;
+
+	(void)what;
+	log_event(LOG_INFO, "shutdown", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+	/* Stop accepting, let requests in flight finish, then stop loops. */
+	for (i = 0; i < s->nthreads; i++)
+		event_base_loopexit(s->threads[i].base, NULL);
+}
+
+static void load_stored_calendar(struct server *s, struct svc *v)
+{
+	struct dbuf b;
+	struct dip_error e;
+
+	dbuf_init(&b, 1 << 20);
+	if (v->st->begin(v->st, 0) == 0) {
+		if (v->st->setting_get(v->st, "calendar", &b) == 0 &&
+		    registry_set_calendar(s->reg, b.p, b.len, &e) != 0)
+			log_event(LOG_ERROR, "calendar_invalid", "error", e.message, NULL);
+		v->st->rollback(v->st);
+	}
+	dbuf_free(&b);
+}
+
+int server_run(struct registry *reg, const struct server_config *cfg)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	struct event *sigint = NULL, *sigterm = NULL;
+	struct timeval tv;
+	struct dip_error e;
+	char threads_s[8];
+	int i, rc = 1;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (s == NULL)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	evthread_use_pthreads();
+	s->reg = reg;
+	s->cfg = *cfg;
+	pthread_rwlock_init(&s->reg_lock, NULL);
+	pthread_mutex_init(&s->anon_lock, NULL);
+	s->nthreads = cfg->threads > 0 ? cfg->threads : (int)(cores > 0 ? cores : 1);
+	if (s->nthreads > 64)
+		s->nthreads = 64;
+	if (open_listener(s))
+		goto out;
+	s->threads = calloc((size_t)s->nthreads, sizeof(*s->threads));
+	for (i = 0; i < s->nthreads; i++) {
+		struct server_thread *th = &s->threads[i];
+
+		th->srv = s;
+		th->index = i;
+		th->svc.reg = reg;
+		th->svc.st = store_open(cfg->db, &e);
+		if (th->svc.st == NULL) {
+			fprintf(stderr, "dipreg: %s\n", e.message);
+			goto out;
+		}
+		th->base = event_base_new();
+		th->http = evhttp_new(th->base);
+		evhttp_set_max_body_size(th->http, (ev_ssize_t)(cfg->max_upload > cfg->max_body
+							      ? cfg->max_upload : cfg->max_body) + 1);
+		evhttp_set_max_headers_size(th->http, 64 << 10);
+		evhttp_set_timeout(th->http, 60);
+		evhttp_set_allowed_methods(th->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+					   EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD);
+		evhttp_set_gencb(th->http, dispatch, th);
+		if (evhttp_accept_socket(th->http, s->fd) != 0) {
+			fprintf(stderr, "dipreg: cannot accept on %s\n", cfg->listen);
+			goto out;
+		}
+	}
+	load_stored_calendar(s, &s->threads[0].svc);
+	/* The scheduler: at start (catching up after downtime), then on a
+	 * timer; a short poll lets the test clock trigger it at once. */
+	s->threads[0].tick = event_new(s->threads[0].base, -1, EV_PERSIST, on_tick, &s->threads[0]);
+	tv.tv_sec = cfg->tick_seconds > 0 ? cfg->tick_seconds : 30;
+	tv.tv_usec = 0;
+	event_add(s->threads[0].tick, &tv);
+	{
+		struct event *poll = event_new(s->threads[0].base, -1, EV_PERSIST, on_poll_tick,
+					       &s->threads[0]);
+		struct timeval pt = { 0, 200000 };
+
+		event_add(poll, &pt);
+	}
+	atomic_store(&s->tick_now, 1);
+	signal_base = event_base_new();
+	sigint = evsignal_new(signal_base, SIGINT, on_signal, s);
+	sigterm = evsignal_new(signal_base, SIGTERM, on_signal, s);
+	event_add(sigint, NULL);
+	event_add(sigterm, NULL);
+	snprintf(threads_s, sizeof(threads_s), "%d", s->nthreads);
+	log_event(LOG_INFO, "listening", "url", s->url, "threads", threads_s, "db", cfg->db, NULL);
+	if (cfg->test_clock)
+		log_event(LOG_WARN, "test_clock_enabled", "warning",
+			  "POST /api/admin/clock can move this server's time; never use this in production",
+			  NULL);
+	if (cfg->ready_file && file_write_atomic(cfg->ready_file, s->url, strlen(s->url), &e) != 0)
+		log_event(LOG_ERROR, "ready_file", "error", e.message, NULL);
+	for (i = 1; i < s->nthreads; i++)
+		pthread_create(&s->threads[i].tid, NULL, thread_main, &s->threads[i]);
+	{
+		pthread_t sig_tid;
+
+		pthread_create(&sig_tid, NULL, (void *(*)(void *))event_base_dispatch, signal_base);
+		pthread_detach(sig_tid);
+	}
+	event_base_dispatch(s->threads[0].base);
+	for (i = 1; i < s->nthreads; i++)
+		pthread_join(s->threads[i].tid, NULL);
+	log_event(LOG_INFO, "stopped", NULL);
+	rc = 0;
+out:
+	if (s->threads)
+		for (i = 0; i < s->nthreads; i++) {
+			if (s->threads[i].http)
+				evhttp_free(s->threads[i].http);
+			if (s->threads[i].tick)
+				event_free(s->threads[i].tick);
+			if (s->threads[i].svc.st)
+				store_close(s->threads[i].svc.st);
+		}
+	if (s->fd > 0)
+		close(s->fd);
+	free(s->threads);
+	free(s);
+	return rc;
+}
