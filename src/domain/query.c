@@ -210,22 +210,16 @@ static int new_node(struct parser *p, enum nkind kind, size_t at, int *out)
 	return 0;
 }
 
-struct collect {
-	struct parser *p;
-	int full;
-};
-
+/* tok_run callback: one more term of the phrase being made. */
 static int add_term(void *ud, const struct tok_token *t)
 {
-	struct collect *c = ud;
-	struct qry *r = c->p->r;
+	struct parser *p = ud;
+	struct qry *r = p->r;
 	struct term *tm;
 	int rc;
 
-	if (r->nterms >= c->p->max_terms) {
-		c->full = 1;
+	if (r->nterms >= p->max_terms)
 		return DIP_ELIMIT;
-	}
 	tm = &r->terms[r->nterms];
 	memset(tm, 0, sizeof(*tm));
 	tm->off = r->text.len;
@@ -242,19 +236,18 @@ static int add_term(void *ud, const struct tok_token *t)
 static int make_phrase(struct parser *p, size_t a, size_t b, int *out)
 {
 	struct qry *r = p->r;
-	struct collect c = { p, 0 };
 	size_t t0 = r->nterms;
 	int rc, id;
 
 	*out = -1;
-	rc = tok_run(p->q + a, b - a, TOK_QUERY, NULL, add_term, &c);
-	if (rc == DIP_ELIMIT && c.full) {
+	rc = tok_run(p->q + a, b - a, TOK_QUERY, NULL, add_term, p);
+	if (rc == DIP_ENOMEM)
+		return rc;
+	if (rc) {
 		diag_at(p, QRY_E_LIMIT, a);
 		return dip_fail(p->e, DIP_ELIMIT, "q", "too many words in the query: at most %zu",
 				p->max_terms);
 	}
-	if (rc)
-		return rc == DIP_ENOMEM ? DIP_ENOMEM : DIP_ELIMIT;
 	if (r->nterms == t0)
 		return 0;
 	/* A lone CJK character at the end of a phrase matches any token that

@@ -17,7 +17,9 @@
  *      Ǎ..ǜ (U+01CD..U+01DC); æ -> ae, œ -> oe, ĳ -> ij, ß and ẞ -> ss,
  *      þ -> th, ð/đ -> d, ł -> l, ø -> o, ı/İ -> i, ſ -> s;
  *      Latin Extended Additional (U+1E00..U+1EFF) is lower-cased only;
- *    - Greek and Cyrillic capitals are lower-cased (ς -> σ);
+ *      other Latin Extended-B and IPA letters are kept as they are;
+ *    - Greek and Cyrillic capitals are lower-cased (ς -> σ, Ά -> ά; accents
+ *      stay); Greek Extended (U+1F00..U+1FFF) is kept as it is;
  *    - compatibility forms that NFKC folds and that occur in Chinese
  *      filings: superscript and subscript digits (² -> 2), ª º -> a o,
  *      µ -> μ, Roman numerals Ⅰ..Ⅿ and ⅰ..ⅿ -> i, ii, .., xii, l, c, d, m,
@@ -28,8 +30,9 @@
  *    - not folded: circled and parenthesised numbers (①, ⑴: list markers,
  *      treated as separators), CJK compatibility ideographs, half-width
  *      katakana, traditional/simplified Chinese.
- * 2. Classes after folding: letters (Latin, Greek, Cyrillic, and, without
- *    any script-specific segmentation, U+0500..U+1DFF), digits 0-9, CJK
+ * 2. Classes after folding: letters (Latin U+0041..U+02AF and
+ *    U+1E00..U+1EFF, Greek, Cyrillic, and, without any script-specific
+ *    segmentation, U+0500..U+1DFF outside Hangul Jamo), digits 0-9, CJK
  *    (Han: U+3400..U+4DBF, U+4E00..U+9FFF, U+F900..U+FAFF,
  *    U+20000..U+3134F, and 々 〆 〇 〻; kana: U+3041..U+309F,
  *    U+30A1..U+30FA, U+30FC..U+30FF, U+31F0..U+31FF, U+FF66..U+FF9D;
