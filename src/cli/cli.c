@@ -31,6 +31,8 @@ const struct cli_command cli_commands[] = {
 	{ "help", cli_help, "show the subcommands, or one subcommand's usage", "dipreg help [SUBCOMMAND]" },
 	{ "calendar", cli_calendar, "working days and validity periods of the registry's calendar",
 	  "dipreg calendar due DATE N | period DATE Ny|Nm | is-working DATE [--holidays FILE]" },
+	{ "serve", cli_serve, "run the registry: HTTP API, portal and scheduler",
+	  "dipreg serve [--db PATH|URL] [--listen ADDR:PORT] [--threads N] [--data-dir DIR] [--test-clock] ..." },
 	{ "tick", cli_tick, "apply every deadline that ran out (the scheduler, once)",
 	  "dipreg tick --db PATH [--now ISO8601] [--holidays FILE] [--rules PROFILE]" },
 	{ NULL, NULL, NULL, NULL },

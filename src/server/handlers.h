@@ -84,4 +84,13 @@ void h_admin_tick(struct req *r);
 void h_admin_calendar_get(struct req *r);
 void h_admin_calendar_put(struct req *r);
 
+
+
+/* Shared by the handler files (h_applications.c). */
+/* Sends the application as the caller may see it, with status. */
+void h__reply_app(struct req *r, int64_t id, int status);
+/* Sends e as the error when rc is not 0; returns rc. */
+int h__check(struct req *r, int rc, const struct dip_error *e);
+/* Admin account creation shares sign-up (h_accounts.c). */
+void h__account_create(struct req *r, int by_admin);
 #endif

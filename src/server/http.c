@@ -54,7 +54,7 @@ static const char *reason_for(int status)
 	return status >= 500 ? "Internal Server Error" : "Error";
 }
 
-static void send(struct req *r, int status, const char *type, const void *p, size_t n,
+static void http_send(struct req *r, int status, const char *type, const void *p, size_t n,
 		 const char *cache)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
@@ -75,7 +75,7 @@ static void send(struct req *r, int status, const char *type, const void *p, siz
 void reply_bytes(struct req *r, int status, const char *type, const void *p, size_t n,
 		 const char *cache_control)
 {
-	send(r, status, type, p, n, cache_control);
+	http_send(r, status, type, p, n, cache_control);
 }
 
 void reply_json(struct req *r, int status, json_t *json)
@@ -84,10 +84,10 @@ void reply_json(struct req *r, int status, json_t *json)
 
 	json_decref(json);
 	if (text == NULL) {
-		send(r, 500, "application/json", "{\"error\":{\"code\":\"out_of_memory\"}}", 33, NULL);
+		http_send(r, 500, "application/json", "{\"error\":{\"code\":\"out_of_memory\"}}", 33, NULL);
 		return;
 	}
-	send(r, status, "application/json; charset=utf-8", text, strlen(text), NULL);
+	http_send(r, status, "application/json; charset=utf-8", text, strlen(text), NULL);
 	free(text);
 }
 
@@ -198,6 +198,25 @@ json_t *req_json(struct req *r)
 const char *req_query(struct req *r, const char *name)
 {
 	return evhttp_find_header(&r->query, name);
+}
+
+int req_long(struct req *r, const char *name, long def, long min, long max, long *out)
+{
+	const char *s = req_query(r, name);
+	char *end;
+	long v;
+
+	if (s == NULL) {
+		*out = def;
+		return 0;
+	}
+	v = strtol(s, &end, 10);
+	if (end == s || *end || v < min || v > max) {
+		reply_fail(r, DIP_EINVAL, name, "%s: a whole number from %ld to %ld", name, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
 }
 
 const char *req_header(struct req *r, const char *name)

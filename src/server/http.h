@@ -48,6 +48,9 @@ struct req {
 json_t *req_json(struct req *r);
 /* A query parameter, or NULL. */
 const char *req_query(struct req *r, const char *name);
+/* A numeric query parameter in [min, max], def when absent; sends 422 and
+ * returns -1 when malformed. */
+int req_long(struct req *r, const char *name, long def, long min, long max, long *out);
 /* The header, or NULL. */
 const char *req_header(struct req *r, const char *name);
 /* A path parameter as a positive id; sends 404 and returns 0 when it is not

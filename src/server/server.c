@@ -4,6 +4,7 @@
  */
 #include "server/internal.h"
 #include "server/router.h"
+#include "server/handlers.h"
 #include "crypto/rand.h"
 #include "util/b64.h"
 #include "util/file.h"
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -239,6 +241,12 @@ static int open_listener(struct server *s)
 
 static struct event_base *signal_base;
 
+static void *signal_main(void *arg)
+{
+	event_base_dispatch(arg);
+	return NULL;
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct server *s = arg;
@@ -348,7 +356,7 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	{
 		pthread_t sig_tid;
 
-		pthread_create(&sig_tid, NULL, (void *(*)(void *))event_base_dispatch, signal_base);
+		pthread_create(&sig_tid, NULL, signal_main, signal_base);
 		pthread_detach(sig_tid);
 	}
 	event_base_dispatch(s->threads[0].base);

@@ -206,6 +206,16 @@ int svc_cancel_by_registry(struct svc *v, const struct actor *who, int64_t id,
 int svc_revoke(struct svc *v, const struct actor *who, int64_t id, const char *reason,
 	       dip_time now, struct dip_error *e);
 
+/* ---- uploads (upload.c) ---- */
+
+/* Records an uploaded file (the caller stored the bytes). */
+int svc_upload_add(struct svc *v, const struct actor *who, const struct upload *u,
+		   struct dip_error *e);
+/* May who read the file?  Fills out; examiner reads are audited.  A file
+ * the actor may not read is DIP_ENOTFOUND. */
+int svc_upload_access(struct svc *v, const struct actor *who, const char *sha256,
+		      dip_time now, struct upload *out, struct dip_error *e);
+
 /* ---- scheduler (tick.c) ---- */
 
 struct tick_report {
@@ -242,6 +252,20 @@ int svc_objection_json(struct svc *v, const struct actor *who, int64_t obj_id, j
 int svc_request_json(struct svc *v, const struct actor *who, int64_t req_id, json_t **out,
 		     struct dip_error *e);
 int svc_inbox_json(struct svc *v, const struct actor *who, const struct msg_filter *f,
+		   json_t **out, struct dip_error *e);
+int svc_inbox_read(struct svc *v, const struct actor *who, int64_t msg_id, dip_time now,
+		   struct dip_error *e);
+/* Announcements (公告) and publications, newest first: the public acts of
+ * the transparency log, with their log index.  before < 0: from the end. */
+int svc_announcements_json(struct svc *v, int64_t before, int limit, json_t **out,
+			   struct dip_error *e);
+/* Records an act in the audit log, in its own transaction. */
+int svc_audit(struct svc *v, const struct actor *who, const char *action, const char *object,
+	      const char *detail, dip_time now, struct dip_error *e);
+/* Admin views. */
+int svc_accounts_json(struct svc *v, const struct actor *who, int64_t after, int limit,
+		      json_t **out, struct dip_error *e);
+int svc_audit_json(struct svc *v, const struct actor *who, const struct audit_filter *f,
 		   json_t **out, struct dip_error *e);
 
 #endif

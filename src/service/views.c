@@ -607,3 +607,163 @@ int svc_inbox_json(struct svc *v, const struct actor *who, const struct msg_filt
 	json_object_set_new(*out, "unread", json_integer(unread));
 	return 0;
 }
+
+int svc_inbox_read(struct svc *v, const struct actor *who, int64_t msg_id, dip_time now,
+		   struct dip_error *e)
+{
+	int rc = svc__begin(v, e);
+
+	if (rc)
+		return rc;
+	rc = svc__st(v, v->st->message_mark_read(v->st, msg_id, who->id, now), e);
+	if (rc) {
+		svc__rollback(v);
+		return rc;
+	}
+	return svc__commit(v, e);
+}
+
+int svc_announcements_json(struct svc *v, int64_t before, int limit, json_t **out,
+			   struct dip_error *e)
+{
+	json_t *arr = json_array(), *entry;
+	struct dbuf b;
+	int64_t size = 0, i;
+	int rc;
+
+	if (limit <= 0 || limit > 200)
+		limit = 50;
+	dbuf_init(&b, 1 << 17);
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc == 0)
+		rc = svc__st(v, v->st->ledger_size(v->st, &size), e);
+	if (before < 0 || before > size)
+		before = size;
+	for (i = before - 1; rc == 0 && i >= 0 && (int)json_array_size(arr) < limit; i--) {
+		rc = svc__st(v, v->st->ledger_entry(v->st, i, &b), e);
+		if (rc)
+			break;
+		entry = json_loadb(b.p, b.len, 0, NULL);
+		if (entry == NULL)
+			continue;
+		/* Deposits are receipts for their depositor, not announcements. */
+		if (strcmp(json_string_value(json_object_get(entry, "type")) ?
+			   json_string_value(json_object_get(entry, "type")) : "", "deposit") == 0) {
+			json_decref(entry);
+			continue;
+		}
+		json_object_set_new(entry, "log_index", json_integer(i));
+		json_array_append_new(arr, entry);
+	}
+	v->st->rollback(v->st);
+	dbuf_free(&b);
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = json_object();
+	json_object_set_new(*out, "items", arr);
+	json_object_set_new(*out, "next", i >= 0 && json_array_size(arr) ? json_integer(i + 1) : json_null());
+	return 0;
+}
+
+struct acc_ctx {
+	json_t *arr;
+	int64_t last;
+};
+
+static int add_account(void *ud, const struct account *a)
+{
+	struct acc_ctx *c = ud;
+
+	c->last = a->id;
+	json_array_append_new(c->arr, svc_account_json(a, 1));
+	return 0;
+}
+
+int svc_accounts_json(struct svc *v, const struct actor *who, int64_t after, int limit,
+		      json_t **out, struct dip_error *e)
+{
+	struct acc_ctx c = { NULL, 0 };
+	int rc;
+
+	if (!(who->roles & ROLE_ADMIN))
+		return dip_fail(e, DIP_EFORBIDDEN, "", "admins only");
+	if (limit <= 0 || limit > 500)
+		limit = 100;
+	c.arr = json_array();
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc == 0)
+		rc = svc__st(v, v->st->account_list(v->st, after, limit, add_account, &c), e);
+	v->st->rollback(v->st);
+	if (rc) {
+		json_decref(c.arr);
+		return rc;
+	}
+	*out = json_object();
+	json_object_set_new(*out, "items", c.arr);
+	json_object_set_new(*out, "next", (int)json_array_size(c.arr) >= limit ? json_integer(c.last)
+									: json_null());
+	return 0;
+}
+
+struct audit_ctx {
+	const struct registry *r;
+	json_t *arr;
+	int64_t last;
+};
+
+static int add_audit(void *ud, const struct audit_entry *a)
+{
+	struct audit_ctx *c = ud;
+
+	c->last = a->id;
+	json_array_append_new(c->arr, json_pack("{s:I,s:o,s:I,s:s,s:s,s:s,s:s}", "id",
+						(json_int_t)a->id, "at", time_json(c->r, a->at),
+						"actor", (json_int_t)a->actor_id, "action", a->action,
+						"object", a->object, "detail", a->detail, "addr",
+						a->addr));
+	return 0;
+}
+
+int svc_audit_json(struct svc *v, const struct actor *who, const struct audit_filter *f,
+		   json_t **out, struct dip_error *e)
+{
+	struct audit_ctx c = { v->reg, NULL, 0 };
+	struct audit_filter g = *f;
+	int rc;
+
+	if (!(who->roles & ROLE_ADMIN))
+		return dip_fail(e, DIP_EFORBIDDEN, "", "admins only");
+	if (g.limit <= 0 || g.limit > 500)
+		g.limit = 100;
+	c.arr = json_array();
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc == 0)
+		rc = svc__st(v, v->st->audit_list(v->st, &g, add_audit, &c), e);
+	v->st->rollback(v->st);
+	if (rc) {
+		json_decref(c.arr);
+		return rc;
+	}
+	*out = json_object();
+	json_object_set_new(*out, "items", c.arr);
+	json_object_set_new(*out, "next", (int)json_array_size(c.arr) >= g.limit ? json_integer(c.last)
+									 : json_null());
+	return 0;
+}
+
+int svc_audit(struct svc *v, const struct actor *who, const char *action, const char *object,
+	      const char *detail, dip_time now, struct dip_error *e)
+{
+	int rc = svc__begin(v, e);
+
+	if (rc)
+		return rc;
+	rc = svc__st(v, svc__audit(v, who, action, object, detail, now), e);
+	if (rc) {
+		svc__rollback(v);
+		return rc;
+	}
+	return svc__commit(v, e);
+}

@@ -206,6 +206,10 @@ struct store {
 	int (*tile_put)(struct store *s, int level, int64_t index, int width, const uint8_t *hashes);
 	int (*checkpoint_put)(struct store *s, const struct checkpoint_row *c);
 	int (*checkpoint_latest)(struct store *s, struct checkpoint_row *c);
+
+	/* 0 when the upload is linked to an application that account_id is a
+	 * party or the agent of; DIP_ENOTFOUND otherwise. */
+	int (*upload_party_link)(struct store *s, const char *sha256, int64_t account_id);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for

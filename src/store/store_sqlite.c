@@ -1229,6 +1229,17 @@ static int sq_upload_linked(struct store *s, const char *sha256, int64_t app_id)
 	return rc ? rc : n ? 0 : not_found(s, "upload link");
 }
 
+static int sq_upload_party_link(struct store *s, const char *sha256, int64_t account_id)
+{
+	int64_t n = 0;
+	int rc = count_query(s, run(s, "SELECT count(*) FROM upload_links l JOIN applications a ON "
+				    "a.id = l.app_id WHERE l.sha256 = ? AND (a.agent_id = ? OR "
+				    "EXISTS (SELECT 1 FROM parties p WHERE p.app_id = a.id AND "
+				    "p.account_id = ?))", "tii", sha256, account_id, account_id), &n);
+
+	return rc ? rc : n ? 0 : not_found(s, "upload link");
+}
+
 static int sq_deposit_insert(struct store *s, struct deposit *d)
 {
 	int rc = exec(s, "INSERT INTO deposits(account_id, fingerprint, files, bytes, description, "
@@ -1611,6 +1622,7 @@ static const struct store sqlite_ops = {
 	.tile_put = sq_tile_put,
 	.checkpoint_put = sq_checkpoint_put,
 	.checkpoint_latest = sq_checkpoint_latest,
+	.upload_party_link = sq_upload_party_link,
 };
 
 struct store *store_open_sqlite(const char *path, struct dip_error *e)
