@@ -26,6 +26,8 @@ struct cli_command {
 int cli_calendar(int argc, char **argv);
 int cli_tick(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+int cli_admin(int argc, char **argv);
+int cli_demo(int argc, char **argv);
 
 /* Defined in cli.c: the table of subcommands, ended by a NULL name. */
 extern const struct cli_command cli_commands[];

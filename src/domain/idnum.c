@@ -70,6 +70,34 @@ int idnum_check_uscc(const char *s, const char *field, struct dip_error *e)
 	return 0;
 }
 
+void idnum_complete_uscc(const char *base17, char out[19])
+{
+	int i, v, sum = 0, weight = 1;
+
+	for (i = 0; i < 17; i++) {
+		v = uscc_value(base17[i]);
+		sum += (v < 0 ? 0 : v) * weight;
+		weight = weight * 3 % 31;
+		out[i] = base17[i];
+	}
+	out[17] = uscc_alphabet[(31 - sum % 31) % 31];
+	out[18] = '\0';
+}
+
+void idnum_complete_citizen(const char *base17, char out[19])
+{
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+	static const char check[11] = "10X98765432";
+	int i, sum = 0;
+
+	for (i = 0; i < 17; i++) {
+		sum += (base17[i] - '0') * w[i];
+		out[i] = base17[i];
+	}
+	out[17] = check[sum % 11];
+	out[18] = '\0';
+}
+
 int idnum_check(enum party_kind kind, const char *s, const char *field, struct dip_error *e)
 {
 	if (kind == PARTY_NATURAL)

@@ -23,6 +23,10 @@ enum party_kind {
 /* 0 or DIP_EINVAL with a message naming field and the exact defect. */
 int idnum_check_citizen(const char *s, const char *field, struct dip_error *e);
 int idnum_check_uscc(const char *s, const char *field, struct dip_error *e);
+/* Appends the check character to 17 characters (for generating test and
+ * demo identities); out has room for 19 bytes. */
+void idnum_complete_uscc(const char *base17, char out[19]);
+void idnum_complete_citizen(const char *base17, char out[19]);
 /* The check that fits the kind of party. */
 int idnum_check(enum party_kind kind, const char *s, const char *field, struct dip_error *e);
 /* The number as it may be published: a citizen number keeps its first six

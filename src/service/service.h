@@ -206,6 +206,19 @@ int svc_cancel_by_registry(struct svc *v, const struct actor *who, int64_t id,
 int svc_revoke(struct svc *v, const struct actor *who, int64_t id, const char *reason,
 	       dip_time now, struct dip_error *e);
 
+/* ---- evidence deposits (deposit.c) ---- */
+
+struct deposit_input {
+	const char *fingerprint;   /* "sha256:<hex>" or "sm3:<hex>" */
+	int64_t files;
+	int64_t bytes;
+	const char *description;
+};
+
+/* Records a deposit and appends it to the transparency log. */
+int svc_deposit(struct svc *v, const struct actor *who, const struct deposit_input *in,
+		dip_time now, struct deposit *out, struct dip_error *e);
+
 /* ---- uploads (upload.c) ---- */
 
 /* Records an uploaded file (the caller stored the bytes). */

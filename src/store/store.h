@@ -210,6 +210,8 @@ struct store {
 	/* 0 when the upload is linked to an application that account_id is a
 	 * party or the agent of; DIP_ENOTFOUND otherwise. */
 	int (*upload_party_link)(struct store *s, const char *sha256, int64_t account_id);
+	/* Records the log index of a deposit's entry. */
+	int (*deposit_set_index)(struct store *s, int64_t id, int64_t ledger_index);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for

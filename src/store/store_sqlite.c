@@ -1252,6 +1252,11 @@ static int sq_deposit_insert(struct store *s, struct deposit *d)
 	return rc;
 }
 
+static int sq_deposit_set_index(struct store *s, int64_t id, int64_t ledger_index)
+{
+	return exec(s, "UPDATE deposits SET ledger_index = ? WHERE id = ?", "ii", ledger_index, id);
+}
+
 static int sq_deposit_get(struct store *s, int64_t id, struct deposit *d)
 {
 	sqlite3_stmt *st = run(s, "SELECT id, account_id, fingerprint, files, bytes, description, "
@@ -1623,6 +1628,7 @@ static const struct store sqlite_ops = {
 	.checkpoint_put = sq_checkpoint_put,
 	.checkpoint_latest = sq_checkpoint_latest,
 	.upload_party_link = sq_upload_party_link,
+	.deposit_set_index = sq_deposit_set_index,
 };
 
 struct store *store_open_sqlite(const char *path, struct dip_error *e)
