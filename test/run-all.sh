@@ -12,5 +12,14 @@ for suite in cli api web crash; do
 	echo "== $suite (node --test)"
 	node --test --test-concurrency=2 test/$suite/*.test.mjs || failed="$failed $suite"
 done
+if [ "${SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null 2>&1; then
+	echo "== fuzz (libFuzzer, ${FUZZ_SECONDS:-5} s each)"
+	if make --no-print-directory -s -f mk/fuzz.mk >build/fuzz-build.log 2>&1; then
+		FUZZ_SECONDS=${FUZZ_SECONDS:-5} sh test/fuzz/run.sh || failed="$failed fuzz"
+	else
+		tail -20 build/fuzz-build.log
+		failed="$failed fuzz-build"
+	fi
+fi
 [ -z "$failed" ] || { echo "FAILED:$failed"; exit 1; }
 echo "all suites passed"
