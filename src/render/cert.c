@@ -10,13 +10,13 @@
  *
  * The fields share one column whose height is fixed.  Each long field
  * starts with a generous line cap; while the column is too tall, the field
- * showing the most lines gives one up (Pango ellipsizes it), down to a
- * floor that is known to fit.  So a page never overflows, and short
- * certificates keep their texts whole with air between the rows.
+ * showing the most lines gives one up (its text is cut and ends in an
+ * ellipsis), down to a floor that is known to fit.  So a page never
+ * overflows, and short certificates keep their texts whole with air
+ * between the rows.  The PDF carries only the text it shows.
  *
  * All user text goes to Pango as plain text (never markup), folded to one
- * paragraph: a certificate field has no line breaks of its own, and
- * Pango's line cap applies per paragraph.
+ * paragraph: a certificate field has no line breaks of its own.
  */
 #include "render/render.h"
 #include "render/render_int.h"
@@ -47,7 +47,7 @@
 #define COL_X 74.0
 #define COL_W (PAGE_W - 2 * COL_X)
 #define LABEL_W 74.0
-#define BODY_BOTTOM 622.0
+#define BODY_BOTTOM 630.0
 #define GAP_MIN 7.0
 #define GAP_MAX 15.0
 
@@ -119,7 +119,9 @@ static int need_text(const char *s, const char *field, struct dip_error *e)
 {
 	size_t n;
 
-	if (s == NULL || s[0] == '\0')
+	for (n = 0; s && s[n] && (unsigned char)s[n] <= 0x20; n++)
+		;
+	if (s == NULL || s[n] == '\0')
 		return dip_fail(e, DIP_EINVAL, field, "%s: missing; the certificate prints it", field);
 	n = strlen(s);
 	if (n > RENDER_FIELD_MAX)
@@ -232,10 +234,48 @@ static void texts_free(struct texts *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* Prepares the texts of a checked view; 0 or DIP_ENOMEM.  b is scratch. */
+static int texts_fill(const struct cert_view *v, struct texts *t, struct dbuf *b)
+{
+	char *holder;
+	size_t i;
+
+	t->holders = calloc(v->n_holders, sizeof(*t->holders));
+	if (t->holders == NULL)
+		return DIP_ENOMEM;
+	t->n_holders = v->n_holders;
+	for (i = 0; i < v->n_holders; i++) {
+		const struct cert_holder *h = &v->holders[i];
+
+		dbuf_reset(b);
+		if (dbuf_addf(b, "%s（%s：%s）", h->name,
+			      h->id_type && h->id_type[0] ? h->id_type : "证件号码", h->id_number) ||
+		    fold(b->p, TEXT_CUT, &holder))
+			return DIP_ENOMEM;
+		t->holders[i] = holder;
+	}
+	dbuf_reset(b);
+	if (fold(v->registry_name, 60, &t->registry) ||
+	    (v->legal_basis && v->legal_basis[0] && fold(v->legal_basis, 200, &t->basis)) ||
+	    fold(v->cert_no, 64, &t->cert_no) || fold(v->reg_no, 64, &t->reg_no) ||
+	    (v->status_note && v->status_note[0] && fold(v->status_note, 200, &t->note)) ||
+	    fold(v->dataset_name, TEXT_CUT, &t->name) ||
+	    fold(v->scenario, TEXT_CUT, &t->scenario) ||
+	    fold(v->data_source, TEXT_CUT, &t->source) ||
+	    fold(v->algorithm, TEXT_CUT, &t->algorithm) ||
+	    fold(v->fingerprint, 400, &t->fingerprint) ||
+	    fold(v->verify_url, RENDER_URL_MAX, &t->url) ||
+	    dbuf_addf(b, "%s %s", v->industry_code, v->industry_name) ||
+	    fold(b->p, TEXT_CUT, &t->industry))
+		return DIP_ENOMEM;
+	snprintf(t->version, sizeof(t->version), "第%d版", v->version);
+	return 0;
+}
+
 /* Checks every field of v and prepares the texts to print. */
 static int texts_init(const struct cert_view *v, struct texts *t, struct dip_error *e)
 {
-	char field[64], *holder = NULL;
+	char field[64];
 	struct dbuf b;
 	size_t i;
 	int rc;
@@ -289,42 +329,9 @@ static int texts_init(const struct cert_view *v, struct texts *t, struct dip_err
 			goto out;
 	}
 
-	rc = DIP_ENOMEM;
-	t->holders = calloc(v->n_holders, sizeof(*t->holders));
-	if (t->holders == NULL)
-		goto nomem;
-	t->n_holders = v->n_holders;
-	for (i = 0; i < v->n_holders; i++) {
-		const struct cert_holder *h = &v->holders[i];
-
-		dbuf_reset(&b);
-		if (dbuf_addf(&b, "%s（%s：%s）", h->name,
-			      h->id_type && h->id_type[0] ? h->id_type : "证件号码", h->id_number))
-			goto nomem;
-		if (fold(b.p, TEXT_CUT, &holder))
-			goto nomem;
-		t->holders[i] = holder;
-	}
-	if (fold(v->registry_name, 60, &t->registry) ||
-	    (v->legal_basis && v->legal_basis[0] && fold(v->legal_basis, 200, &t->basis)) ||
-	    fold(v->cert_no, 64, &t->cert_no) || fold(v->reg_no, 64, &t->reg_no) ||
-	    (v->status_note && v->status_note[0] && fold(v->status_note, 200, &t->note)) ||
-	    fold(v->dataset_name, TEXT_CUT, &t->name) ||
-	    fold(v->scenario, TEXT_CUT, &t->scenario) ||
-	    fold(v->data_source, TEXT_CUT, &t->source) ||
-	    fold(v->algorithm, TEXT_CUT, &t->algorithm) ||
-	    fold(v->fingerprint, 400, &t->fingerprint) ||
-	    fold(v->verify_url, RENDER_URL_MAX, &t->url))
-		goto nomem;
-	dbuf_reset(&b);
-	if (dbuf_addf(&b, "%s %s", v->industry_code, v->industry_name) ||
-	    fold(b.p, TEXT_CUT, &t->industry))
-		goto nomem;
-	snprintf(t->version, sizeof(t->version), "第%d版", v->version);
-	rc = 0;
-	goto out;
-nomem:
-	dip_fail(e, rc, "", "render: out of memory");
+	rc = texts_fill(v, t, &b);
+	if (rc)
+		dip_fail(e, rc, "", "render: out of memory");
 out:
 	dbuf_free(&b);
 	if (rc)
@@ -870,11 +877,20 @@ static int body(struct page *pg, double top)
 		{ "有效期至", "valid_until", t->valid_until, F_SANS, COL_X + 180, 160 },
 		{ "版本", "version", t->version, F_SANS, COL_X + 350, COL_W - 350 },
 	};
-	const double row_h = 16.0; /* a one-line row of cells */
-	double total, gap, y, lh0;
+	double total, gap, y, lh0, row_h;
 	int i, best, rc = 0;
 	PangoLayout *ll;
 
+	/* a row of cells is one line of label or value, whichever is taller */
+	ll = layout(pg, F_MONO, 11, 0, "0", 0, 0, PANGO_WRAP_WORD);
+	row_h = lh(ll);
+	g_object_unref(ll);
+	ll = layout(pg, F_SERIF, LABEL_SIZE, 1, "登", 0, 0, PANGO_WRAP_WORD);
+	row_h = fmax(row_h, lh(ll));
+	g_object_unref(ll);
+	ll = layout(pg, F_SANS, BODY_SIZE, 0, "登", 0, 0, PANGO_WRAP_WORD);
+	row_h = fmax(row_h, lh(ll));
+	g_object_unref(ll);
 	if (t->n_holders < 8)
 		f[1].cap = (int)t->n_holders;
 	if (f[1].floor > f[1].cap)
@@ -966,14 +982,16 @@ static int bottom(struct page *pg)
 		struct dbuf b;
 
 		dbuf_init(&b, 0);
-		rc = dbuf_addf(&b, "本证书以电子方式签发，内容以登记平台公告记录为准。扫描左下角二维码或访问 %s "
-			       "核验。任何单位和个人不得非法复制、涂改、倒卖、出租、伪造登记证书。", t->url);
+		/* the URL on a line of its own, so that it is not broken */
+		rc = dbuf_addf(&b, "本证书以电子方式签发，内容以登记平台公告记录为准；任何单位和个人"
+			       "不得非法复制、涂改、倒卖、出租、伪造登记证书。\n"
+			       "核验：扫描左下角二维码，或访问 %s", t->url);
 		if (rc) {
 			dbuf_free(&b);
 			rc = dip_fail(pg->e, rc, "", "render: out of memory");
 			goto out;
 		}
-		l = layout(pg, F_SANS, 7.5, 0, b.p, COL_W + 20, 3, PANGO_WRAP_WORD_CHAR);
+		l = layout(pg, F_SANS, 7.5, 0, b.p, COL_W + 20, 4, PANGO_WRAP_WORD_CHAR);
 		pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
 		show(pg, l, COL_X - 10, FRAME_IN + (PAGE_H - 2 * FRAME_IN) - 12 - lh(l), ink);
 		g_object_unref(l);

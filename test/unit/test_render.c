@@ -187,6 +187,38 @@ static void assert_qr_reads(const char *pdf, const char *url)
 	(void)0;
 }
 
+/* The lowest edge (yMax, in points from the top) of the word on the page,
+ * from pdftotext -bbox; fails when the word is not there. */
+static double word_bottom(const char *pdf, const char *word)
+{
+	char *xml = run("pdftotext -bbox '%s' -", pdf), key[200], *p, *q;
+	double y = -1;
+
+	snprintf(key, sizeof(key), "\">%s</word>", word);
+	p = strstr(xml, key);
+	if (p == NULL)
+		fail_msg("word %s not found by pdftotext -bbox", word);
+	*p = '\0';
+	q = strrchr(xml, '<');
+	assert_non_null(q);
+	q = strstr(q, "yMax=\"");
+	assert_non_null(q);
+	y = strtod(q + 6, NULL);
+	free(xml);
+	return y;
+}
+
+/* The fields end above the QR code (top at 650 pt) and the seal: the page
+ * did not overflow into them. */
+static void assert_fields_above_bottom_block(const char *pdf)
+{
+	double y = word_bottom(pdf, "有效期至");
+
+	if (y > 642)
+		fail_msg("the last row of fields ends at %.1f pt, into the qr code and seal", y);
+	assert_true(word_bottom(pdf, "扫码核验") > 730);
+}
+
 static struct dbuf render_ok(const struct cert_view *v)
 {
 	struct dip_error e;
@@ -213,6 +245,7 @@ static void test_art12_certificate_pdf_has_every_field(void **state)
 	(void)state;
 	save("full.pdf", &b, path, sizeof(path));
 	assert_one_a4_page(path);
+	assert_fields_above_bottom_block(path);
 	text = pdf_text(path);
 	assert_has(text, "数据知识产权登记证书");
 	assert_has(text, "DATA INTELLECTUAL PROPERTY REGISTRATION CERTIFICATE");
@@ -238,7 +271,7 @@ static void test_art12_certificate_pdf_has_every_field(void **state)
 	assert_has(text, "版本第1版");
 	assert_has(text, URL);
 	assert_has(text, "数据知识产权登记专用章");
-	snprintf(want, sizeof(want), "访问%s核验", URL);
+	snprintf(want, sizeof(want), "核验：扫描左下角二维码，或访问%s", URL);
 	assert_has(text, want);
 	assert_null(strstr(text, "…"));
 	assert_null(strstr(text, "CANCELLED"));
@@ -274,6 +307,7 @@ static void test_art12_three_holders_and_long_texts_fit_one_page(void **state)
 	b = render_ok(&v);
 	save("long.pdf", &b, path, sizeof(path));
 	assert_one_a4_page(path);
+	assert_fields_above_bottom_block(path);
 	text = pdf_text(path);
 	for (i = 0; i < 3; i++) {
 		assert_has(text, three_holders[i].name);
@@ -316,6 +350,7 @@ static void test_art6_many_joint_holders_are_summarised(void **state)
 	b = render_ok(&v);
 	save("many.pdf", &b, path, sizeof(path));
 	assert_one_a4_page(path);
+	assert_fields_above_bottom_block(path);
 	text = pdf_text(path);
 	assert_has(text, names[0]);
 	assert_has(text, "等共12个登记主体，完整名单见核验页面");
@@ -337,6 +372,7 @@ static void test_art18_cancelled_certificate_shows_banner(void **state)
 	b = render_ok(&v);
 	save("cancelled.pdf", &b, path, sizeof(path));
 	assert_one_a4_page(path);
+	assert_fields_above_bottom_block(path);
 	text = pdf_text(path);
 	assert_has(text, "本证书已注销，不再具有证明效力");
 	assert_has(text, "CANCELLED");
@@ -442,6 +478,11 @@ static void test_malformed_fields_are_named(void **state)
 	assert_int_equal(render_cert_pdf(&v, &b, &e), DIP_EINVAL);
 	assert_string_equal(e.field, "verify_url");
 	v = sample();
+	v.algorithm = " \n\t ";
+	assert_int_equal(render_cert_pdf(&v, &b, &e), DIP_EINVAL);
+	assert_string_equal(e.field, "algorithm");
+	assert_non_null(strstr(e.message, "missing"));
+	v = sample();
 	v.version = 0;
 	assert_int_equal(render_cert_pdf(&v, &b, &e), DIP_EINVAL);
 	assert_string_equal(e.field, "version");
@@ -486,6 +527,26 @@ static void test_output_ceiling_restores_buffer(void **state)
 
 /* ---- PNG, SVG ------------------------------------------------------- */
 
+/* DIP_SAMPLE_PNG=docs/certificate-sample.png build/test/test_render
+ * writes the sample certificate there (two holders, 96 dpi). */
+static void write_sample_png(const char *path)
+{
+	struct cert_view v = sample();
+	struct dip_error e;
+	struct dbuf b;
+	FILE *f;
+
+	v.holders = three_holders;
+	v.n_holders = 2;
+	dbuf_init(&b, 0);
+	assert_int_equal(render_cert_png(&v, 96, &b, &e), 0);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b.p, 1, b.len, f), b.len);
+	assert_int_equal(fclose(f), 0);
+	dbuf_free(&b);
+}
+
 static void test_certificate_png(void **state)
 {
 	struct cert_view v = sample();
@@ -507,6 +568,8 @@ static void test_certificate_png(void **state)
 	assert_string_equal(got, URL "\n");
 	free(got);
 	dbuf_free(&b);
+	if (getenv("DIP_SAMPLE_PNG"))
+		write_sample_png(getenv("DIP_SAMPLE_PNG"));
 }
 
 /* Rasterises our own SVG (paths of "Mx yhWv1h-Wz" rectangles) into a PGM
