@@ -944,6 +944,28 @@ out:
 	return rc;
 }
 
+/* The registry's name above the issue date, centred under the seal.  A
+ * long name is set smaller, never cut (it names the issuer), and moved
+ * left so that it stays inside the frame. */
+static int issuer_line(struct page *pg, const char *name, double cx, double cy)
+{
+	const double room = 270, right = COL_X + COL_W + 12;
+	double size = 12, x;
+	PangoLayout *l = layout(pg, F_SERIF, size, 1, name, 0, 0, PANGO_WRAP_CHAR);
+	int rc;
+
+	if (lw(l) > room) {
+		size = fmax(7, size * room / lw(l));
+		g_object_unref(l);
+		l = layout(pg, F_SERIF, size, 1, name, room, 1, PANGO_WRAP_CHAR);
+	}
+	x = fmin(cx - lw(l) / 2, right - lw(l));
+	show(pg, l, x, cy - lh(l) - 1, ink);
+	rc = check_glyphs(pg, l, "registry_name");
+	g_object_unref(l);
+	return rc;
+}
+
 static int bottom(struct page *pg)
 {
 	const struct texts *t = pg->t;
@@ -963,11 +985,7 @@ static int bottom(struct page *pg)
 	g_object_unref(l);
 
 	/* the issuer and the date, with the seal stamped over them */
-	l = layout(pg, F_SERIF, 12, 1, t->registry, 200, 1, PANGO_WRAP_CHAR);
-	pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
-	show(pg, l, seal_cx - 100, seal_cy - lh(l) - 1, ink);
-	rc = check_glyphs(pg, l, "registry_name");
-	g_object_unref(l);
+	rc = issuer_line(pg, t->registry, seal_cx, seal_cy);
 	if (rc)
 		goto out;
 	snprintf(line, sizeof(line), "发证日期：%s", t->issued);

@@ -304,6 +304,7 @@ static void test_art12_three_holders_and_long_texts_fit_one_page(void **state)
 	v.algorithm = longtext.p;
 	v.data_source = longtext.p;
 	v.dataset_name = longname.p;
+	v.registry_name = "深圳市市场监督管理局数据知识产权登记服务中心";
 	b = render_ok(&v);
 	save("long.pdf", &b, path, sizeof(path));
 	assert_one_a4_page(path);
@@ -314,6 +315,8 @@ static void test_art12_three_holders_and_long_texts_fit_one_page(void **state)
 		assert_has(text, three_holders[i].id_number);
 	}
 	assert_has(text, "身份证件号码：110105********1234");
+	/* the issuer is never cut */
+	assert_has(text, "深圳市市场监督管理局数据知识产权登记服务中心");
 	assert_has(text, "（证件号码：91310000MA1K8X9Y0L）");
 	/* long texts are cut with an ellipsis, their starts kept */
 	assert_has(text, "应用场景第0段：用于城市交通规划部门分析早晚高峰出行规律");
