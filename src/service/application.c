@@ -3,6 +3,7 @@
  * (Art. 7) and withdrawal.
  */
 #include "service/internal.h"
+#include "domain/certno.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +315,44 @@ static int flag_duplicates(struct svc *v, struct app_ctx *c, struct dip_error *e
 	return 0;
 }
 
+/* The registration number: application year, data-source and
+ * registrant-type codes, a yearly sequence and a check character
+ * (docs/numbers.md).  It stays with the registration for life. */
+static int assign_reg_no(struct svc *v, struct app_ctx *c, dip_time now, struct dip_error *e)
+{
+	static const struct {
+		const char *kind;
+		int code;
+	} sources[] = {
+		{ "own", CERTNO_SRC_OWN }, { "collected", CERTNO_SRC_OPEN },
+		{ "public_authorised", CERTNO_SRC_PUBLIC_AUTH }, { "agreement", CERTNO_SRC_AGREEMENT },
+		{ "purchased", CERTNO_SRC_PURCHASE }, { "other", CERTNO_SRC_OTHER },
+	};
+	const char *kind = app_get_str(c->content, "source.kind");
+	struct certno_reg r;
+	char counter[32];
+	int64_t seq;
+	size_t i;
+	int m, d, rc;
+
+	if (c->a.reg_no[0])
+		return 0;
+	day_to_ymd(time_day(now, v->reg->zone), &r.year, &m, &d);
+	r.source = CERTNO_SRC_OTHER;
+	for (i = 0; kind && i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (strcmp(kind, sources[i].kind) == 0)
+			r.source = sources[i].code;
+	r.registrant = c->nparties > 1 ? CERTNO_REG_JOINT
+		       : c->parties[0].kind == PARTY_NATURAL ? CERTNO_REG_NATURAL
+		       : c->parties[0].kind == PARTY_LEGAL ? CERTNO_REG_LEGAL : CERTNO_REG_UNINC;
+	snprintf(counter, sizeof(counter), "registration_seq_%04d", r.year);
+	rc = svc__st(v, v->st->counter_next(v->st, counter, &seq), e);
+	if (rc)
+		return rc;
+	r.seq = (uint32_t)seq;
+	return certno_reg_format(&r, c->a.reg_no, e);
+}
+
 int svc_submit(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	       struct app_defects *defects, struct dip_error *e)
 {
@@ -353,6 +392,8 @@ int svc_submit(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 		rc = check_evidence(v, &c, now, e);
 	if (rc == 0)
 		rc = flag_duplicates(v, &c, e);
+	if (rc == 0)
+		rc = assign_reg_no(v, &c, now, e);
 	if (rc)
 		goto out;
 	c.a.state = to;

@@ -5,6 +5,7 @@
  */
 #include "service/internal.h"
 #include "domain/calendar.h"
+#include "domain/certno.h"
 #include "domain/period.h"
 #include "util/jcs.h"
 
@@ -35,25 +36,22 @@ static int is_sha256(const char *s)
 }
 
 /* The certificate number: year and month of issue, the registry's code,
- * and a serial that is never reused. */
+ * and a serial that is never reused (docs/numbers.md). */
 static int new_cert_no(struct svc *v, dip_time at, char out[18], struct dip_error *e)
 {
+	struct certno_cert c;
 	int64_t serial;
-	int y, m, d, rc;
+	int d, rc;
 
 	rc = svc__st(v, v->st->counter_next(v->st, "certificate_serial", &serial), e);
 	if (rc)
 		return rc;
-	if (serial > 9999999)
+	if (serial > CERTNO_SERIAL_MAX)
 		return dip_fail(e, DIP_ELIMIT, "", "certificate serials exhausted");
-	char buf[64];
-
-	day_to_ymd(time_day(at, v->reg->zone), &y, &m, &d);
-	snprintf(buf, sizeof(buf), "%04d%02d%.4s%07lld", y % 10000, m % 100, v->reg->code,
-		 (long long)serial);
-	memcpy(out, buf, 17);
-	out[17] = '\0';
-	return 0;
+	day_to_ymd(time_day(at, v->reg->zone), &c.year, &c.month, &d);
+	c.registry = (int)strtol(v->reg->code, NULL, 10);
+	c.serial = (uint32_t)serial;
+	return certno_cert_format(&c, out, e);
 }
 
 int svc__issue_certificate(struct svc *v, struct app_ctx *c, dip_time at, struct dip_error *e)

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 
+#include "domain/certno.h"
 #include "domain/period.h"
 
 static void ok(int rc, const struct dip_error *e)
@@ -186,6 +187,9 @@ static void test_art7_art12_path_from_draft_to_registration(void **state)
 	assert_int_equal(a.state, APP_SUBMITTED);
 	/* Art. 7: the submission date is when the registry stored it. */
 	assert_time(a.submitted_at, "2024-03-04T10:00:00+08:00");
+	/* The registration number: 2024, own data (1), legal person (2). */
+	assert_int_equal(certno_reg_parse(a.reg_no, NULL, NULL), 0);
+	assert_memory_equal(a.reg_no, "202412000000001", 15);
 	application_release(&a);
 	assert_true(inbox_has(f, &f->alice, "receipt"));
 	/* Art. 8: the examiner's duty is due within 3 working days. */
