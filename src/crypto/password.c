@@ -125,7 +125,7 @@ static int parse(const char *enc, struct parsed *out)
 		return DIP_EINVAL;
 	dollar = strchr(s, '$');
 	if (dollar == NULL || b64_decode(s, (size_t)(dollar - s), out->salt, sizeof(out->salt),
-					 &out->saltlen) != 0 || out->saltlen < 8)
+					 &out->saltlen) != 0 || out->saltlen < 4)
 		return DIP_EINVAL;
 	s = dollar + 1;
 	if (b64_decode(s, strlen(s), out->hash, sizeof(out->hash), &hashlen) != 0 ||
