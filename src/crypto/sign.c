@@ -313,6 +313,23 @@ out:
 	return rc;
 }
 
+int crypto_key_from_raw_private(enum crypto_key_type t, const uint8_t *p, size_t n,
+				struct crypto_key **out)
+{
+	EVP_PKEY *pk;
+	int rc;
+
+	if (t != CRYPTO_KEY_ED25519 || n != 32)
+		return DIP_EINVAL;
+	pk = EVP_PKEY_new_raw_private_key_ex(NULL, "ED25519", NULL, p, n);
+	if (pk == NULL)
+		return DIP_EINVAL;
+	rc = key_wrap(pk, 1, out);
+	if (rc)
+		EVP_PKEY_free(pk);
+	return rc;
+}
+
 /* Starts a sign or verify operation with the algorithm's fixed choices.
  * OpenSSL 3.0 rejects the SM2 identifier when it is passed to the init
  * call itself, so it is set on the operation's context afterwards, before

@@ -72,6 +72,11 @@ int crypto_key_raw_public(const struct crypto_key *k, uint8_t out[CRYPTO_PUBKEY_
 int crypto_key_from_raw_public(enum crypto_key_type t, const uint8_t *p, size_t n,
 			       struct crypto_key **out);
 
+/* An Ed25519 key pair from its 32-byte RFC 8032 private key (the seed).
+ * DIP_EINVAL for another length or type (SM2 keys come as PEM). */
+int crypto_key_from_raw_private(enum crypto_key_type t, const uint8_t *p, size_t n,
+				struct crypto_key **out);
+
 /* Signs msg with the private key into sig (CRYPTO_SIG_MAX bytes room) and
  * stores the length.  0, DIP_EINVAL for a public-only key, DIP_ECRYPTO. */
 int crypto_sign(const struct crypto_key *k, const void *msg, size_t n, uint8_t *sig, size_t *siglen);
