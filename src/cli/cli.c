@@ -39,6 +39,12 @@ const struct cli_command cli_commands[] = {
 	  "dipreg demo --db PATH [--data-dir DIR] [--count N]" },
 	{ "tick", cli_tick, "apply every deadline that ran out (the scheduler, once)",
 	  "dipreg tick --db PATH [--now ISO8601] [--holidays FILE] [--rules PROFILE]" },
+	{ "fingerprint", cli_fingerprint, "compute a dataset fingerprint (Merkle root of a file or directory)",
+	  "dipreg fingerprint PATH [--algo sha256|sm3] [--json] [--threads N] [--skip-special]" },
+	{ "verify", cli_verify, "verify a deposit receipt offline",
+	  "dipreg verify FILE --key VERIFIERKEY [--witness KEY]... [--quorum N] [--data PATH]" },
+	{ "keygen", cli_keygen, "generate a log, witness or SM2 signing key",
+	  "dipreg keygen --name NAME --out DIR [--sm2 | --witness]" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -28,6 +28,10 @@ int cli_tick(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_admin(int argc, char **argv);
 int cli_demo(int argc, char **argv);
+/* Subcommands of the ledger (cmd_fingerprint.c, cmd_verify.c, cmd_keys.c). */
+int cli_fingerprint(int argc, char **argv);
+int cli_verify(int argc, char **argv);
+int cli_keygen(int argc, char **argv);
 
 /* Defined in cli.c: the table of subcommands, ended by a NULL name. */
 extern const struct cli_command cli_commands[];
