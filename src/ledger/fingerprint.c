@@ -487,7 +487,8 @@ int led_fingerprint(const char *path, const struct led_fp_opts *o, struct led_fp
 	}
 	if (rc)
 		goto out;
-	qsort(f.files, f.nfiles, sizeof(*f.files), cmp_rel);
+	if (f.nfiles > 1)
+		qsort(f.files, f.nfiles, sizeof(*f.files), cmp_rel);
 	for (i = 0; i < f.nfiles; i++) {
 		f.files[i].first_chunk = f.total_chunks;
 		f.total_chunks += f.files[i].nchunks;
