@@ -18,7 +18,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JCS_INT_LIMIT 9007199254740992LL /* 2^53 */
+/* Writes integer i as RFC 8785 would print the double a JSON parser reads
+ * it as, and returns 0 when that is i's own decimal spelling, so that an
+ * integer parser and a double parser (JSON.parse) agree on the value:
+ * always within +-2^53, and beyond for integers such as 2e17 or
+ * 3333333333310000000 whose nearest double prints back as the same digits.
+ * DIP_EINVAL otherwise (2^53 + 1 reads as 2^53). */
+static int integer_text(json_int_t i, char out[32])
+{
+	char dbl[32];
+
+	snprintf(out, 32, "%lld", (long long)i);
+	if (i <= 9007199254740992LL && i >= -9007199254740992LL)
+		return 0;
+	if (jcs_format_double((double)i, dbl) != 0 || strcmp(dbl, out) != 0)
+		return DIP_EINVAL;
+	return 0;
+}
 
 /* Reads digits[0..k) x 10^(exp10 - k + 1), with sign, back as a double. */
 static double digits_value(const char *digits, int k, int exp10, int neg)
@@ -301,15 +317,13 @@ static int put_value(const json_t *v, struct dbuf *out, int depth, char *path, s
 		return dbuf_adds(out, "true");
 	case JSON_FALSE:
 		return dbuf_adds(out, "false");
-	case JSON_INTEGER: {
-		json_int_t i = json_integer_value(v);
-
-		if (i > JCS_INT_LIMIT || i < -JCS_INT_LIMIT)
+	case JSON_INTEGER:
+		if (integer_text(json_integer_value(v), num) != 0)
 			return dip_fail(e, DIP_EINVAL, path,
-					"%s: integer outside +-2^53 cannot be represented exactly",
-					where);
-		return dbuf_addf(out, "%lld", (long long)i);
-	}
+					"%s: integer %lld would not read back as the same number "
+					"(RFC 8785 numbers are IEEE 754 doubles)",
+					where, (long long)json_integer_value(v));
+		return dbuf_adds(out, num);
 	case JSON_REAL:
 		if (jcs_format_double(json_real_value(v), num) != 0)
 			return dip_fail(e, DIP_EINVAL, path, "%s: not a finite number", where);

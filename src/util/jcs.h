@@ -10,8 +10,10 @@
  * lowercase), and numbers as ECMAScript's Number.prototype.toString prints
  * them (shortest representation that reads back to the same double).
  *
- * Integers are written exactly and must lie within +-2^53, the range where
- * every integer is a distinct double (I-JSON, RFC 7493); larger ones are
+ * Integers are written exactly.  RFC 8785 numbers are IEEE 754 doubles, so
+ * an integer is accepted only when the double a JSON parser reads it as
+ * prints back as the same digits: every integer within +-2^53, and larger
+ * ones such as 2e17; others (2^53 + 1, which JSON.parse reads as 2^53) are
  * refused rather than rounded.  Non-finite reals cannot occur in jansson.
  */
 #ifndef DIP_JCS_H
@@ -26,10 +28,11 @@
 #define JCS_MAX_DEPTH 64
 
 /* Appends the canonical form of v to out.  0; DIP_EINVAL (e names the
- * member path, e.g. "entry.size") for an integer out of range or a string
+ * member path, e.g. "entry.size") for an integer refused as above or a string
  * that is not valid UTF-8; DIP_ELIMIT when nesting exceeds JCS_MAX_DEPTH
  * or out's ceiling is reached; DIP_ENOMEM.  On failure out may hold a
- * partial result; reset it. */
+ * partial result; reset it.  The canonical form read back by jansson and
+ * serialized again gives the same bytes. */
 int jcs_serialize(const json_t *v, struct dbuf *out, struct dip_error *e);
 
 /* Formats d as ECMAScript's Number.prototype.toString does into out (32
