@@ -137,6 +137,7 @@ out:
 
 int crypto_key_load(const char *path, struct crypto_key **out, struct dip_error *e)
 {
+	struct dip_error sub;
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
@@ -144,9 +145,10 @@ int crypto_key_load(const char *path, struct crypto_key **out, struct dip_error 
 	rc = file_read(path, 65536, &text, &len, e);
 	if (rc)
 		return rc;
-	rc = crypto_key_from_pem(text, len, out, e);
+	dip_error_clear(&sub);
+	rc = crypto_key_from_pem(text, len, out, &sub);
 	if (rc)
-		dip_fail(e, rc, "key", "%s: %s", path, e ? e->message : "unreadable key");
+		dip_fail(e, rc, "key", "%s: %s", path, sub.message);
 	OPENSSL_cleanse(text, len);
 	free(text);
 	return rc;

@@ -26,7 +26,9 @@
 
 #define MAX_DEPTH 256
 #define MAX_THREADS 256
+#ifndef PIECE
 #define PIECE (128 * 1024)
+#endif
 
 struct fentry {
 	char *rel;            /* path relative to the root, '/'-separated */

@@ -396,6 +396,7 @@ int jcs_serialize(const json_t *v, struct dbuf *out, struct dip_error *e)
 	char path[96] = "";
 	int rc;
 
+	dip_error_clear(e);
 	if (v == NULL)
 		return dip_fail(e, DIP_EINVAL, "", "no JSON value");
 	rc = put_value(v, out, 0, path, sizeof(path), e);
