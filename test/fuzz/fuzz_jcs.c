@@ -2,7 +2,7 @@
  * fuzz_jcs.c - libFuzzer harness for the RFC 8785 serializer: any JSON
  * jansson accepts is canonicalised without crashing, and canonical output
  * read back canonicalises to the same bytes (idempotence).
- * Build: test/fuzz/build-ledger.sh; seeds in test/fuzz/corpus/jcs/.
+ * Built by "make fuzz" (mk/fuzz.mk); seeds in test/fuzz/corpus/jcs/.
  */
 #include <stddef.h>
 #include <stdint.h>

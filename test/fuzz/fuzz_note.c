@@ -2,7 +2,7 @@
  * fuzz_note.c - libFuzzer harness for the signed-note, checkpoint and
  * verifier-key parsers (ledger/note.c, ledger/checkpoint.c): no input may
  * crash them, and a note that parses must verify or fail cleanly.
- * Build: test/fuzz/build-ledger.sh; seeds in test/fuzz/corpus/note/.
+ * Built by "make fuzz" (mk/fuzz.mk); seeds in test/fuzz/corpus/note/.
  */
 #include <stddef.h>
 #include <stdint.h>

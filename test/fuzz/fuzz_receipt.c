@@ -1,7 +1,7 @@
 /*
  * fuzz_receipt.c - libFuzzer harness for led_receipt_verify: any bytes as
  * a receipt, checked against a fixed log key and two witness keys.
- * Build: test/fuzz/build-ledger.sh; seeds in test/fuzz/corpus/receipt/.
+ * Built by "make fuzz" (mk/fuzz.mk); seeds in test/fuzz/corpus/receipt/.
  */
 #include <stddef.h>
 #include <stdint.h>

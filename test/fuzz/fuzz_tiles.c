@@ -3,7 +3,7 @@
  * and inclusion-proof verification: parsers must not crash, a parsed path
  * must print back to the same string, and decoded base64 must encode back
  * to its input (one accepted spelling per value).
- * Build: test/fuzz/build-ledger.sh; seeds in test/fuzz/corpus/tiles/.
+ * Built by "make fuzz" (mk/fuzz.mk); seeds in test/fuzz/corpus/tiles/.
  */
 #include <stddef.h>
 #include <stdint.h>
