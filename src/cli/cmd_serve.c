@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "server/server.h"
+#include "service/ledger.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -17,7 +18,9 @@ static const char usage[] =
 	"             [--web DIR] [--rules PROFILE] [--holidays FILE] [--test-clock]\n"
 	"             [--max-body BYTES] [--max-upload BYTES] [--tick SECONDS]\n"
 	"             [--log-level debug|info|warn|error] [--log-json] [--ready-file FILE]\n"
-	"             [--registry-name NAME] [--registry-code NNNN] [--base-url URL]";
+	"             [--registry-name NAME] [--registry-code NNNN] [--base-url URL]\n"
+	"             [--log-key PEM] [--log-sm2-key PEM] [--log-origin ORIGIN] [--old-log-key VKEY]...\n"
+	"             [--witness VKEY]... [--witness-quorum N]";
 
 int cli_serve(int argc, char **argv)
 {
@@ -40,6 +43,12 @@ int cli_serve(int argc, char **argv)
 		{ "registry-code", required_argument, NULL, 'c' },
 		{ "base-url", required_argument, NULL, 'U' },
 		{ "pw-cost", required_argument, NULL, 'P' },
+		{ "log-key", required_argument, NULL, 'K' },
+		{ "log-sm2-key", required_argument, NULL, 'S' },
+		{ "log-origin", required_argument, NULL, 'O' },
+		{ "old-log-key", required_argument, NULL, 'o' },
+		{ "witness", required_argument, NULL, 'W' },
+		{ "witness-quorum", required_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_registry_opts ro = { NULL, NULL };
@@ -48,10 +57,16 @@ int cli_serve(int argc, char **argv)
 	struct dip_error e;
 	enum log_level lv;
 	const char *data_dir = "var", *name = NULL, *code = NULL, *base = NULL;
-	long n, pw_cost = 15;
+	const char *witnesses[LEDGER_MAX_WITNESSES + 1] = { NULL }, *old[LEDGER_MAX_OLD_KEYS + 1] = { NULL };
+	const char *origin = NULL;
+	struct ledger_key_opts ko;
+	char key_path[1100];
+	int nw = 0, nold = 0;
+	long n, pw_cost = 15, quorum = 0;
 	int c, rc;
 
 	server_config_defaults(&cfg);
+	memset(&ko, 0, sizeof(ko));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -96,6 +111,23 @@ int cli_serve(int argc, char **argv)
 			if (cli_long(optarg, 1, 20, &pw_cost))
 				return cli_fail("--pw-cost: 1 to 20");
 			break;
+		case 'K': ko.key = optarg; break;
+		case 'S': ko.sm2_key = optarg; break;
+		case 'O': origin = optarg; break;
+		case 'o':
+			if (nold >= LEDGER_MAX_OLD_KEYS)
+				return cli_fail("--old-log-key: at most %d", LEDGER_MAX_OLD_KEYS);
+			old[nold++] = optarg;
+			break;
+		case 'W':
+			if (nw >= LEDGER_MAX_WITNESSES)
+				return cli_fail("--witness: at most %d", LEDGER_MAX_WITNESSES);
+			witnesses[nw++] = optarg;
+			break;
+		case 'q':
+			if (cli_long(optarg, 0, LEDGER_MAX_WITNESSES, &quorum))
+				return cli_fail("--witness-quorum: 0 to %d", LEDGER_MAX_WITNESSES);
+			break;
 		default: return cli_usage(usage);
 		}
 	}
@@ -119,7 +151,28 @@ int cli_serve(int argc, char **argv)
 		snprintf(reg.base_url, sizeof(reg.base_url), "%s", base);
 	else
 		snprintf(reg.base_url, sizeof(reg.base_url), "http://%s", cfg.listen);
+	/* The log's origin names it in checkpoints: the public URL without
+	 * its scheme, as the C2SP specs suggest. */
+	if (origin == NULL) {
+		const char *host = strstr(reg.base_url, "://");
+
+		snprintf(reg.origin, sizeof(reg.origin), "%.200s/log", host ? host + 3 : reg.base_url);
+	} else {
+		snprintf(reg.origin, sizeof(reg.origin), "%s", origin);
+	}
+	if (ko.key == NULL) {
+		snprintf(key_path, sizeof(key_path), "%s/keys/log.key", data_dir);
+		ko.key = key_path;
+	}
+	ko.witnesses = witnesses;
+	ko.old_vkeys = old;
+	ko.quorum = (unsigned)quorum;
+	if (ledger_open(&reg, &ko, &e)) {
+		registry_release(&reg);
+		return cli_fail("log key: %s", e.message);
+	}
 	rc = server_run(&reg, &cfg);
+	ledger_close(&reg);
 	registry_release(&reg);
 	return rc;
 }

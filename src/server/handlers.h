@@ -86,6 +86,18 @@ void h_admin_calendar_put(struct req *r);
 
 
 
+/* h_log.c */
+void h_log_checkpoint(struct req *r);
+void h_log_keys(struct req *r);
+void h_log_tile(struct req *r);
+void h_log_entry(struct req *r);
+void h_log_inclusion(struct req *r);
+void h_log_consistency(struct req *r);
+void h_log_fingerprint(struct req *r);
+void h_log_cosign(struct req *r);
+void h_deposit(struct req *r);
+void h_deposit_receipt(struct req *r);
+
 /* Shared by the handler files (h_applications.c). */
 /* Sends the application as the caller may see it, with status. */
 void h__reply_app(struct req *r, int64_t id, int status);

@@ -175,6 +175,37 @@ const struct route routes[] = {
 	{ GET, "/api/announcements", h_announcements, AUTH_NONE, "public",
 	  "Announcements (公告) and publications, newest first, from the transparency log", NULL,
 	  "Announcements", 200, "before:integer:log index cursor|limit:integer:page size", "" },
+	/* the transparency log (C2SP formats) and evidence deposits */
+	{ GET, "/log/checkpoint", h_log_checkpoint, AUTH_NONE, "log",
+	  "The latest signed checkpoint (C2SP tlog-checkpoint signed note, with witness cosignatures)",
+	  NULL, NULL, 200, NULL, "404" },
+	{ GET, "/log/keys", h_log_keys, AUTH_NONE, "log",
+	  "The log's verifier keys (signed-note format), current first, then retired ones", NULL,
+	  NULL, 200, NULL, "" },
+	{ GET, "/log/tile/*", h_log_tile, AUTH_NONE, "log",
+	  "C2SP tlog-tiles: hash tiles tile/<L>/<N>[.p/<W>] and entry bundles tile/entries/<N>[.p/<W>] (immutable; bundles gzip on request)",
+	  NULL, NULL, 200, NULL, "404" },
+	{ GET, "/api/log/entries/{index}", h_log_entry, AUTH_NONE, "log",
+	  "A log entry and its leaf hash", NULL, "LogEntry", 200, NULL, "404" },
+	{ GET, "/api/log/proof/inclusion", h_log_inclusion, AUTH_NONE, "log",
+	  "RFC 9162 inclusion proof of an entry", NULL, "InclusionProof", 200,
+	  "index:integer:entry index|leaf_hash:string:hex leaf hash, instead of index|size:integer:tree size (default: the latest checkpoint)",
+	  "404 422" },
+	{ GET, "/api/log/proof/consistency", h_log_consistency, AUTH_NONE, "log",
+	  "RFC 9162 consistency proof between two tree sizes", NULL, "ConsistencyProof", 200,
+	  "from:integer:older size|to:integer:newer size (default: the latest)", "422" },
+	{ GET, "/api/log/fingerprints/{fingerprint}", h_log_fingerprint, AUTH_NONE, "log",
+	  "Publications and registrations of a dataset fingerprint (Art. 9 (5))", NULL,
+	  "FingerprintLookup", 200, NULL, "422" },
+	{ POST, "/api/log/cosignatures", h_log_cosign, AUTH_NONE, "log",
+	  "A configured witness adds its cosignature (C2SP tlog-cosignature) to the latest checkpoint",
+	  "Cosignature", NULL, 200, NULL, "400 409 415 422" },
+	{ POST, "/api/deposits", h_deposit, AUTH_PARTY, "log",
+	  "Deposit a dataset fingerprint (存证, Art. 9 (3)); returns the receipt", "DepositInput",
+	  "Receipt", 201, NULL, E_WRITE },
+	{ GET, "/api/deposits/{id}/receipt", h_deposit_receipt, AUTH_USER, "log",
+	  "The receipt of your deposit against the latest checkpoint", NULL, "Receipt", 200, NULL,
+	  E_READ },
 	/* admin */
 	{ GET, "/api/admin/accounts", h_admin_accounts, AUTH_ADMIN, "admin", "Accounts", NULL,
 	  "AccountList", 200, "after:integer:cursor", "401 403" },
@@ -223,6 +254,14 @@ static int match(const char *pattern, const char *path, struct req *r)
 	size_t len;
 
 	while (*p && *s) {
+		if (*p == '*' && p[1] == '\0') {
+			/* The rest of the path, as one parameter. */
+			if (n >= REQ_MAX_PARAMS || strlen(s) >= sizeof(r->param_buf[0]))
+				return 0;
+			snprintf(r->param_buf[n], sizeof(r->param_buf[0]), "%s", s);
+			r->param[n] = r->param_buf[n];
+			return 1;
+		}
 		if (*p == '{') {
 			close = strchr(p, '}');
 			seg_end = strchr(s, '/');
@@ -295,13 +334,19 @@ static json_t *operation(const struct route *rt)
 	json_object_set_new(op, "summary", json_string(rt->summary));
 	json_object_set_new(op, "tags", json_pack("[s]", rt->tag));
 	json_object_set_new(op, "x-roles", json_string(auth_roles(rt->auth)));
+	if (rt->pattern[strlen(rt->pattern) - 1] == '*')
+		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s}}", "name", "path",
+							"in", "path", "required", 1, "description",
+							"the tile path, e.g. 0/x001/234.p/7 or entries/000",
+							"schema", "type", "string"));
 	for (p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) {
 		end = strchr(p, '}');
 		n = (size_t)(end - p - 1);
 		snprintf(name, sizeof(name), "%.*s", (int)n, p + 1);
 		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", name, "in",
 							"path", "required", 1, "schema", "type",
-							strcmp(name, "sha256") == 0 ? "string" : "integer"));
+							strcmp(name, "sha256") == 0 ||
+								strcmp(name, "fingerprint") == 0 ? "string" : "integer"));
 	}
 	for (q = rt->query; q && *q; q = end ? end + 1 : q + strlen(q)) {
 		end = strchr(q, '|');
@@ -361,10 +406,18 @@ json_t *openapi_document(void)
 		doc = json_object();
 	paths = json_object();
 	for (i = 0; i < nroutes; i++) {
-		item = json_object_get(paths, routes[i].pattern);
+		char pattern[160];
+		size_t plen = strlen(routes[i].pattern);
+
+		/* A trailing wildcard is documented as a path parameter spanning segments. */
+		if (plen && routes[i].pattern[plen - 1] == '*')
+			snprintf(pattern, sizeof(pattern), "%.*s{path}", (int)plen - 1, routes[i].pattern);
+		else
+			snprintf(pattern, sizeof(pattern), "%s", routes[i].pattern);
+		item = json_object_get(paths, pattern);
 		if (item == NULL) {
 			item = json_object();
-			json_object_set_new(paths, routes[i].pattern, item);
+			json_object_set_new(paths, pattern, item);
 		}
 		json_object_set_new(item, route_method_name(routes[i].method) [0] == 'D' ? "delete"
 				    : routes[i].method == EVHTTP_REQ_GET ? "get"

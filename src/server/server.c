@@ -5,6 +5,7 @@
 #include "server/internal.h"
 #include "server/router.h"
 #include "server/handlers.h"
+#include "service/ledger.h"
 #include "crypto/rand.h"
 #include "util/b64.h"
 #include "util/file.h"
@@ -178,9 +179,19 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 static void on_poll_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct server_thread *th = arg;
+	struct dip_error e;
+	static int polls;
 
 	if (atomic_load(&th->srv->tick_now))
 		on_tick(fd, what, arg);
+	/* The sequencer: fold new log entries into a signed checkpoint about
+	 * once a second. */
+	if (++polls % 5 == 0 && th->srv->reg->keys) {
+		pthread_rwlock_rdlock(&th->srv->reg_lock);
+		if (svc_log_integrate(&th->svc, server_now(th->srv), NULL, &e) != 0)
+			log_event(LOG_ERROR, "sequencer_failed", "error", e.message, NULL);
+		pthread_rwlock_unlock(&th->srv->reg_lock);
+	}
 }
 
 static void *thread_main(void *arg)

@@ -1,0 +1,82 @@
+/*
+ * ledger.h - the registry's transparency log as the service layer runs it:
+ * signing keys, the sequencer that folds new entries into tiles and signs
+ * checkpoints, and the read side (checkpoint, tiles, bundles, proofs,
+ * receipts) that the HTTP layer serves.
+ *
+ * Entries are appended by the use cases inside their own transactions
+ * (svc__ledger); the sequencer later integrates every entry past the last
+ * checkpoint in one transaction of its own: leaf hashes, tiles, root, and
+ * a checkpoint signed by the registry's key(s).  One sequencer runs at a
+ * time (a process lock; on PostgreSQL also a database lock).
+ */
+#ifndef DIP_SERVICE_LEDGER_H
+#define DIP_SERVICE_LEDGER_H
+
+#include <pthread.h>
+
+#include "service/service.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "ledger/tiles.h"
+
+#define LEDGER_MAX_WITNESSES 8
+#define LEDGER_MAX_OLD_KEYS 8
+
+struct ledger_keys {
+	struct led_signer *signers[2];      /* Ed25519, and SM2 when configured */
+	size_t nsigners;
+	struct led_verifier *verifiers[2 + LEDGER_MAX_OLD_KEYS]; /* current, then retired */
+	size_t nverifiers;
+	struct led_verifier *witnesses[LEDGER_MAX_WITNESSES];
+	size_t nwitnesses;
+	unsigned quorum;
+	struct led_tiles *tiles;            /* shared cache over the store's tiles */
+	pthread_mutex_t seq_lock;
+};
+
+struct ledger_key_opts {
+	const char *key;            /* Ed25519 private key PEM; created when missing */
+	const char *sm2_key;        /* optional SM2 private key PEM; created when missing */
+	const char *const *old_vkeys; /* retired verifier keys still published, NULL-ended */
+	const char *const *witnesses; /* witness verifier keys, NULL-ended */
+	unsigned quorum;
+	size_t cache_bytes;         /* tile cache; default 64 MiB */
+};
+
+/* Opens (or creates) the keys and attaches them to r->keys.  The key name
+ * is the log's origin (r->origin). */
+int ledger_open(struct registry *r, const struct ledger_key_opts *o, struct dip_error *e);
+void ledger_close(struct registry *r);
+/* The verifier key strings, one per line: current keys, then retired. */
+int ledger_vkeys(const struct registry *r, struct dbuf *out);
+
+/* The sequencer: integrates entries past the last checkpoint and signs a
+ * new checkpoint.  *size (may be NULL) gets the checkpointed size. */
+int svc_log_integrate(struct svc *v, dip_time now, int64_t *size, struct dip_error *e);
+/* The latest signed checkpoint (note text). */
+int svc_log_checkpoint(struct svc *v, struct dbuf *out, int64_t *size, struct dip_error *e);
+/* A hash tile (level >= 0) or an entry bundle (level LED_TILE_ENTRIES) of
+ * the published tree, as its bytes. */
+int svc_log_tile(struct svc *v, int level, uint64_t index, unsigned width, struct dbuf *out,
+		 struct dip_error *e);
+/* An entry by index, with its leaf hash. */
+int svc_log_entry_json(struct svc *v, int64_t index, json_t **out, struct dip_error *e);
+/* Inclusion proof of index (or of the entry whose leaf hash is
+ * leaf_hex when index < 0) in the tree of size (0: the latest checkpoint). */
+int svc_log_inclusion_json(struct svc *v, int64_t index, const char *leaf_hex, int64_t size,
+			   json_t **out, struct dip_error *e);
+int svc_log_consistency_json(struct svc *v, int64_t from, int64_t to, json_t **out,
+			     struct dip_error *e);
+/* A receipt (ledger/receipt.h) for entry index against the latest
+ * checkpoint, integrating first when the entry is not in it yet. */
+int svc_log_receipt(struct svc *v, int64_t index, dip_time now, struct dbuf *out,
+		    struct dip_error *e);
+/* Deposits and registrations of a dataset fingerprint (Art. 9 (5)). */
+int svc_log_by_fingerprint(struct svc *v, const char *fingerprint, json_t **out,
+			   struct dip_error *e);
+/* Adds a witness's cosignature lines to the checkpoint of size; each line
+ * must verify with a configured witness key. */
+int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_error *e);
+
+#endif
