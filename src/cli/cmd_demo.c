@@ -413,9 +413,20 @@ int cli_demo(int argc, char **argv)
 		return 1;
 	reg.pw_cost = (int)cost;
 	snprintf(reg.data_dir, sizeof(reg.data_dir), "%s", data_dir);
+	{
+		struct ledger_key_opts ko;
+
+		memset(&ko, 0, sizeof(ko));
+		if (file_mkdirs(data_dir, &e) ||
+		    cli_log_open(&reg, db, NULL, "127.0.0.1:8080/log", &ko)) {
+			registry_release(&reg);
+			return 1;
+		}
+	}
 	v.reg = &reg;
 	v.st = store_open(db, &e);
 	if (v.st == NULL) {
+		ledger_close(&reg);
 		registry_release(&reg);
 		return cli_fail("%s", e.message);
 	}
@@ -472,6 +483,10 @@ int cli_demo(int argc, char **argv)
 		rc = fail("tick", &e);
 		goto out;
 	}
+	if (svc_log_integrate(&v, d.now, NULL, &e)) {
+		rc = fail("log", &e);
+		goto out;
+	}
 	printf("demo registry: %ld applications filed since 2023-06-19, %d deadlines applied\n",
 	       count, rep.applied);
 	printf("logins: admin / demo-admin-pass, examiner / demo-examiner-pass,\n"
@@ -480,6 +495,7 @@ int cli_demo(int argc, char **argv)
 	rc = 0;
 out:
 	store_close(v.st);
+	ledger_close(&reg);
 	registry_release(&reg);
 	return rc;
 }

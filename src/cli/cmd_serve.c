@@ -60,7 +60,6 @@ int cli_serve(int argc, char **argv)
 	const char *witnesses[LEDGER_MAX_WITNESSES + 1] = { NULL }, *old[LEDGER_MAX_OLD_KEYS + 1] = { NULL };
 	const char *origin = NULL;
 	struct ledger_key_opts ko;
-	char key_path[1100];
 	int nw = 0, nold = 0;
 	long n, pw_cost = 15, quorum = 0;
 	int c, rc;
@@ -151,25 +150,20 @@ int cli_serve(int argc, char **argv)
 		snprintf(reg.base_url, sizeof(reg.base_url), "%s", base);
 	else
 		snprintf(reg.base_url, sizeof(reg.base_url), "http://%s", cfg.listen);
-	/* The log's origin names it in checkpoints: the public URL without
-	 * its scheme, as the C2SP specs suggest. */
-	if (origin == NULL) {
+	/* The log's origin names it in checkpoints: by default the public URL
+	 * without its scheme, as the C2SP specs suggest. */
+	{
+		char fallback[300];
 		const char *host = strstr(reg.base_url, "://");
 
-		snprintf(reg.origin, sizeof(reg.origin), "%.200s/log", host ? host + 3 : reg.base_url);
-	} else {
-		snprintf(reg.origin, sizeof(reg.origin), "%s", origin);
-	}
-	if (ko.key == NULL) {
-		snprintf(key_path, sizeof(key_path), "%s/keys/log.key", data_dir);
-		ko.key = key_path;
-	}
-	ko.witnesses = witnesses;
-	ko.old_vkeys = old;
-	ko.quorum = (unsigned)quorum;
-	if (ledger_open(&reg, &ko, &e)) {
-		registry_release(&reg);
-		return cli_fail("log key: %s", e.message);
+		snprintf(fallback, sizeof(fallback), "%.200s/log", host ? host + 3 : reg.base_url);
+		ko.witnesses = witnesses;
+		ko.old_vkeys = old;
+		ko.quorum = (unsigned)quorum;
+		if (cli_log_open(&reg, cfg.db, origin, fallback, &ko)) {
+			registry_release(&reg);
+			return 1;
+		}
 	}
 	rc = server_run(&reg, &cfg);
 	ledger_close(&reg);

@@ -6,6 +6,7 @@
  * the reason: bad signature, proof mismatch, quorum not met, data differs.
  */
 #include "cli/cli.h"
+#include "ledger/certificate.h"
 #include "ledger/fingerprint.h"
 #include "ledger/note.h"
 #include "ledger/receipt.h"
@@ -17,7 +18,7 @@
 #include <string.h>
 
 #define VERIFY_USAGE \
-	"dipreg verify FILE --key VERIFIERKEY [--witness KEY]... [--quorum N] [--data PATH]"
+	"dipreg verify RECEIPT|CERTIFICATE --key VERIFIERKEY [--witness KEY]... [--quorum N] [--data PATH]"
 #define MAX_KEYS 64
 
 /* A verifier key given as the string itself or as a file holding it. */
@@ -55,7 +56,8 @@ int cli_verify(int argc, char **argv)
 	size_t nkeys = 0, nwit = 0, len = 0, i;
 	long quorum = -1;
 	char *text = NULL;
-	int rc = 0, status = 1;
+	json_t *cert = NULL;
+	int rc = 0, status = 1, is_cert = 0;
 
 	memset(&res, 0, sizeof(res));
 	dip_error_clear(&e);
@@ -128,13 +130,36 @@ int cli_verify(int argc, char **argv)
 	opts.witnesses = wit;
 	opts.nwitnesses = nwit;
 	opts.quorum = (unsigned)quorum;
-	rc = led_receipt_verify(text, len, &opts, &res, &e);
+	is_cert = strstr(text, "\"" LED_CERT_TYPE "\"") != NULL;
+	rc = is_cert ? led_cert_verify(text, len, &opts, &res, &cert, &e)
+		     : led_receipt_verify(text, len, &opts, &res, &e);
 	if (rc) {
 		status = cli_fail("verify: %s: %s", file, e.message);
 		goto out;
 	}
+	if (is_cert) {
+		/* A certificate's status (renewed, cancelled, revoked) is on the
+		 * registry's public record; offline we prove what was issued. */
+		printf("ok: certificate %s version %lld, signed by %s and logged as entry %llu at tree size %llu",
+		       json_string_value(json_object_get(cert, "certificate_number")),
+		       (long long)json_integer_value(json_object_get(cert, "version")),
+		       res.checkpoint.origin, (unsigned long long)res.index,
+		       (unsigned long long)res.checkpoint.size);
+		if (nwit)
+			printf(", cosigned by %u of %zu witnesses", res.cosigned, nwit);
+		printf("; valid %s to %s; check its current status at %s\n",
+		       json_string_value(json_object_get(cert, "valid_from")),
+		       json_string_value(json_object_get(cert, "valid_until")),
+		       json_string_value(json_object_get(cert, "verify_url")));
+		if (data == NULL) {
+			status = 0;
+			goto out;
+		}
+	}
 	if (data) {
-		json_t *fpv = json_object_get(res.entry, "fingerprint");
+		json_t *fpv = is_cert ? json_object_get(json_object_get(json_object_get(cert, "dataset"),
+									"evidence"), "fingerprint")
+				      : json_object_get(res.entry, "fingerprint");
 		struct led_fp_opts fo;
 		struct led_fp_result fr;
 		uint8_t want[CRYPTO_HASH_LEN];
@@ -157,6 +182,11 @@ int cli_verify(int argc, char **argv)
 					  got, json_string_value(fpv));
 			goto out;
 		}
+		if (is_cert) {
+			printf("ok: the data at %s matches the certified fingerprint %s\n", data, got);
+			status = 0;
+			goto out;
+		}
 		printf("ok: entry %llu is in %s at tree size %llu, signed by the log",
 		       (unsigned long long)res.index, res.checkpoint.origin,
 		       (unsigned long long)res.checkpoint.size);
@@ -173,6 +203,7 @@ int cli_verify(int argc, char **argv)
 	}
 	status = 0;
 out:
+	json_decref(cert);
 	led_verify_result_release(&res);
 	free(text);
 	for (i = 0; i < nkeys; i++)

@@ -69,3 +69,43 @@ int cli_long(const char *s, long min, long max, long *out)
 	*out = v;
 	return 0;
 }
+
+int cli_log_open(struct registry *r, const char *db, const char *origin, const char *fallback,
+		 const struct ledger_key_opts *ko)
+{
+	struct ledger_key_opts o = *ko;
+	struct dip_error e;
+	struct store *st;
+	struct dbuf stored;
+	char key[1100];
+	int rc = 0;
+
+	st = store_open(db, &e);
+	if (st == NULL)
+		return cli_fail("%s", e.message);
+	dbuf_init(&stored, 256);
+	if (st->begin(st, 1) == 0) {
+		if (st->setting_get(st, "log_origin", &stored) == 0) {
+			if (origin && strcmp(origin, stored.p) != 0)
+				rc = cli_fail("--log-origin: this registry's log is \"%s\"; an origin cannot change once checkpoints name it",
+					      stored.p);
+			snprintf(r->origin, sizeof(r->origin), "%s", stored.p);
+		} else {
+			snprintf(r->origin, sizeof(r->origin), "%s", origin ? origin : fallback);
+			st->setting_put(st, "log_origin", r->origin);
+		}
+		if (st->commit(st) != 0 && rc == 0)
+			rc = cli_fail("%s", st->err.message);
+	}
+	dbuf_free(&stored);
+	store_close(st);
+	if (rc)
+		return rc;
+	if (o.key == NULL) {
+		snprintf(key, sizeof(key), "%s/keys/log.key", r->data_dir);
+		o.key = key;
+	}
+	if (ledger_open(r, &o, &e))
+		return cli_fail("log key: %s", e.message);
+	return 0;
+}

@@ -5,6 +5,7 @@
 #ifndef DIP_CLI_COMMON_H
 #define DIP_CLI_COMMON_H
 
+#include "service/ledger.h"
 #include "service/service.h"
 
 struct cli_registry_opts {
@@ -14,6 +15,12 @@ struct cli_registry_opts {
 
 /* Loads the registry with the overrides; prints the error and returns 1. */
 int cli_registry(struct registry *r, const struct cli_registry_opts *o);
+/* Settles the log's origin (kept in the database: an origin never changes
+ * once checkpoints name it) and opens the signing keys.  origin may be
+ * NULL (then the stored one, or fallback for a new registry).  key NULL:
+ * DATA_DIR/keys/log.key.  Prints the error and returns 1. */
+int cli_log_open(struct registry *r, const char *db, const char *origin, const char *fallback,
+		 const struct ledger_key_opts *ko);
 /* The wall clock, or the instant given by an --now option. 0 or 1. */
 int cli_now(const char *opt, dip_time *now);
 /* Strict decimal parse; 0 or DIP_EINVAL. */

@@ -65,18 +65,18 @@ static const double paper[3] = { 1.0, 0.992, 0.968 };
 static const double red[3] = { 0.80, 0.06, 0.07 };
 
 static const char *const status_zh[] = {
-	[CERT_IN_FORCE] = "",
-	[CERT_SUPERSEDED] = "已被新版本取代",
-	[CERT_CANCELLED] = "已注销",
-	[CERT_REVOKED] = "已撤销",
-	[CERT_EXPIRED] = "已过期",
+	[RENDER_IN_FORCE] = "",
+	[RENDER_SUPERSEDED] = "已被新版本取代",
+	[RENDER_CANCELLED] = "已注销",
+	[RENDER_REVOKED] = "已撤销",
+	[RENDER_EXPIRED] = "已过期",
 };
 static const char *const status_en[] = {
-	[CERT_IN_FORCE] = "",
-	[CERT_SUPERSEDED] = "SUPERSEDED",
-	[CERT_CANCELLED] = "CANCELLED",
-	[CERT_REVOKED] = "REVOKED",
-	[CERT_EXPIRED] = "EXPIRED",
+	[RENDER_IN_FORCE] = "",
+	[RENDER_SUPERSEDED] = "SUPERSEDED",
+	[RENDER_CANCELLED] = "CANCELLED",
+	[RENDER_REVOKED] = "REVOKED",
+	[RENDER_EXPIRED] = "EXPIRED",
 };
 
 enum face { F_SERIF, F_SANS, F_MONO };
@@ -304,7 +304,7 @@ static int texts_init(const struct cert_view *v, struct texts *t, struct dip_err
 		dip_fail(e, rc, "version", "version: %d is not a version number (1 or more)", v->version);
 		goto out;
 	}
-	if ((int)v->status < CERT_IN_FORCE || v->status > CERT_EXPIRED) {
+	if ((int)v->status < RENDER_IN_FORCE || v->status > RENDER_EXPIRED) {
 		dip_fail(e, rc, "status", "status: %d is not a certificate status", (int)v->status);
 		goto out;
 	}
@@ -692,7 +692,7 @@ static double banner(struct page *pg, double y)
 	PangoLayout *l;
 	double h, w;
 
-	if (v->status == CERT_IN_FORCE)
+	if (v->status == RENDER_IN_FORCE)
 		return y;
 	snprintf(text, sizeof(text), "本证书%s，不再具有证明效力　%s%s%s", status_zh[v->status],
 		 status_en[v->status], pg->t->note ? "　" : "", pg->t->note ? pg->t->note : "");
@@ -716,7 +716,7 @@ static void watermark(struct page *pg)
 	const struct cert_view *v = pg->v;
 	PangoLayout *l;
 
-	if (v->status == CERT_IN_FORCE)
+	if (v->status == RENDER_IN_FORCE)
 		return;
 	cairo_save(pg->cr);
 	cairo_translate(pg->cr, PAGE_W / 2, PAGE_H / 2 - 20);
@@ -1212,7 +1212,7 @@ int render_init(struct dip_error *e)
 	static const struct cert_holder h = { "数据持有者 Holder", NULL, "0000" };
 	const struct cert_view v = {
 		.registry_name = "登记机构", .cert_no = "0", .reg_no = "0", .version = 1,
-		.status = CERT_CANCELLED, .holders = &h, .n_holders = 1,
+		.status = RENDER_CANCELLED, .holders = &h, .n_holders = 1,
 		.dataset_name = "数据集合 Dataset", .industry_code = "I64", .industry_name = "行业",
 		.scenario = "场景", .data_source = "来源", .algorithm = "算法", .fingerprint = "sha256:0",
 		.announced = "2024-01-01", .valid_until = "2024-01-01", .issued = "2024-01-01",

@@ -45,16 +45,16 @@
 #define RENDER_HOLDERS_MAX 1000
 #define RENDER_URL_MAX 1024      /* bytes; the QR code must stay scannable */
 
-/* Whether the certificate is in force.  Anything but CERT_IN_FORCE prints a
+/* Whether the certificate is in force.  Anything but RENDER_IN_FORCE prints a
  * banner under the title and a diagonal watermark across the page, in the
  * registry's fixed wording (so every registry says "cancelled" the same
  * way), e.g. 已注销 CANCELLED. */
-enum cert_status {
-	CERT_IN_FORCE = 0,
-	CERT_SUPERSEDED,   /* 已被新版本取代: a later version was issued */
-	CERT_CANCELLED,    /* 已注销: Arts. 14, 18 */
-	CERT_REVOKED,      /* 已撤销: concealment or falsification (Arts. 9 (6), 23) */
-	CERT_EXPIRED,      /* 已过期: Art. 13 validity ended without renewal */
+enum render_status {
+	RENDER_IN_FORCE = 0,
+	RENDER_SUPERSEDED,   /* 已被新版本取代: a later version was issued */
+	RENDER_CANCELLED,    /* 已注销: Arts. 14, 18 */
+	RENDER_REVOKED,      /* 已撤销: concealment or falsification (Arts. 9 (6), 23) */
+	RENDER_EXPIRED,      /* 已过期: Art. 13 validity ended without renewal */
 };
 
 struct cert_holder {
@@ -72,7 +72,7 @@ struct cert_view {
 	const char *cert_no;         /* 17-digit certificate number */
 	const char *reg_no;          /* 16-character registration number */
 	int version;                 /* 1, 2, ...: printed 第1版 */
-	enum cert_status status;
+	enum render_status status;
 	const char *status_note;     /* optional, printed in the banner: 2025年3月1日注销 */
 	const struct cert_holder *holders;
 	size_t n_holders;            /* at least 1 */

@@ -98,6 +98,12 @@ void h_log_cosign(struct req *r);
 void h_deposit(struct req *r);
 void h_deposit_receipt(struct req *r);
 
+/* h_certificates.c */
+void h_certificate(struct req *r);
+void h_certificate_document(struct req *r);
+void h_certificate_pdf(struct req *r);
+void h_certificate_qr(struct req *r);
+
 /* Shared by the handler files (h_applications.c). */
 /* Sends the application as the caller may see it, with status. */
 void h__reply_app(struct req *r, int64_t id, int status);

@@ -175,6 +175,20 @@ const struct route routes[] = {
 	{ GET, "/api/announcements", h_announcements, AUTH_NONE, "public",
 	  "Announcements (公告) and publications, newest first, from the transparency log", NULL,
 	  "Announcements", 200, "before:integer:log index cursor|limit:integer:page size", "" },
+	/* certificates */
+	{ GET, "/api/certificates/{number}", h_certificate, AUTH_NONE, "certificates",
+	  "A certificate's status now (in force, superseded, expired, cancelled, revoked), its versions, and the signed document with its log receipt",
+	  NULL, "CertificateStatus", 200, "version:integer:a version (default: the latest)", "404 422" },
+	{ GET, "/api/certificates/{number}/document", h_certificate_document, AUTH_NONE,
+	  "certificates", "The signed certificate document, to verify offline with dipreg verify",
+	  NULL, "CertificateDocument", 200, "version:integer:a version (default: the latest)",
+	  "404 422" },
+	{ GET, "/api/certificates/{number}/pdf", h_certificate_pdf, AUTH_NONE, "certificates",
+	  "The certificate as a one-page PDF (A4, Chinese layout, QR code, registry seal)", NULL, NULL,
+	  200, "version:integer:a version (default: the latest)", "404 422" },
+	{ GET, "/api/certificates/{number}/qr.svg", h_certificate_qr, AUTH_NONE, "certificates",
+	  "The QR code of the certificate's verification URL, as SVG", NULL, NULL, 200,
+	  "version:integer:a version (default: the latest)", "404 422" },
 	/* the transparency log (C2SP formats) and evidence deposits */
 	{ GET, "/log/checkpoint", h_log_checkpoint, AUTH_NONE, "log",
 	  "The latest signed checkpoint (C2SP tlog-checkpoint signed note, with witness cosignatures)",
@@ -346,7 +360,8 @@ static json_t *operation(const struct route *rt)
 		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", name, "in",
 							"path", "required", 1, "schema", "type",
 							strcmp(name, "sha256") == 0 ||
-								strcmp(name, "fingerprint") == 0 ? "string" : "integer"));
+								strcmp(name, "fingerprint") == 0 ||
+								strcmp(name, "number") == 0 ? "string" : "integer"));
 	}
 	for (q = rt->query; q && *q; q = end ? end + 1 : q + strlen(q)) {
 		end = strchr(q, '|');

@@ -7,6 +7,8 @@
 #include "domain/calendar.h"
 #include "domain/certno.h"
 #include "domain/period.h"
+#include "ledger/certificate.h"
+#include "service/ledger.h"
 #include "util/jcs.h"
 
 #include <ctype.h>
@@ -57,9 +59,8 @@ static int new_cert_no(struct svc *v, dip_time at, char out[18], struct dip_erro
 int svc__issue_certificate(struct svc *v, struct app_ctx *c, dip_time at, struct dip_error *e)
 {
 	struct certificate cert;
-	struct dbuf doc;
-	json_t *j, *rec, *entry;
-	char day[11], ts[32];
+	json_t *body, *rec, *entry, *doc = NULL;
+	char day[11], ts[32], url[600];
 	int64_t index = -1;
 	int rc;
 
@@ -71,38 +72,41 @@ int svc__issue_certificate(struct svc *v, struct app_ctx *c, dip_time at, struct
 	}
 	c->a.cert_version++;
 	rec = svc__public_record(v, c, APP_VIEW_REGISTER);
-	j = json_object();
-	json_object_set_new(j, "type", json_string("dipreg-certificate/v1"));
-	json_object_set_new(j, "certificate_number", json_string(c->a.cert_no));
-	json_object_set_new(j, "registration_number", json_string(c->a.reg_no));
-	json_object_set_new(j, "version", json_integer(c->a.cert_version));
-	json_object_set(j, "holders", json_object_get(rec, "holders"));
-	json_object_set(j, "dataset", json_object_get(rec, "content"));
+	body = json_object();
+	json_object_set_new(body, "certificate_number", json_string(c->a.cert_no));
+	json_object_set_new(body, "registration_number", json_string(c->a.reg_no));
+	json_object_set_new(body, "version", json_integer(c->a.cert_version));
+	json_object_set(body, "holders", json_object_get(rec, "holders"));
+	json_object_set(body, "dataset", json_object_get(rec, "content"));
 	if (json_object_get(rec, "industry_name"))
-		json_object_set(j, "industry_name", json_object_get(rec, "industry_name"));
+		json_object_set(body, "industry_name", json_object_get(rec, "industry_name"));
 	svc__day(v->reg, c->a.reg_day, day);
-	json_object_set_new(j, "registration_date", json_string(day));
+	json_object_set_new(body, "registration_date", json_string(day));
 	svc__day(v->reg, c->a.valid_from, day);
-	json_object_set_new(j, "valid_from", json_string(day));
+	json_object_set_new(body, "valid_from", json_string(day));
 	svc__day(v->reg, c->a.valid_until, day);
-	json_object_set_new(j, "valid_until", json_string(day));
+	json_object_set_new(body, "valid_until", json_string(day));
 	svc__time(v->reg, at, ts);
-	json_object_set_new(j, "issued_at", json_string(ts));
-	json_object_set_new(j, "registry", json_pack("{s:s,s:s}", "name", v->reg->name, "code",
-						     v->reg->code));
+	json_object_set_new(body, "issued_at", json_string(ts));
+	json_object_set_new(body, "registry", json_pack("{s:s,s:s,s:s}", "name", v->reg->name, "code",
+						       v->reg->code, "rules", v->reg->rules.title));
+	snprintf(url, sizeof(url), "%s/verify?cert=%s&v=%d", v->reg->base_url, c->a.cert_no,
+		 c->a.cert_version);
+	json_object_set_new(body, "verify_url", json_string(url));
 	json_decref(rec);
-	/* The log entry carries the whole certificate, so the log alone
-	 * proves what was certified and when. */
+	/* Arts. 12, 17: the certificate is announced in the log, whole, so the
+	 * log alone proves what was certified and when. */
 	entry = json_object();
-	json_object_set(entry, "certificate", j);
 	json_object_set_new(entry, "application", json_integer(c->a.id));
+	json_object_set(entry, "certificate", body);
 	rc = svc__ledger(v, c->a.cert_version == 1 ? "registration" : "certificate_version", entry,
 			 at, &index, e);
-	json_object_set_new(j, "log_index", json_integer(index));
-	dbuf_init(&doc, 1 << 20);
-	if (rc == 0)
-		rc = jcs_serialize(j, &doc, e);
-	json_decref(j);
+	if (rc == 0 && v->reg->keys)
+		rc = led_cert_sign(body, v->reg->keys->signers, v->reg->keys->nsigners, &doc, e);
+	else if (rc == 0)
+		doc = json_pack("{s:s,s:O,s:[]}", "type", LED_CERT_TYPE, "certificate", body,
+				"signatures");
+	json_decref(body);
 	if (rc)
 		goto out;
 	snprintf(cert.cert_no, sizeof(cert.cert_no), "%s", c->a.cert_no);
@@ -114,14 +118,15 @@ int svc__issue_certificate(struct svc *v, struct app_ctx *c, dip_time at, struct
 	cert.status_at = at;
 	cert.valid_from = c->a.valid_from;
 	cert.valid_until = c->a.valid_until;
-	cert.doc = doc.p;
+	cert.doc = json_dumps(doc, JSON_COMPACT);
 	cert.ledger_index = index;
 	rc = svc__st(v, v->st->cert_set_status(v->st, c->a.id, cert.version, CERT_IN_FORCE,
 					       CERT_SUPERSEDED, at), e);
 	if (rc == 0)
 		rc = svc__st(v, v->st->cert_insert(v->st, &cert), e);
 out:
-	dbuf_free(&doc);
+	free(cert.doc);
+	json_decref(doc);
 	return rc;
 }
 

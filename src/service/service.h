@@ -219,6 +219,16 @@ struct deposit_input {
 int svc_deposit(struct svc *v, const struct actor *who, const struct deposit_input *in,
 		dip_time now, struct deposit *out, struct dip_error *e);
 
+/* ---- certificates (certificate.c) ---- */
+
+/* A certificate by number (version 0: the latest): its status now, every
+ * version, and the signed document with its log receipt. */
+int svc_certificate_json(struct svc *v, const char *no, int version, dip_time now, json_t **out,
+			 struct dip_error *e);
+/* Its PDF (render/), kept under data_dir/certificates once rendered. */
+int svc_certificate_pdf(struct svc *v, const char *no, int version, dip_time now,
+			struct dbuf *out, struct dip_error *e);
+
 /* ---- uploads (upload.c) ---- */
 
 /* Records an uploaded file (the caller stored the bytes). */

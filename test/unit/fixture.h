@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "service/ledger.h"
 #include "service/service.h"
 #include "util/res.h"
 
@@ -96,6 +97,16 @@ static inline int fx_setup_profile(void **state, const char *profile)
 	if (profile)
 		assert_int_equal(rules_builtin(&f->reg.rules, profile, &e), 0);
 	f->reg.pw_cost = 4;
+	{
+		struct ledger_key_opts ko;
+		char key[400];
+
+		memset(&ko, 0, sizeof(ko));
+		snprintf(key, sizeof(key), "%s/keys/log.key", f->dir);
+		ko.key = key;
+		ko.cache_bytes = 1 << 20;
+		assert_int_equal(ledger_open(&f->reg, &ko, &e), 0);
+	}
 	f->v.reg = &f->reg;
 	f->v.st = store_open_sqlite(f->db, &e);
 	if (f->v.st == NULL)
@@ -140,6 +151,7 @@ static inline int fx_teardown(void **state)
 	char cmd[400];
 
 	store_close(f->v.st);
+	ledger_close(&f->reg);
 	registry_release(&f->reg);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)

@@ -7,6 +7,7 @@
 #include <pthread.h>
 
 #include "domain/certno.h"
+#include "ledger/certificate.h"
 #include "domain/period.h"
 
 static void ok(int rc, const struct dip_error *e)
@@ -957,6 +958,88 @@ static void test_store_stale_version_is_a_conflict(void **state)
 	application_release(&a2);
 }
 
+static json_t *cert_info(struct fx *f, const char *no, int version)
+{
+	struct dip_error e;
+	json_t *o;
+
+	ok(svc_certificate_json(&f->v, no, version, T("2027-03-01T09:00:00+08:00"), &o, &e), &e);
+	return o;
+}
+
+static int verify_doc(struct fx *f, const json_t *doc, struct dip_error *e)
+{
+	struct led_verifier *keys[1] = { f->reg.keys->verifiers[0] };
+	struct led_verify_opts opts;
+	struct led_verify_result res;
+	char *text = json_dumps(doc, JSON_COMPACT);
+	int rc;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.log_keys = keys;
+	opts.nlog = 1;
+	rc = led_cert_verify(text, strlen(text), &opts, &res, NULL, e);
+	led_verify_result_release(&res);
+	free(text);
+	return rc;
+}
+
+static void test_art13_art21_certificate_is_signed_logged_and_versioned(void **state)
+{
+	struct fx *f = *state;
+	struct application a;
+	struct dip_error e;
+	json_t *info, *doc, *v1;
+	char *text, *p;
+	int64_t id = registered(f, "证书数据集", T("2024-03-04T09:00:00+08:00"));
+
+	ok(svc_log_integrate(&f->v, T("2024-05-01"), NULL, &e), &e);
+	get_app(f, id, &a);
+	info = cert_info(f, a.cert_no, 0);
+	assert_string_equal(json_string_value(json_object_get(info, "status")), "in_force");
+	doc = json_object_get(info, "document");
+	assert_non_null(json_object_get(doc, "receipt"));
+	/* Art. 22: anyone can check it offline with the registry's key. */
+	ok(verify_doc(f, doc, &e), &e);
+	/* Art. 21: altering any certified fact is detected. */
+	text = json_dumps(doc, JSON_COMPACT);
+	p = strstr(text, "2027-03-");
+	assert_non_null(p);
+	p[3] = '8';
+	{
+		json_t *altered = json_loads(text, 0, NULL);
+
+		assert_int_equal(verify_doc(f, altered, &e), DIP_ECRYPTO);
+		assert_non_null(strstr(e.message, "bad signature"));
+		json_decref(altered);
+	}
+	free(text);
+	json_decref(info);
+	/* Art. 14: renewal issues version 2; version 1 is genuine but
+	 * superseded. */
+	ok(svc_renew(&f->v, &f->alice, id, T("2027-02-18T09:00:00+08:00"), &e), &e);
+	ok(svc_log_integrate(&f->v, T("2027-02-18T10:00:00+08:00"), NULL, &e), &e);
+	info = cert_info(f, a.cert_no, 0);
+	assert_int_equal(json_integer_value(json_object_get(info, "version")), 2);
+	assert_string_equal(json_string_value(json_object_get(info, "valid_from")), "2027-03-19");
+	ok(verify_doc(f, json_object_get(info, "document"), &e), &e);
+	json_decref(info);
+	v1 = cert_info(f, a.cert_no, 1);
+	assert_string_equal(json_string_value(json_object_get(v1, "status")), "superseded");
+	ok(verify_doc(f, json_object_get(v1, "document"), &e), &e);
+	json_decref(v1);
+	/* Revoked: genuine, not in force, with the reason. */
+	ok(svc_revoke(&f->v, &f->examiner, id, "来源证明系伪造", T("2027-03-01T08:00:00+08:00"), &e), &e);
+	info = cert_info(f, a.cert_no, 0);
+	assert_string_equal(json_string_value(json_object_get(info, "status")), "revoked");
+	assert_false(json_is_true(json_object_get(info, "in_force")));
+	assert_string_equal(json_string_value(json_object_get(info, "reason")), "revoked");
+	json_decref(info);
+	assert_int_equal(svc_certificate_json(&f->v, "12345", 0, T("2027-03-01"), &info, &e),
+			 DIP_ENOTFOUND);
+	application_release(&a);
+}
+
 static void test_art10_shanghai_profile_publishes_15_working_days(void **state)
 {
 	struct fx *f = *state;
@@ -993,6 +1076,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scheduler_catches_up_after_60_day_outage, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art8_two_examiners_deciding_at_once_one_wins, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_store_stale_version_is_a_conflict, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_art13_art21_certificate_is_signed_logged_and_versioned, fx_setup, fx_teardown),
 	};
 	const struct CMUnitTest shanghai[] = {
 		cmocka_unit_test(test_art10_shanghai_profile_publishes_15_working_days),

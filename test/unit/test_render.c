@@ -60,7 +60,7 @@ static struct cert_view sample(void)
 		.cert_no = "20240611000000123",
 		.reg_no = "2024120000001230",
 		.version = 1,
-		.status = CERT_IN_FORCE,
+		.status = RENDER_IN_FORCE,
 		.holders = one_holder,
 		.n_holders = 1,
 		.dataset_name = "北京市城市交通出行轨迹脱敏数据集合",
@@ -369,7 +369,7 @@ static void test_art18_cancelled_certificate_shows_banner(void **state)
 	struct dbuf b;
 
 	(void)state;
-	v.status = CERT_CANCELLED;
+	v.status = RENDER_CANCELLED;
 	v.status_note = "2025年3月1日依申请注销";
 	v.version = 2;
 	b = render_ok(&v);
@@ -386,7 +386,7 @@ static void test_art18_cancelled_certificate_shows_banner(void **state)
 	assert_qr_reads(path, URL "\n");
 	dbuf_free(&b);
 
-	v.status = CERT_SUPERSEDED;
+	v.status = RENDER_SUPERSEDED;
 	v.status_note = NULL;
 	b = render_ok(&v);
 	save("superseded.pdf", &b, path, sizeof(path));
