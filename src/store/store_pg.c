@@ -31,8 +31,9 @@
  *   - Migrations run in one transaction holding an advisory lock, so two
  *     servers starting at once do not both migrate.
  *
- * A lost connection fails the operation with DIP_EDB; the next operation
- * outside a transaction reconnects.
+ * A lost connection fails the operation with DIP_EDB, and the transaction
+ * with it; outside a transaction the store reconnects by itself, retrying
+ * a BEGIN or a read that found the connection dead.
  */
 #include "store/store.h"
 #include "util/res.h"
@@ -231,11 +232,25 @@ static const char *prepared(struct store *s, const char *sql, const struct param
 	return name;
 }
 
+/* Whether a failure outside a transaction may be retried on a new
+ * connection: the connection was found dead, and the statement either
+ * never ran or only read. */
+static int may_retry(struct store *s, int read, int ran)
+{
+	struct pg *g = s->impl;
+
+	return !g->in_tx && PQstatus(g->conn) == CONNECTION_BAD && (read || !ran);
+}
+
 /* Runs sql with the parameters p.  Returns the result, which the caller
- * PQclears, or NULL with s->err set. */
+ * PQclears, or NULL with s->err set.  A connection that died while idle
+ * (the server restarted, a proxy timed out) is noticed only by the next
+ * statement; outside a transaction that statement is retried once on a
+ * new connection when it cannot have written anything. */
 static PGresult *run_p(struct store *s, const char *sql, const struct params *p)
 {
-	const char *what = strncmp(sql, "SELECT", 6) == 0 ? "read" : "write";
+	int read = strncmp(sql, "SELECT", 6) == 0, attempt;
+	const char *what = read ? "read" : "write";
 	const char *name;
 	char buf[16];
 	PGresult *res;
@@ -245,21 +260,28 @@ static PGresult *run_p(struct store *s, const char *sql, const struct params *p)
 		dip_fail(&s->err, DIP_EDB, "", "database: %s: too many or too large parameters", what);
 		return NULL;
 	}
-	if (ensure_conn(s))
+	for (attempt = 0;; attempt++) {
+		if (ensure_conn(s))
+			return NULL;
+		name = prepared(s, sql, p, buf);
+		if (name == NULL) {
+			if (attempt == 0 && may_retry(s, read, 0))
+				continue;
+			return NULL;
+		}
+		if (*name)
+			res = PQexecPrepared(CONN(s), name, p->n, p->val, p->len, p->fmt, 1);
+		else
+			res = PQexecParams(CONN(s), sql, p->n, p->type, p->val, p->len, p->fmt, 1);
+		st = PQresultStatus(res);
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+			return res;
+		fail_res(s, res, what);
+		PQclear(res);
+		if (attempt == 0 && may_retry(s, read, 1))
+			continue;
 		return NULL;
-	name = prepared(s, sql, p, buf);
-	if (name == NULL)
-		return NULL;
-	if (*name)
-		res = PQexecPrepared(CONN(s), name, p->n, p->val, p->len, p->fmt, 1);
-	else
-		res = PQexecParams(CONN(s), sql, p->n, p->type, p->val, p->len, p->fmt, 1);
-	st = PQresultStatus(res);
-	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-		return res;
-	fail_res(s, res, what);
-	PQclear(res);
-	return NULL;
+	}
 }
 
 /*
@@ -418,13 +440,21 @@ static int pg_begin(struct store *s, int write)
 	struct pg *g = s->impl;
 	int rc;
 
+	int attempt;
+
 	if (g->in_tx)
 		return dip_fail(&s->err, DIP_EDB, "", "database: transaction already open");
-	rc = ensure_conn(s);
-	if (rc)
-		return rc;
-	rc = tx_exec(s, write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ", "begin",
-		     NULL);
+	/* A BEGIN that finds the connection dead did nothing: reconnect and
+	 * begin again, once. */
+	for (attempt = 0;; attempt++) {
+		rc = ensure_conn(s);
+		if (rc)
+			return rc;
+		rc = tx_exec(s, write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ",
+			     "begin", NULL);
+		if (rc == 0 || attempt > 0 || PQstatus(g->conn) != CONNECTION_BAD)
+			break;
+	}
 	if (rc == 0)
 		g->in_tx = 1;
 	return rc;
