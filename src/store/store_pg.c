@@ -11,12 +11,19 @@
  * differs, this file makes up for it:
  *
  *   - Write transactions run at READ COMMITTED.  SQLite's BEGIN IMMEDIATE
- *     serialises all writers; here two examiners may read the same
- *     application at once, and the versioned update ("... WHERE id = $n
- *     AND version = $m") of the loser waits for the winner's row lock and
- *     then matches no row: DIP_ECONFLICT, as the service expects.  Read
- *     transactions run at REPEATABLE READ, so that they see one snapshot as
- *     SQLite's do.  Serialisation failures and deadlocks are DIP_EBUSY.
+ *     serialises all writers; here writers run side by side, and what must
+ *     not interleave is serialised per application: in a write
+ *     transaction, app_get reads with FOR UPDATE, so a second transaction
+ *     loading the same application waits for the first to end and then
+ *     reads what it left, as it would have on SQLite (the service's
+ *     read-check-write then fails its state check).  Taking the
+ *     application's row first also keeps two use cases on one application
+ *     from locking rows in opposite orders.  Versioned updates ("... WHERE
+ *     id = $n AND version = $m") still catch a record read outside the
+ *     transaction: the loser waits for the winner's row lock and then
+ *     matches no row, DIP_ECONFLICT.  Read transactions run at REPEATABLE
+ *     READ, so that they see one snapshot as SQLite's do.  Serialisation
+ *     failures and deadlocks are DIP_EBUSY.
  *   - A failed statement aborts a PostgreSQL transaction, where SQLite
  *     only undoes the statement.  Unique keys a caller may hit (login,
  *     session token, certificate number and version) are therefore
@@ -62,6 +69,7 @@ struct pg {
 	} cache[STMT_CACHE];
 	int ncache;
 	int in_tx;
+	int write;               /* the open transaction is a write transaction */
 };
 
 /* The parameters of one statement, in binary format. */
@@ -144,9 +152,10 @@ static int fail_res(struct store *s, const PGresult *res, const char *what)
 
 	if (PQstatus(c) == CONNECTION_BAD) {
 		conn_message(c, cm, sizeof(cm));
-		return dip_fail(&s->err, DIP_EDB, "",
-				"database: %s: connection to PostgreSQL lost (%s); nothing was committed",
-				what, cm[0] ? cm : "no reply");
+		return dip_fail(&s->err, DIP_EDB, "", "database: %s: connection to PostgreSQL lost (%s)%s",
+				what, cm[0] ? cm : "no reply",
+				strcmp(what, "commit") == 0 ? "; whether the transaction was committed is unknown"
+				: ((struct pg *)s->impl)->in_tx ? "; the transaction was rolled back" : "");
 	}
 	if (state && strncmp(state, "23", 2) == 0)
 		code = DIP_ECONFLICT;   /* integrity constraint violation */
@@ -207,7 +216,7 @@ static int ensure_conn(struct store *s)
  * "" when the cache is full (the statement then runs unprepared), NULL on
  * failure with s->err set. */
 static const char *prepared(struct store *s, const char *sql, const struct params *p,
-			    char name[16])
+			    const char *what, char name[16])
 {
 	struct pg *g = s->impl;
 	PGresult *res;
@@ -223,7 +232,7 @@ static const char *prepared(struct store *s, const char *sql, const struct param
 	snprintf(name, 16, "dip%d", g->ncache);
 	res = PQprepare(g->conn, name, sql, p->n, p->type);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		fail_res(s, res, "prepare");
+		fail_res(s, res, what);
 		PQclear(res);
 		return NULL;
 	}
@@ -263,7 +272,7 @@ static PGresult *run_p(struct store *s, const char *sql, const struct params *p)
 	for (attempt = 0;; attempt++) {
 		if (ensure_conn(s))
 			return NULL;
-		name = prepared(s, sql, p, buf);
+		name = prepared(s, sql, p, what, buf);
 		if (name == NULL) {
 			if (attempt == 0 && may_retry(s, read, 0))
 				continue;
@@ -455,8 +464,10 @@ static int pg_begin(struct store *s, int write)
 		if (rc == 0 || attempt > 0 || PQstatus(g->conn) != CONNECTION_BAD)
 			break;
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		g->in_tx = 1;
+		g->write = write;
+	}
 	return rc;
 }
 
@@ -869,6 +880,12 @@ static int get_app(struct store *s, PGresult *res, struct application *a)
 
 static int pg_app_get(struct store *s, int64_t id, struct application *a)
 {
+	struct pg *g = s->impl;
+
+	/* Held until commit: see the head of this file. */
+	if (g->in_tx && g->write)
+		return get_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id = $1 "
+				      "FOR UPDATE", "i", id), a);
 	return get_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id = $1", "i", id), a);
 }
 

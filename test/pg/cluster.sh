@@ -6,6 +6,7 @@
 #   test/pg/cluster.sh stop DIR         stop it and remove DIR
 #   test/pg/cluster.sh bindir           print the PostgreSQL bin directory
 #                                       (exit 1 when there is none)
+#   test/pg/cluster.sh freeport         print a TCP port nothing listens on
 #
 # The cluster trusts every connection, so it listens on 127.0.0.1 only and
 # its unix socket lives inside DIR.  Durability is off (fsync, full page
@@ -40,6 +41,25 @@ as_owner() {
 	fi
 }
 
+# A port below Linux's ephemeral range that no socket uses, starting at a
+# random point so that concurrent runs pick different ones.
+freeport() {
+	used=$(awk 'NR > 1 { split($2, a, ":"); print a[2] }' /proc/net/tcp /proc/net/tcp6 \
+		2>/dev/null | sort -u)
+	p=$(awk -v pid=$$ 'BEGIN { srand(); print 20000 + (int(rand() * 12000) + pid) % 12000 }')
+	i=0
+	while [ $i -lt 500 ]; do
+		hex=$(printf '%04X' "$p")
+		if ! printf '%s\n' "$used" | grep -qx "$hex"; then
+			echo "$p"
+			return 0
+		fi
+		p=$((p < 31999 ? p + 1 : 20000))
+		i=$((i + 1))
+	done
+	return 1
+}
+
 owner=""
 if [ "$(id -u)" -eq 0 ]; then
 	if getent passwd postgres >/dev/null 2>&1; then
@@ -54,6 +74,9 @@ case $cmd in
 bindir)
 	bindir
 	;;
+freeport)
+	freeport
+	;;
 start)
 	[ $# -eq 3 ] || { echo "usage: $0 start DIR PORT" >&2; exit 2; }
 	dir=$2
@@ -61,6 +84,10 @@ start)
 	bin=$(bindir) || { echo "cluster: no PostgreSQL binaries (initdb) found" >&2; exit 1; }
 	mkdir -p "$dir/sock"
 	[ -z "$owner" ] || chown -R "$owner" "$dir"
+	as_owner test -w "$dir/sock" || {
+		echo "cluster: $dir is out of reach of user ${owner:-$(id -un)}; use a directory under /tmp" >&2
+		exit 1
+	}
 	as_owner "$bin/initdb" -D "$dir/data" -U dipreg -A trust -E UTF8 --locale=C \
 		--no-sync >"$dir/initdb.log" 2>&1 ||
 		{ cat "$dir/initdb.log" >&2; exit 1; }
@@ -92,7 +119,7 @@ stop)
 	rm -rf "$dir"
 	;;
 *)
-	echo "usage: $0 start DIR PORT | stop DIR | bindir" >&2
+	echo "usage: $0 start DIR PORT | stop DIR | bindir | freeport" >&2
 	exit 2
 	;;
 esac

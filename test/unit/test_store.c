@@ -1365,7 +1365,6 @@ struct race {
 	const char *url;
 	int64_t app_id;
 	int rc;
-	int64_t version;
 	pthread_barrier_t *bar;
 };
 
@@ -1375,25 +1374,22 @@ static void *race_thread(void *arg)
 	struct dip_error e;
 	struct store *s = store_open(r->url, &e);
 	struct application a;
+	int got;
 
 	r->rc = -99;
-	if (s == NULL)
-		return NULL;
-	if (s->begin(s, 1) == 0 && s->app_get(s, r->app_id, &a) == 0) {
-		/* Both have read version 1 before either writes (on SQLite the
-		 * write lock makes the second wait for the first's commit). */
-		pthread_barrier_wait(r->bar);
+	got = s && s->app_get(s, r->app_id, &a) == 0;
+	/* Both hold version 1 before either writes. */
+	pthread_barrier_wait(r->bar);
+	if (got) {
 		a.corrections++;
-		r->rc = s->app_update(s, &a);
-		r->version = a.version;
+		r->rc = s->begin(s, 1);
+		if (r->rc == 0)
+			r->rc = s->app_update(s, &a);
 		if (r->rc == 0)
 			r->rc = s->commit(s);
 		else
 			s->rollback(s);
 		application_release(&a);
-	} else {
-		pthread_barrier_wait(r->bar);
-		s->rollback(s);
 	}
 	store_close(s);
 	return NULL;
@@ -1410,12 +1406,10 @@ static void test_store_concurrent_versioned_updates_one_wins(void **state)
 	int64_t app;
 	int i;
 
-	if (strcmp(s->backend, "sqlite") == 0)
-		skip(); /* BEGIN IMMEDIATE: the second reader waits, so never stale */
 	app = add_app(s, add_account(s, "alice"), APP_SUBMITTED, "fp", 0);
 	pthread_barrier_init(&bar, NULL, 2);
 	for (i = 0; i < 2; i++) {
-		r[i] = (struct race){ x->db.url, app, -99, 0, &bar };
+		r[i] = (struct race){ x->db.url, app, -99, &bar };
 		assert_int_equal(pthread_create(&th[i], NULL, race_thread, &r[i]), 0);
 	}
 	for (i = 0; i < 2; i++)
@@ -1427,6 +1421,61 @@ static void test_store_concurrent_versioned_updates_one_wins(void **state)
 	assert_int_equal(a.version, 2);
 	assert_int_equal(a.corrections, 1);
 	application_release(&a);
+}
+
+struct loader {
+	const char *url;
+	int64_t app_id;
+	int64_t version;
+	int rc;
+};
+
+static void *load_thread(void *arg)
+{
+	struct loader *l = arg;
+	struct dip_error e;
+	struct store *s = store_open(l->url, &e);
+	struct application a;
+
+	l->rc = -99;
+	if (s == NULL)
+		return NULL;
+	l->rc = s->begin(s, 1);
+	if (l->rc == 0)
+		l->rc = s->app_get(s, l->app_id, &a);
+	if (l->rc == 0) {
+		l->version = a.version;
+		application_release(&a);
+	}
+	s->rollback(s);
+	store_close(s);
+	return NULL;
+}
+
+static void test_store_write_transactions_on_one_application_queue(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s;
+	struct application a;
+	struct loader l;
+	pthread_t th;
+
+	/* As with BEGIN IMMEDIATE: a write transaction that loads an
+	 * application another write transaction loaded sees it only after
+	 * that one ends, with its changes. */
+	l.app_id = add_app(s, add_account(s, "alice"), APP_SUBMITTED, "fp", 0);
+	l.url = x->db.url;
+	OK(s, s->begin(s, 1));
+	OK(s, s->app_get(s, l.app_id, &a));
+	assert_int_equal(pthread_create(&th, NULL, load_thread, &l), 0);
+	usleep(200 * 1000);
+	a.state = APP_PUBLICATION;
+	OK(s, s->app_update(s, &a));
+	OK(s, s->commit(s));
+	application_release(&a);
+	pthread_join(th, NULL);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(l.version, 2);
 }
 
 struct opener {
@@ -1588,6 +1637,7 @@ int main(void)
 		T(test_store_transactions),
 		T(test_store_concurrent_appends_are_gap_free_and_serial),
 		T(test_store_concurrent_versioned_updates_one_wins),
+		T(test_store_write_transactions_on_one_application_queue),
 		T(test_store_servers_starting_at_once_migrate_once),
 		T(test_store_pg_lost_connection_is_reported_then_restored),
 		T(test_store_pg_error_aborts_the_whole_transaction),
