@@ -64,9 +64,7 @@
 
 struct pg {
 	PGconn *conn;
-	struct {
-		const char *sql;
-	} cache[STMT_CACHE];
+	const char *cache[STMT_CACHE]; /* SQL of statement "dip<i>" */
 	int ncache;
 	int in_tx;
 	int write;               /* the open transaction is a write transaction */
@@ -223,7 +221,7 @@ static const char *prepared(struct store *s, const char *sql, const struct param
 	int i;
 
 	for (i = 0; i < g->ncache; i++)
-		if (g->cache[i].sql == sql) {
+		if (g->cache[i] == sql) {
 			snprintf(name, 16, "dip%d", i);
 			return name;
 		}
@@ -237,7 +235,7 @@ static const char *prepared(struct store *s, const char *sql, const struct param
 		return NULL;
 	}
 	PQclear(res);
-	g->cache[g->ncache++].sql = sql;
+	g->cache[g->ncache++] = sql;
 	return name;
 }
 
