@@ -1445,6 +1445,17 @@ static int pg_upload_linked(struct store *s, const char *sha256, int64_t app_id)
 	return rc ? rc : n ? 0 : not_found(s, "upload link");
 }
 
+static int pg_upload_party_link(struct store *s, const char *sha256, int64_t account_id)
+{
+	int64_t n = 0;
+	int rc = count_query(s, run(s, "SELECT count(*) FROM upload_links l JOIN applications a ON "
+				    "a.id = l.app_id WHERE l.sha256 = $1 AND (a.agent_id = $2 OR "
+				    "EXISTS (SELECT 1 FROM parties p WHERE p.app_id = a.id AND "
+				    "p.account_id = $2))", "ti", sha256, account_id), &n);
+
+	return rc ? rc : n ? 0 : not_found(s, "upload link");
+}
+
 static int pg_deposit_insert(struct store *s, struct deposit *d)
 {
 	return returned_id(s, run(s, "INSERT INTO deposits(account_id, fingerprint, files, bytes, "
@@ -1452,6 +1463,11 @@ static int pg_deposit_insert(struct store *s, struct deposit *d)
 				  "RETURNING id", "itiitii", d->account_id, d->fingerprint, d->files,
 				  d->bytes, d->description, d->ledger_index, (int64_t)d->created_at),
 			   &d->id);
+}
+
+static int pg_deposit_set_index(struct store *s, int64_t id, int64_t ledger_index)
+{
+	return exec(s, "UPDATE deposits SET ledger_index = $1 WHERE id = $2", "ii", ledger_index, id);
 }
 
 static int pg_deposit_get(struct store *s, int64_t id, struct deposit *d)
@@ -1837,6 +1853,8 @@ static const struct store pg_ops = {
 	.tile_put = pg_tile_put,
 	.checkpoint_put = pg_checkpoint_put,
 	.checkpoint_latest = pg_checkpoint_latest,
+	.upload_party_link = pg_upload_party_link,
+	.deposit_set_index = pg_deposit_set_index,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

@@ -83,6 +83,21 @@ static int64_t add_app(struct store *s, int64_t owner, enum app_state st, const 
 	return a.id;
 }
 
+/* Every operation after close is a function pointer: none may be missing,
+ * or the service would crash on this backend only. */
+static void test_store_every_operation_is_implemented(void **state)
+{
+	struct store *s = S(state);
+	const unsigned char *p = (const unsigned char *)s;
+	void (*none)(void) = NULL;
+	size_t off;
+
+	for (off = offsetof(struct store, close); off + sizeof(none) <= sizeof(*s);
+	     off += sizeof(none))
+		if (memcmp(p + off, &none, sizeof(none)) == 0)
+			fail_msg("%s: the operation at offset %zu is missing", s->backend, off);
+}
+
 /* ---- settings, counters ------------------------------------------------ */
 
 static void test_store_settings(void **state)
@@ -976,6 +991,32 @@ static void test_store_uploads(void **state)
 	assert_int_equal(s->upload_linked(s, sha, 2), DIP_ENOTFOUND);
 }
 
+static void test_store_uploads_reach_the_parties_and_agent_of_linked_applications(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice"), bob = add_account(s, "bob");
+	int64_t agent = add_account(s, "agency"), carol = add_account(s, "carol");
+	int64_t app = add_app(s, alice, APP_SUBMITTED, "fp", agent);
+	struct party p;
+	char sha[65];
+
+	memset(sha, 'c', 64);
+	sha[64] = '\0';
+	memset(&p, 0, sizeof(p));
+	p.app_id = app;
+	p.account_id = bob;
+	p.kind = PARTY_LEGAL;
+	OK(s, s->party_put(s, &p));
+	assert_int_equal(s->upload_party_link(s, sha, bob), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "upload link not found");
+	OK(s, s->upload_link(s, sha, app, "sample"));
+	OK(s, s->upload_party_link(s, sha, bob));
+	OK(s, s->upload_party_link(s, sha, agent));
+	/* The drafter is not a party unless listed as one. */
+	assert_int_equal(s->upload_party_link(s, sha, alice), DIP_ENOTFOUND);
+	assert_int_equal(s->upload_party_link(s, sha, carol), DIP_ENOTFOUND);
+}
+
 static void test_store_deposits(void **state)
 {
 	struct store *s = S(state);
@@ -995,6 +1036,11 @@ static void test_store_deposits(void **state)
 	assert_memory_equal(&d, &g, sizeof(d));
 	assert_int_equal(s->deposit_get(s, d.id + 1, &g), DIP_ENOTFOUND);
 	assert_string_equal(s->err.message, "deposit not found");
+	/* The log index is known only once the entry is appended. */
+	OK(s, s->deposit_set_index(s, d.id, 42));
+	OK(s, s->deposit_get(s, d.id, &g));
+	assert_int_equal(g.ledger_index, 42);
+	assert_int_equal(g.bytes, 9800000000);
 }
 
 static void test_store_certificates(void **state)
@@ -1616,6 +1662,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(test_store_every_operation_is_implemented),
 		T(test_store_settings),
 		T(test_store_counters_never_repeat),
 		T(test_store_accounts),
@@ -1629,6 +1676,7 @@ int main(void)
 		T(test_store_deadlines),
 		T(test_store_messages),
 		T(test_store_uploads),
+		T(test_store_uploads_reach_the_parties_and_agent_of_linked_applications),
 		T(test_store_deposits),
 		T(test_store_certificates),
 		T(test_store_audit),
