@@ -7,7 +7,7 @@
 # that DIPREG_TEST_PG names (a postgresql:// URL of a maintenance database,
 # on which the tests create and drop databases of their own), else on a
 # throwaway cluster started here (test/pg/cluster.sh) when PostgreSQL is
-# installed.
+# installed, in DIPREG_PG_TMPDIR, /dev/shm or TMPDIR.
 set -u
 B=${1:-build}
 logdir=$B/test-logs
@@ -37,11 +37,26 @@ stop_cluster() {
 trap stop_cluster EXIT
 trap 'exit 130' INT TERM HUP
 
+# Where the cluster lives: on tmpfs when there is room (half a gigabyte),
+# where creating a database per test is several times faster than on disk.
+cluster_parent() {
+	if [ -n "${DIPREG_PG_TMPDIR:-}" ]; then
+		echo "$DIPREG_PG_TMPDIR"
+		return
+	fi
+	avail=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
+	if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "${avail:-0}" -ge 524288 ]; then
+		echo /dev/shm
+	else
+		echo "${TMPDIR:-/tmp}"
+	fi
+}
+
 start_cluster() {
 	tries=0
 	while [ $tries -lt 3 ]; do
 		tries=$((tries + 1))
-		pgdir=$(mktemp -d "${TMPDIR:-/tmp}/dipreg-pg-XXXXXX") || return 1
+		pgdir=$(mktemp -d "$(cluster_parent)/dipreg-pg-XXXXXX") || return 1
 		port=$(sh test/pg/cluster.sh freeport) || return 1
 		# Another process may take the port first: then try another.
 		if DIPREG_TEST_PG=$(sh test/pg/cluster.sh start "$pgdir" "$port" 2>"$logdir/pg-cluster.log"); then
