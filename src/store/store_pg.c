@@ -31,10 +31,16 @@
  *     DIP_ECONFLICT without an error, so the transaction stays usable
  *     exactly as on SQLite.  After any other error the transaction can
  *     only be rolled back; the service does that on every error anyway.
- *   - The log sequencer is the one row of ledger_head: an append raises
- *     its size in the appending transaction, so concurrent appenders queue
- *     on the row lock and take consecutive indexes, gap-free since a
- *     rollback undoes the increment with the entry.
+ *   - The log's size is the one row of ledger_head: an append raises it
+ *     in the appending transaction, so concurrent appenders queue on the
+ *     row lock and take consecutive indexes, gap-free since a rollback
+ *     undoes the increment with the entry.
+ *   - Integrating the log (the sequencer) and cosigning its checkpoint
+ *     read the log's size or latest checkpoint and write a checkpoint
+ *     from them.  In a write transaction the first such read takes an
+ *     advisory lock, the sequencer's, held to the end of the transaction:
+ *     one instance sequences at a time, and the next one reads what the
+ *     last one left.  Appenders do not take it.
  *   - Migrations run in one transaction holding an advisory lock, so two
  *     servers starting at once do not both migrate.
  *
@@ -59,8 +65,9 @@
 #define OID_INT8 20
 #define OID_TEXT 25
 
-/* pg_advisory_xact_lock key held while migrating: "dipreg" and 1. */
+/* pg_advisory_xact_lock keys: "dipreg" and a number. */
 #define MIGRATION_LOCK INT64_C(0x6469707265670001)
+#define SEQUENCER_LOCK INT64_C(0x6469707265670002)
 
 struct pg {
 	PGconn *conn;
@@ -68,6 +75,7 @@ struct pg {
 	int ncache;
 	int in_tx;
 	int write;               /* the open transaction is a write transaction */
+	int sequencing;          /* it holds SEQUENCER_LOCK */
 };
 
 /* The parameters of one statement, in binary format. */
@@ -465,6 +473,7 @@ static int pg_begin(struct store *s, int write)
 	if (rc == 0) {
 		g->in_tx = 1;
 		g->write = write;
+		g->sequencing = 0;
 	}
 	return rc;
 }
@@ -1644,9 +1653,26 @@ static int pg_ledger_entry(struct store *s, int64_t index, struct dbuf *out)
 	return rc;
 }
 
+/* In a write transaction, waits for and takes the sequencer's lock before
+ * the log's head is read (see the head of this file). */
+static int sequencer_lock(struct store *s)
+{
+	struct pg *g = s->impl;
+	int rc;
+
+	if (!g->in_tx || !g->write || g->sequencing)
+		return 0;
+	rc = exec(s, "SELECT pg_advisory_xact_lock($1)", "i", SEQUENCER_LOCK);
+	if (rc == 0)
+		g->sequencing = 1;
+	return rc;
+}
+
 static int pg_ledger_size(struct store *s, int64_t *n)
 {
-	return count_query(s, run(s, "SELECT size FROM ledger_head", ""), n);
+	int rc = sequencer_lock(s);
+
+	return rc ? rc : count_query(s, run(s, "SELECT size FROM ledger_head", ""), n);
 }
 
 static int pg_tile_get(struct store *s, int level, int64_t index, int width, uint8_t *hashes)
@@ -1686,9 +1712,12 @@ static int pg_checkpoint_put(struct store *s, const struct checkpoint_row *c)
 
 static int pg_checkpoint_latest(struct store *s, struct checkpoint_row *c)
 {
-	PGresult *res = run(s, "SELECT size, root, note, created_at FROM checkpoints ORDER BY "
-			    "size DESC LIMIT 1", "");
+	PGresult *res;
 
+	if (sequencer_lock(s))
+		return s->err.code;
+	res = run(s, "SELECT size, root, note, created_at FROM checkpoints ORDER BY size DESC "
+		  "LIMIT 1", "");
 	if (res == NULL)
 		return s->err.code;
 	if (PQntuples(res) == 0) {

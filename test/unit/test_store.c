@@ -1524,6 +1524,65 @@ static void test_store_write_transactions_on_one_application_queue(void **state)
 	assert_int_equal(l.version, 2);
 }
 
+struct head_reader {
+	const char *url;
+	int64_t size;
+	int rc;
+};
+
+static void *head_thread(void *arg)
+{
+	struct head_reader *h = arg;
+	struct dip_error e;
+	struct store *s = store_open(h->url, &e);
+	struct checkpoint_row c;
+
+	h->rc = -99;
+	if (s == NULL)
+		return NULL;
+	h->rc = s->begin(s, 1);
+	if (h->rc == 0)
+		h->rc = s->checkpoint_latest(s, &c);
+	if (h->rc == 0) {
+		h->size = c.size;
+		checkpoint_row_release(&c);
+	}
+	s->rollback(s);
+	store_close(s);
+	return NULL;
+}
+
+static void test_store_one_sequencer_at_a_time(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s;
+	struct checkpoint_row c;
+	struct head_reader h;
+	pthread_t th;
+	int64_t idx, n;
+
+	/* A write transaction that reads the log's head (size, latest
+	 * checkpoint) to sign a checkpoint excludes every other such
+	 * transaction until it ends: the next sequencer or cosigner reads the
+	 * checkpoint it wrote, not the one before. */
+	OK(s, s->ledger_append(s, "a", 1, &idx));
+	OK(s, s->ledger_append(s, "b", 1, &idx));
+	h.url = x->db.url;
+	OK(s, s->begin(s, 1));
+	OK(s, s->ledger_size(s, &n));
+	assert_int_equal(n, 2);
+	assert_int_equal(pthread_create(&th, NULL, head_thread, &h), 0);
+	usleep(200 * 1000);
+	memset(&c, 0, sizeof(c));
+	c.size = n;
+	c.note = "checkpoint 2";
+	OK(s, s->checkpoint_put(s, &c));
+	OK(s, s->commit(s));
+	pthread_join(th, NULL);
+	assert_int_equal(h.rc, 0);
+	assert_int_equal(h.size, 2);
+}
+
 struct opener {
 	const char *url;
 	int rc;
@@ -1686,6 +1745,7 @@ int main(void)
 		T(test_store_concurrent_appends_are_gap_free_and_serial),
 		T(test_store_concurrent_versioned_updates_one_wins),
 		T(test_store_write_transactions_on_one_application_queue),
+		T(test_store_one_sequencer_at_a_time),
 		T(test_store_servers_starting_at_once_migrate_once),
 		T(test_store_pg_lost_connection_is_reported_then_restored),
 		T(test_store_pg_error_aborts_the_whole_transaction),
