@@ -1,6 +1,13 @@
 #!/bin/sh
 # Runs every cmocka suite in $1/test and prints, at the end, the articles of
 # the measures that the passing tests cover (tests named test_artN_...).
+#
+# The suites that reach the database (test_procedure, test_store*) then run
+# a second time against PostgreSQL, reported as "name[pg]": on the server
+# that DIPREG_TEST_PG names (a postgresql:// URL of a maintenance database,
+# on which the tests create and drop databases of their own), else on a
+# throwaway cluster started here (test/pg/cluster.sh) when PostgreSQL is
+# installed, in DIPREG_PG_TMPDIR, /dev/shm or TMPDIR.
 set -u
 B=${1:-build}
 logdir=$B/test-logs
@@ -20,4 +27,77 @@ done
 echo "articles covered by passing unit tests (article: tests):"
 cat "$logdir"/test_*.log 2>/dev/null | sed -n 's/^\[       OK \] test_art\([0-9][0-9]*\)_.*/\1/p' |
 	sort -n | uniq -c | awk '{ printf "  Art. %-3s %s\n", $2 ":", $1 }'
+
+# ---- the same suites on PostgreSQL ----
+pgdir=""
+stop_cluster() {
+	[ -z "$pgdir" ] || sh test/pg/cluster.sh stop "$pgdir"
+	pgdir=""
+}
+trap stop_cluster EXIT
+trap 'exit 130' INT TERM HUP
+
+# Where the cluster lives: on tmpfs when there is room (half a gigabyte),
+# where creating a database per test is several times faster than on disk.
+cluster_parent() {
+	if [ -n "${DIPREG_PG_TMPDIR:-}" ]; then
+		echo "$DIPREG_PG_TMPDIR"
+		return
+	fi
+	avail=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
+	if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "${avail:-0}" -ge 524288 ]; then
+		echo /dev/shm
+	else
+		echo "${TMPDIR:-/tmp}"
+	fi
+}
+
+start_cluster() {
+	tries=0
+	while [ $tries -lt 3 ]; do
+		tries=$((tries + 1))
+		pgdir=$(mktemp -d "$(cluster_parent)/dipreg-pg-XXXXXX") || return 1
+		port=$(sh test/pg/cluster.sh freeport) || return 1
+		# Another process may take the port first: then try another.
+		if DIPREG_TEST_PG=$(sh test/pg/cluster.sh start "$pgdir" "$port" 2>"$logdir/pg-cluster.log"); then
+			export DIPREG_TEST_PG
+			return 0
+		fi
+		stop_cluster
+	done
+	return 1
+}
+
+pg_suites=""
+for t in "$B"/test/test_procedure "$B"/test/test_store*; do
+	[ -x "$t" ] && pg_suites="$pg_suites $t"
+done
+if [ -n "${DIPREG_TEST_PG:-}" ]; then
+	echo "unit  PostgreSQL: $DIPREG_TEST_PG"
+elif ! sh test/pg/cluster.sh bindir >/dev/null 2>&1; then
+	echo "unit  PostgreSQL suites skipped: no initdb (apt-get install postgresql)"
+	pg_suites=""
+elif ! start_cluster; then
+	echo "unit  PostgreSQL: the throwaway cluster did not start"
+	cat "$logdir/pg-cluster.log"
+	failed="$failed postgresql"
+	pg_suites=""
+fi
+# The suites are mostly waiting on the server: run them side by side.
+for t in $pg_suites; do
+	name=$(basename "$t")
+	( "$t" >"$logdir/pg-$name.log" 2>&1; echo $? >"$logdir/pg-$name.rc" ) &
+done
+wait
+for t in $pg_suites; do
+	name=$(basename "$t")
+	if [ "$(cat "$logdir/pg-$name.rc")" = 0 ]; then
+		printf 'unit  %-28s ok   (%s tests)\n' "$name[pg]" "$(grep -c '^\[       OK \]' "$logdir/pg-$name.log")"
+	else
+		printf 'unit  %-28s FAIL\n' "$name[pg]"
+		grep -E '^\[  (FAILED|ERROR) +\]|error|Error' "$logdir/pg-$name.log" | head -20
+		failed="$failed $name[pg]"
+	fi
+done
+stop_cluster
 [ -z "$failed" ] || { echo "failed:$failed"; exit 1; }

@@ -24,6 +24,7 @@ dip_resources:
 	RES "data/rules/beijing.conf"
 	RES "data/rules/shanghai.conf"
 	RES "data/rules/zhejiang.conf"
+	RES "migrations/pg/001_init.sql"
 	RES "migrations/sqlite/001_init.sql"
 	.quad 0, 0, 0
 

@@ -1,11 +1,12 @@
 /*
- * fixture.h - a registry on a temporary SQLite database, with accounts and
- * a complete Art. 5 application, for the service and store suites.
+ * fixture.h - a registry on a temporary database, with accounts and a
+ * complete Art. 5 application, for the service and store suites.  The
+ * database is SQLite, or PostgreSQL when DIPREG_TEST_PG is set (testdb.h).
  */
 #ifndef DIP_FIXTURE_H
 #define DIP_FIXTURE_H
 
-#include "testutil.h"
+#include "testdb.h"
 
 #include <unistd.h>
 
@@ -16,8 +17,7 @@
 struct fx {
 	struct registry reg;
 	struct svc v;
-	char dir[256];
-	char db[300];
+	struct testdb tdb;       /* tdb.url names the store */
 	struct actor admin, examiner, examiner2, alice, bob, carol, agent, public_;
 	int64_t deposit_id;
 	char upload[65];
@@ -87,12 +87,9 @@ static inline int fx_setup_profile(void **state, const char *profile)
 {
 	static struct fx *f;
 	struct dip_error e;
-	char tmpl[] = "/tmp/dipreg-test-XXXXXX";
 
 	f = calloc(1, sizeof(*f));
-	assert_non_null(mkdtemp(tmpl));
-	snprintf(f->dir, sizeof(f->dir), "%s", tmpl);
-	snprintf(f->db, sizeof(f->db), "%s/reg.db", f->dir);
+	testdb_create(&f->tdb);
 	assert_int_equal(registry_init(&f->reg, &e), 0);
 	if (profile)
 		assert_int_equal(rules_builtin(&f->reg.rules, profile, &e), 0);
@@ -108,7 +105,7 @@ static inline int fx_setup_profile(void **state, const char *profile)
 		assert_int_equal(ledger_open(&f->reg, &ko, &e), 0);
 	}
 	f->v.reg = &f->reg;
-	f->v.st = store_open_sqlite(f->db, &e);
+	f->v.st = store_open(f->tdb.url, &e);
 	if (f->v.st == NULL)
 		fail_msg("store: %s", e.message);
 	f->admin.roles = ROLE_ADMIN;
@@ -148,14 +145,11 @@ static inline int fx_setup_shanghai(void **state)
 static inline int fx_teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[400];
 
 	store_close(f->v.st);
 	ledger_close(&f->reg);
 	registry_release(&f->reg);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	testdb_drop(&f->tdb);
 	free(f);
 	return 0;
 }

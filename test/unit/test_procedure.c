@@ -1,6 +1,7 @@
 /*
  * test_procedure.c - the whole procedure through the service layer on a
- * real SQLite database, with time moved by the test (Arts. 6-23).
+ * real database (SQLite, or PostgreSQL under DIPREG_TEST_PG), with time
+ * moved by the test (Arts. 6-23).
  */
 #include "fixture.h"
 
@@ -903,7 +904,7 @@ static void *race_thread(void *arg)
 	struct dip_error e;
 	struct app_defects d;
 
-	v.st = store_open_sqlite(r->f->db, &e);
+	v.st = store_open(r->f->tdb.url, &e);
 	if (v.st == NULL)
 		return NULL;
 	memset(&d, 0, sizeof(d));

@@ -1,0 +1,1756 @@
+/*
+ * test_store.c - every operation of store.h, called directly, on a fresh
+ * database per test: SQLite, or PostgreSQL when DIPREG_TEST_PG is set
+ * (testdb.h), so that both backends are held to one behaviour.  What the
+ * service relies on is asserted here: round trips of every field, the
+ * order of lists, not-found and conflict codes, versioned updates, gap-free
+ * log indexes under concurrent appenders, and transactions.
+ */
+#include "testdb.h"
+
+#include <pthread.h>
+
+struct sfx {
+	struct testdb db;
+	struct store *s;
+};
+
+static int setup(void **state)
+{
+	struct sfx *x = calloc(1, sizeof(*x));
+	struct dip_error e;
+
+	testdb_create(&x->db);
+	x->s = store_open(x->db.url, &e);
+	if (x->s == NULL)
+		fail_msg("store: %s", e.message);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct sfx *x = *state;
+
+	store_close(x->s);
+	testdb_drop(&x->db);
+	free(x);
+	return 0;
+}
+
+#define S(state) (((struct sfx *)*(state))->s)
+
+/* Fails the test with the store's message when rc is not 0. */
+#define OK(s, call)                                                                    \
+	do {                                                                           \
+		int rc_ = (call);                                                      \
+		if (rc_)                                                               \
+			fail_msg("%s: %d: %s", #call, rc_, (s)->err.message);          \
+	} while (0)
+
+static int64_t add_account(struct store *s, const char *login)
+{
+	struct account a;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.login, sizeof(a.login), "%s", login);
+	snprintf(a.display_name, sizeof(a.display_name), "账户 %s", login);
+	a.kind = PARTY_LEGAL;
+	snprintf(a.id_number, sizeof(a.id_number), "91110108MA01ABCDEN");
+	a.roles = ROLE_APPLICANT;
+	snprintf(a.pw_hash, sizeof(a.pw_hash), "$scrypt$x");
+	a.created_at = 1700000000;
+	OK(s, s->account_insert(s, &a));
+	assert_true(a.id > 0);
+	return a.id;
+}
+
+static int64_t add_app(struct store *s, int64_t owner, enum app_state st, const char *fp,
+		       int64_t agent)
+{
+	struct application a;
+
+	memset(&a, 0, sizeof(a));
+	a.state = st;
+	a.created_by = owner;
+	a.agent_id = agent;
+	a.content = "{\"name\":\"数据集\"}";
+	snprintf(a.name, sizeof(a.name), "数据集");
+	snprintf(a.fingerprint, sizeof(a.fingerprint), "%s", fp);
+	a.created_at = 1700000000;
+	OK(s, s->app_insert(s, &a));
+	assert_int_equal(a.version, 1);
+	return a.id;
+}
+
+/* Every operation after close is a function pointer: none may be missing,
+ * or the service would crash on this backend only. */
+static void test_store_every_operation_is_implemented(void **state)
+{
+	struct store *s = S(state);
+	const unsigned char *p = (const unsigned char *)s;
+	void (*none)(void) = NULL;
+	size_t off;
+
+	for (off = offsetof(struct store, close); off + sizeof(none) <= sizeof(*s);
+	     off += sizeof(none))
+		if (memcmp(p + off, &none, sizeof(none)) == 0)
+			fail_msg("%s: the operation at offset %zu is missing", s->backend, off);
+}
+
+/* ---- settings, counters ------------------------------------------------ */
+
+static void test_store_settings(void **state)
+{
+	struct store *s = S(state);
+	struct dbuf b;
+
+	dbuf_init(&b, 0);
+	assert_int_equal(s->setting_get(s, "name", &b), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "setting not found");
+	OK(s, s->setting_put(s, "name", "北京数据登记中心"));
+	OK(s, s->setting_get(s, "name", &b));
+	assert_string_equal(b.p, "北京数据登记中心");
+	OK(s, s->setting_put(s, "name", ""));
+	OK(s, s->setting_get(s, "name", &b));
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.p, "");
+	dbuf_free(&b);
+}
+
+static void test_store_counters_never_repeat(void **state)
+{
+	struct store *s = S(state);
+	int64_t n;
+
+	OK(s, s->counter_next(s, "serial", &n));
+	assert_int_equal(n, 1);
+	OK(s, s->counter_next(s, "serial", &n));
+	assert_int_equal(n, 2);
+	OK(s, s->counter_next(s, "other", &n));
+	assert_int_equal(n, 1);
+	/* A rolled back transaction gives its number back. */
+	OK(s, s->begin(s, 1));
+	OK(s, s->counter_next(s, "serial", &n));
+	assert_int_equal(n, 3);
+	s->rollback(s);
+	OK(s, s->begin(s, 1));
+	OK(s, s->counter_next(s, "serial", &n));
+	assert_int_equal(n, 3);
+	OK(s, s->commit(s));
+	OK(s, s->counter_next(s, "serial", &n));
+	assert_int_equal(n, 4);
+}
+
+/* ---- accounts ------------------------------------------------------------ */
+
+struct ids {
+	int64_t v[64];
+	int n;
+	int stop_at;
+};
+
+static int collect_account(void *ud, const struct account *a)
+{
+	struct ids *c = ud;
+
+	c->v[c->n++] = a->id;
+	return c->stop_at && c->n == c->stop_at ? 7 : 0;
+}
+
+static void test_store_accounts(void **state)
+{
+	struct store *s = S(state);
+	struct account a, b;
+	struct ids c;
+	int64_t id1, id2, id3, n;
+
+	assert_int_equal(s->account_get(s, 1, &a), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "account not found");
+	memset(&a, 0, sizeof(a));
+	snprintf(a.login, sizeof(a.login), "alice");
+	snprintf(a.display_name, sizeof(a.display_name), "北京数据科技有限公司");
+	a.kind = PARTY_LEGAL;
+	snprintf(a.id_number, sizeof(a.id_number), "91110108MA01ABCDEN");
+	a.roles = ROLE_APPLICANT | ROLE_AGENT;
+	snprintf(a.pw_hash, sizeof(a.pw_hash), "$scrypt$ln=4$abc");
+	snprintf(a.email, sizeof(a.email), "a@example.cn");
+	snprintf(a.phone, sizeof(a.phone), "13800000000");
+	a.created_at = 1700000001;
+	OK(s, s->account_insert(s, &a));
+	id1 = a.id;
+	assert_true(id1 > 0);
+	OK(s, s->account_get(s, id1, &b));
+	assert_memory_equal(&a, &b, sizeof(a));
+	OK(s, s->account_by_login(s, "alice", &b));
+	assert_int_equal(b.id, id1);
+	assert_int_equal(s->account_by_login(s, "nobody", &b), DIP_ENOTFOUND);
+
+	/* A taken login is a conflict that leaves the transaction usable. */
+	OK(s, s->begin(s, 1));
+	a.id = 0;
+	assert_int_equal(s->account_insert(s, &a), DIP_ECONFLICT);
+	assert_string_equal(s->err.field, "login");
+	assert_string_equal(s->err.message, "login: \"alice\" is taken");
+	id2 = add_account(s, "bob");
+	OK(s, s->commit(s));
+	OK(s, s->account_by_login(s, "bob", &b));
+	assert_int_equal(b.id, id2);
+
+	b = a;
+	b.id = id1;
+	snprintf(b.display_name, sizeof(b.display_name), "新名称");
+	b.disabled = 1;
+	b.roles = ROLE_EXAMINER;
+	OK(s, s->account_update(s, &b));
+	OK(s, s->account_get(s, id1, &a));
+	assert_string_equal(a.display_name, "新名称");
+	assert_int_equal(a.disabled, 1);
+	assert_int_equal(a.roles, ROLE_EXAMINER);
+	assert_string_equal(a.login, "alice");
+	b.id = 999;
+	assert_int_equal(s->account_update(s, &b), DIP_ENOTFOUND);
+
+	id3 = add_account(s, "carol");
+	OK(s, s->account_count(s, &n));
+	assert_int_equal(n, 3);
+	memset(&c, 0, sizeof(c));
+	OK(s, s->account_list(s, 0, 0, collect_account, &c));
+	assert_int_equal(c.n, 3);
+	assert_true(c.v[0] == id1 && c.v[1] == id2 && c.v[2] == id3);
+	memset(&c, 0, sizeof(c));
+	OK(s, s->account_list(s, id1, 1, collect_account, &c));
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.v[0], id2);
+	/* A callback's non-zero return stops the listing and is returned. */
+	memset(&c, 0, sizeof(c));
+	c.stop_at = 2;
+	assert_int_equal(s->account_list(s, 0, 0, collect_account, &c), 7);
+	assert_int_equal(c.n, 2);
+}
+
+/* ---- sessions, login failures, agencies ---------------------------------- */
+
+static void test_store_sessions_and_login_failures(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice"), n;
+	struct session_row r, g;
+
+	memset(&r, 0, sizeof(r));
+	memset(r.token_hash, 'a', 64);
+	r.account_id = alice;
+	memset(r.csrf, 'c', 64);
+	r.created_at = 100;
+	r.expires_at = 200;
+	r.api_token = 1;
+	snprintf(r.label, sizeof(r.label), "ci 部署");
+	assert_int_equal(s->session_get(s, r.token_hash, &g), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "session not found");
+	OK(s, s->session_insert(s, &r));
+	OK(s, s->session_get(s, r.token_hash, &g));
+	assert_memory_equal(&r, &g, sizeof(r));
+	assert_int_equal(s->session_insert(s, &r), DIP_ECONFLICT);
+	OK(s, s->session_delete(s, r.token_hash));
+	assert_int_equal(s->session_get(s, r.token_hash, &g), DIP_ENOTFOUND);
+	OK(s, s->session_delete(s, r.token_hash));
+
+	OK(s, s->session_insert(s, &r));
+	memset(r.token_hash, 'b', 64);
+	OK(s, s->session_insert(s, &r));
+	OK(s, s->session_delete_account(s, alice));
+	assert_int_equal(s->session_get(s, r.token_hash, &g), DIP_ENOTFOUND);
+
+	OK(s, s->login_fail_add(s, "alice", 1000));
+	OK(s, s->login_fail_add(s, "alice", 1010));
+	OK(s, s->login_fail_add(s, "bob", 1010));
+	OK(s, s->login_fail_count(s, "alice", 1000, &n));
+	assert_int_equal(n, 2);
+	OK(s, s->login_fail_count(s, "alice", 1001, &n));
+	assert_int_equal(n, 1);
+	/* Failures older than a day are pruned by the next one. */
+	OK(s, s->login_fail_add(s, "bob", 1010 + 86401));
+	OK(s, s->login_fail_count(s, "alice", 0, &n));
+	assert_int_equal(n, 0);
+	OK(s, s->login_fail_count(s, "bob", 0, &n));
+	assert_int_equal(n, 1);
+}
+
+static void test_store_agencies(void **state)
+{
+	struct store *s = S(state);
+	int64_t agent = add_account(s, "agency"), alice = add_account(s, "alice");
+	char poa[65], want[65];
+	dip_time conf = -1, rev = -1;
+
+	assert_int_equal(s->agency_get(s, agent, alice, poa, &conf, &rev), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "power of attorney not found");
+	memset(want, 'e', 64);
+	want[64] = '\0';
+	OK(s, s->agency_put(s, agent, alice, want, 0, 0));
+	OK(s, s->agency_get(s, agent, alice, poa, &conf, &rev));
+	assert_string_equal(poa, want);
+	assert_int_equal(conf, 0);
+	assert_int_equal(rev, 0);
+	want[0] = 'f';
+	OK(s, s->agency_put(s, agent, alice, want, 500, 600));
+	OK(s, s->agency_get(s, agent, alice, poa, &conf, &rev));
+	assert_string_equal(poa, want);
+	assert_int_equal(conf, 500);
+	assert_int_equal(rev, 600);
+	assert_int_equal(s->agency_get(s, alice, agent, poa, &conf, &rev), DIP_ENOTFOUND);
+}
+
+/* ---- applications and parties ---------------------------------------------- */
+
+static void assert_app_equal(const struct application *a, const struct application *b)
+{
+	struct application x = *a, y = *b;
+
+	assert_string_equal(a->content, b->content);
+	if (a->withdraw_reason || b->withdraw_reason) {
+		assert_non_null(a->withdraw_reason);
+		assert_non_null(b->withdraw_reason);
+		assert_string_equal(a->withdraw_reason, b->withdraw_reason);
+	}
+	x.content = y.content = NULL;
+	x.withdraw_reason = y.withdraw_reason = NULL;
+	assert_memory_equal(&x, &y, sizeof(x));
+}
+
+static int collect_app(void *ud, const struct application *a)
+{
+	struct ids *c = ud;
+
+	assert_non_null(a->content);
+	c->v[c->n++] = a->id;
+	return c->stop_at && c->n == c->stop_at ? 9 : 0;
+}
+
+static void test_store_applications(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice");
+	struct application a, b, stale;
+	char big[20000];
+
+	memset(&a, 0, sizeof(a));
+	memset(big, 'x', sizeof(big) - 40);
+	snprintf(big + sizeof(big) - 40, 40, "\"名称\\u0000\"}");
+	big[0] = '{';
+	a.state = APP_SUBMITTED;
+	a.created_by = alice;
+	a.content = big;
+	snprintf(a.name, sizeof(a.name), "城市公交客流数据集");
+	snprintf(a.industry, sizeof(a.industry), "54");
+	snprintf(a.fingerprint, sizeof(a.fingerprint), "sha256:%064d", 7);
+	snprintf(a.reg_no, sizeof(a.reg_no), "DIP2024000001");
+	snprintf(a.cert_no, sizeof(a.cert_no), "C2024000001");
+	a.cert_version = 2;
+	a.created_at = 1700000000;
+	a.submitted_at = 1700000100;
+	a.published_at = 1700000200;
+	a.registered_at = 1700000300;
+	a.closed_at = 1700000400;
+	a.reg_day = 19700;
+	a.valid_from = 19700;
+	a.valid_until = 19700 + 3 * 365;
+	a.corrections = 1;
+	a.flags = APPF_DUPLICATE | APPF_NO_EVIDENCE;
+	a.related_id = 42;
+	a.refusal = 1u << 4;
+	a.close_reason = CLOSE_BY_HOLDER;
+	a.withdraw_reason = NULL;
+	OK(s, s->app_insert(s, &a));
+	assert_int_equal(a.version, 1);
+	OK(s, s->app_get(s, a.id, &b));
+	assert_null(b.withdraw_reason);
+	assert_app_equal(&a, &b);
+	application_release(&b);
+
+	/* Versioned update: bumps the version, and a stale copy conflicts. */
+	OK(s, s->app_get(s, a.id, &stale));
+	a.state = APP_WITHDRAWN;
+	a.withdraw_reason = "主动撤回";
+	OK(s, s->app_update(s, &a));
+	assert_int_equal(a.version, 2);
+	OK(s, s->app_get(s, a.id, &b));
+	assert_int_equal(b.version, 2);
+	assert_app_equal(&a, &b);
+	application_release(&b);
+	OK(s, s->begin(s, 1));
+	assert_int_equal(s->app_update(s, &stale), DIP_ECONFLICT);
+	assert_int_equal(stale.version, 1);
+	{
+		char want[160];
+
+		snprintf(want, sizeof(want),
+			 "application %lld was changed by someone else meanwhile; reload and try again",
+			 (long long)a.id);
+		assert_string_equal(s->err.message, want);
+	}
+	/* The transaction goes on after a lost update. */
+	OK(s, s->app_get(s, a.id, &b));
+	application_release(&b);
+	s->rollback(s);
+	application_release(&stale);
+
+	assert_int_equal(s->app_get(s, a.id + 100, &b), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "application not found");
+	OK(s, s->app_by_reg_no(s, "DIP2024000001", &b));
+	assert_int_equal(b.id, a.id);
+	application_release(&b);
+	assert_int_equal(s->app_by_reg_no(s, "DIP2024999999", &b), DIP_ENOTFOUND);
+}
+
+static void test_store_application_lists(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice"), bob = add_account(s, "bob");
+	int64_t agent = add_account(s, "agency"), counts[APP__COUNT];
+	int64_t d1, s1, p1, r1, s2, w1;
+	struct app_filter f;
+	struct party p, ps[4];
+	struct ids c;
+	int n;
+
+	d1 = add_app(s, alice, APP_DRAFT, "fp:a", 0);
+	s1 = add_app(s, alice, APP_SUBMITTED, "fp:a", agent);
+	p1 = add_app(s, bob, APP_PUBLICATION, "fp:b", 0);
+	r1 = add_app(s, bob, APP_REGISTERED, "fp:a", agent);
+	s2 = add_app(s, bob, APP_SUBMITTED, "fp:c", 0);
+	w1 = add_app(s, alice, APP_WITHDRAWN, "fp:a", 0);
+
+	/* Newest first, by state, by agent, by party, with a keyset cursor. */
+	memset(&f, 0, sizeof(f));
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_list(s, &f, collect_app, &c));
+	assert_int_equal(c.n, 6);
+	assert_true(c.v[0] == w1 && c.v[1] == s2 && c.v[2] == r1 && c.v[3] == p1 &&
+		    c.v[4] == s1 && c.v[5] == d1);
+	f.states = 1u << APP_SUBMITTED | 1u << APP_REGISTERED;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_list(s, &f, collect_app, &c));
+	assert_int_equal(c.n, 3);
+	assert_true(c.v[0] == s2 && c.v[1] == r1 && c.v[2] == s1);
+	f.after_id = r1;
+	f.limit = 1;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_list(s, &f, collect_app, &c));
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.v[0], s1);
+	memset(&f, 0, sizeof(f));
+	f.agent_id = agent;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_list(s, &f, collect_app, &c));
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[0] == r1 && c.v[1] == s1);
+
+	memset(&p, 0, sizeof(p));
+	p.app_id = p1;
+	p.ord = 1;
+	p.account_id = alice;
+	snprintf(p.name, sizeof(p.name), "北京数据科技有限公司");
+	p.kind = PARTY_LEGAL;
+	snprintf(p.id_number, sizeof(p.id_number), "91110108MA01ABCDEN");
+	OK(s, s->party_put(s, &p));
+	p.ord = 0;
+	p.account_id = bob;
+	p.confirmed_at = 77;
+	OK(s, s->party_put(s, &p));
+	p.app_id = d1;
+	p.account_id = alice;
+	OK(s, s->party_put(s, &p));
+	memset(&f, 0, sizeof(f));
+	f.party_id = alice;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_list(s, &f, collect_app, &c));
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[0] == p1 && c.v[1] == d1);
+	f.states = 1u << APP_DRAFT;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_list(s, &f, collect_app, &c));
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.v[0], d1);
+	memset(&f, 0, sizeof(f));
+	memset(&c, 0, sizeof(c));
+	c.stop_at = 2;
+	assert_int_equal(s->app_list(s, &f, collect_app, &c), 9);
+
+	/* Parties in order; an upsert by (application, order). */
+	OK(s, s->party_list(s, p1, ps, 4, &n));
+	assert_int_equal(n, 2);
+	assert_int_equal(ps[0].ord, 0);
+	assert_int_equal(ps[0].account_id, bob);
+	assert_int_equal(ps[0].confirmed_at, 77);
+	assert_int_equal(ps[1].ord, 1);
+	assert_int_equal(ps[1].account_id, alice);
+	assert_string_equal(ps[1].name, "北京数据科技有限公司");
+	assert_int_equal(ps[1].kind, PARTY_LEGAL);
+	assert_string_equal(ps[1].id_number, "91110108MA01ABCDEN");
+	p.app_id = p1;
+	p.ord = 1;
+	p.confirmed_at = 99;
+	OK(s, s->party_put(s, &p));
+	OK(s, s->party_list(s, p1, ps, 1, &n));
+	assert_int_equal(n, 1);
+	OK(s, s->party_list(s, p1, ps, 4, &n));
+	assert_int_equal(n, 2);
+	assert_int_equal(ps[1].confirmed_at, 99);
+	OK(s, s->party_delete_all(s, p1));
+	OK(s, s->party_list(s, p1, ps, 4, &n));
+	assert_int_equal(n, 0);
+
+	OK(s, s->app_count_by_state(s, counts));
+	assert_int_equal(counts[APP_DRAFT], 1);
+	assert_int_equal(counts[APP_SUBMITTED], 2);
+	assert_int_equal(counts[APP_PUBLICATION], 1);
+	assert_int_equal(counts[APP_REGISTERED], 1);
+	assert_int_equal(counts[APP_WITHDRAWN], 1);
+	assert_int_equal(counts[APP_REFUSED], 0);
+
+	/* Art. 9 (5): same fingerprint, pending or registered, not itself. */
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_by_fingerprint(s, "fp:a", 1u << APP_SUBMITTED | 1u << APP_REGISTERED |
+				    1u << APP_PUBLICATION, s1, collect_app, &c));
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.v[0], r1);
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_by_fingerprint(s, "fp:a", 0x7fffffff, 0, collect_app, &c));
+	assert_int_equal(c.n, 4);
+	assert_true(c.v[0] == d1 && c.v[1] == s1 && c.v[2] == r1 && c.v[3] == w1);
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_by_fingerprint(s, "fp:none", 0x7fffffff, 0, collect_app, &c));
+	assert_int_equal(c.n, 0);
+}
+
+/* ---- objections, requests ------------------------------------------------------ */
+
+static void test_store_objections(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice");
+	int64_t app = add_app(s, alice, APP_PUBLICATION, "fp", 0), ids[4];
+	struct objection o, g, stale;
+	int n;
+
+	memset(&o, 0, sizeof(o));
+	o.app_id = app;
+	o.state = OBJ_FILED;
+	snprintf(o.objector_name, sizeof(o.objector_name), "张三");
+	snprintf(o.objector_contact, sizeof(o.objector_contact), "zhang@example.cn");
+	memset(o.token_hash, 'd', 64);
+	o.grounds = "数据来源不合法";
+	o.evidence = "[\"aa\"]";
+	o.filed_at = 1000;
+	OK(s, s->objection_insert(s, &o));
+	assert_int_equal(o.version, 1);
+	OK(s, s->objection_get(s, o.id, &g));
+	assert_int_equal(g.app_id, app);
+	assert_int_equal(g.version, 1);
+	assert_int_equal(g.state, OBJ_FILED);
+	assert_int_equal(g.objector_id, 0);
+	assert_string_equal(g.objector_name, "张三");
+	assert_string_equal(g.objector_contact, "zhang@example.cn");
+	assert_string_equal(g.token_hash, o.token_hash);
+	assert_string_equal(g.grounds, "数据来源不合法");
+	assert_string_equal(g.evidence, "[\"aa\"]");
+	assert_null(g.answer);
+	assert_null(g.answer_evidence);
+	assert_null(g.supplement);
+	assert_null(g.supplement_evidence);
+	assert_null(g.decision);
+	assert_int_equal(g.filed_at, 1000);
+	assert_int_equal(g.decided_at, 0);
+	stale = g;
+	stale.grounds = stale.evidence = NULL;
+	objection_release(&g);
+
+	o.state = OBJ_UPHELD;
+	o.answer = "答复";
+	o.answer_evidence = "[]";
+	o.supplement = "补充";
+	o.supplement_evidence = "[\"bb\"]";
+	o.decision = "异议成立";
+	o.decided_at = 2000;
+	OK(s, s->objection_update(s, &o));
+	assert_int_equal(o.version, 2);
+	OK(s, s->objection_get(s, o.id, &g));
+	assert_int_equal(g.version, 2);
+	assert_int_equal(g.state, OBJ_UPHELD);
+	assert_string_equal(g.answer, "答复");
+	assert_string_equal(g.answer_evidence, "[]");
+	assert_string_equal(g.supplement, "补充");
+	assert_string_equal(g.supplement_evidence, "[\"bb\"]");
+	assert_string_equal(g.decision, "异议成立");
+	assert_int_equal(g.decided_at, 2000);
+	objection_release(&g);
+	assert_int_equal(s->objection_update(s, &stale), DIP_ECONFLICT);
+	assert_non_null(strstr(s->err.message, "was changed by someone else meanwhile"));
+	assert_int_equal(s->objection_get(s, o.id + 9, &g), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "objection not found");
+
+	o.id = 0;
+	OK(s, s->objection_insert(s, &o));
+	OK(s, s->objection_ids(s, app, ids, 4, &n));
+	assert_int_equal(n, 2);
+	assert_true(ids[0] < ids[1] && ids[1] == o.id);
+	OK(s, s->objection_ids(s, app, ids, 1, &n));
+	assert_int_equal(n, 1);
+	OK(s, s->objection_ids(s, app + 1, ids, 4, &n));
+	assert_int_equal(n, 0);
+}
+
+static void test_store_requests(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice"), bob = add_account(s, "bob");
+	int64_t app = add_app(s, alice, APP_REGISTERED, "fp", 0), ids[4];
+	struct request r, g, stale;
+	int n;
+
+	memset(&r, 0, sizeof(r));
+	r.app_id = app;
+	r.kind = REQ_TRANSFER;
+	r.state = REQ_AWAITING_PARTY;
+	r.filed_by = alice;
+	r.counterparty_id = bob;
+	r.unilateral = 2;
+	r.payload = "{\"to\":\"bob\"}";
+	r.filed_at = 3000;
+	r.act_day = 19800;
+	r.late = 1;
+	OK(s, s->request_insert(s, &r));
+	assert_int_equal(r.version, 1);
+	OK(s, s->request_get(s, r.id, &g));
+	assert_int_equal(g.app_id, app);
+	assert_int_equal(g.kind, REQ_TRANSFER);
+	assert_int_equal(g.state, REQ_AWAITING_PARTY);
+	assert_int_equal(g.filed_by, alice);
+	assert_int_equal(g.counterparty_id, bob);
+	assert_int_equal(g.unilateral, 2);
+	assert_string_equal(g.payload, "{\"to\":\"bob\"}");
+	assert_int_equal(g.filed_at, 3000);
+	assert_int_equal(g.decided_at, 0);
+	assert_int_equal(g.act_day, 19800);
+	assert_int_equal(g.late, 1);
+	assert_null(g.decision);
+	stale = g;
+	stale.payload = stale.decision = NULL;
+	request_release(&g);
+
+	r.state = REQ_APPROVED;
+	r.decided_at = 4000;
+	r.decision = "准予转让";
+	OK(s, s->request_update(s, &r));
+	assert_int_equal(r.version, 2);
+	OK(s, s->request_get(s, r.id, &g));
+	assert_int_equal(g.version, 2);
+	assert_int_equal(g.state, REQ_APPROVED);
+	assert_string_equal(g.decision, "准予转让");
+	request_release(&g);
+	assert_int_equal(s->request_update(s, &stale), DIP_ECONFLICT);
+	assert_non_null(strstr(s->err.message, "was changed by someone else meanwhile"));
+	assert_int_equal(s->request_get(s, r.id + 5, &g), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "request not found");
+
+	r.id = 0;
+	OK(s, s->request_insert(s, &r));
+	OK(s, s->request_ids(s, app, ids, 4, &n));
+	assert_int_equal(n, 2);
+	assert_true(ids[0] < ids[1] && ids[1] == r.id);
+}
+
+/* ---- events, deadlines ----------------------------------------------------------- */
+
+struct evs {
+	struct event v[8];
+	int n;
+};
+
+static int collect_event(void *ud, const struct event *ev)
+{
+	struct evs *c = ud;
+
+	c->v[c->n] = *ev;
+	c->v[c->n].reason = ev->reason ? strdup(ev->reason) : NULL;
+	c->v[c->n].detail = ev->detail ? strdup(ev->detail) : NULL;
+	c->n++;
+	return 0;
+}
+
+static void test_store_events(void **state)
+{
+	struct store *s = S(state);
+	struct event ev;
+	struct evs c;
+	int i;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.app_id = 5;
+	ev.ref_id = 6;
+	ev.at = 1000;
+	ev.actor_id = 7;
+	ev.actor_role = ROLE_EXAMINER;
+	snprintf(ev.action, sizeof(ev.action), "request_correction");
+	ev.from_state = APP_SUBMITTED;
+	ev.to_state = APP_CORRECTION;
+	ev.reason = "名称不清";
+	ev.dl_kind = DL_CORRECTION_REPLY;
+	ev.dl_due = 5000;
+	ev.detail = "{\"defects\":[]}";
+	OK(s, s->event_insert(s, &ev));
+	assert_true(ev.id > 0);
+	memset(&ev, 0, sizeof(ev));
+	ev.app_id = 5;
+	ev.at = 2000;
+	snprintf(ev.action, sizeof(ev.action), "submit");
+	ev.dl_kind = DL_NONE;
+	OK(s, s->event_insert(s, &ev));
+	ev.app_id = 8;
+	OK(s, s->event_insert(s, &ev));
+
+	memset(&c, 0, sizeof(c));
+	OK(s, s->event_list(s, 5, collect_event, &c));
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.v[0].ref_id, 6);
+	assert_int_equal(c.v[0].at, 1000);
+	assert_int_equal(c.v[0].actor_id, 7);
+	assert_int_equal(c.v[0].actor_role, ROLE_EXAMINER);
+	assert_string_equal(c.v[0].action, "request_correction");
+	assert_int_equal(c.v[0].from_state, APP_SUBMITTED);
+	assert_int_equal(c.v[0].to_state, APP_CORRECTION);
+	assert_string_equal(c.v[0].reason, "名称不清");
+	assert_int_equal(c.v[0].dl_kind, DL_CORRECTION_REPLY);
+	assert_int_equal(c.v[0].dl_due, 5000);
+	assert_string_equal(c.v[0].detail, "{\"defects\":[]}");
+	assert_string_equal(c.v[1].action, "submit");
+	assert_null(c.v[1].reason);
+	assert_null(c.v[1].detail);
+	assert_int_equal(c.v[1].dl_kind, DL_NONE);
+	assert_true(c.v[0].id < c.v[1].id);
+	for (i = 0; i < c.n; i++)
+		event_release(&c.v[i]);
+}
+
+struct dls {
+	struct deadline v[16];
+	int n;
+};
+
+static int collect_deadline(void *ud, const struct deadline *d)
+{
+	struct dls *c = ud;
+
+	c->v[c->n++] = *d;
+	return 0;
+}
+
+static int64_t add_deadline(struct store *s, int64_t app, int64_t ref, int kind, dip_time due,
+			    int binds)
+{
+	struct deadline d;
+
+	memset(&d, 0, sizeof(d));
+	d.app_id = app;
+	d.ref_id = ref;
+	d.kind = kind;
+	d.opened_at = 100;
+	d.due_at = due;
+	d.binds_party = binds;
+	OK(s, s->deadline_insert(s, &d));
+	assert_true(d.id > 0);
+	return d.id;
+}
+
+static void test_store_deadlines(void **state)
+{
+	struct store *s = S(state);
+	int64_t a = add_deadline(s, 1, 0, DL_EXAMINE, 5000, 0);
+	int64_t b = add_deadline(s, 1, 3, DL_OBJ_ANSWER, 4000, 1);
+	int64_t c = add_deadline(s, 2, 0, DL_CORRECTION_REPLY, 4000, 1);
+	int64_t d = add_deadline(s, 2, 0, DL_REVIEW, 3000, 0);
+	int64_t e = add_deadline(s, 1, 0, DL_PUBLICATION, 9000, 1);
+	struct dls l;
+
+	/* Open deadlines of an application, soonest first; by reference. */
+	memset(&l, 0, sizeof(l));
+	OK(s, s->deadline_open_for(s, 1, -1, collect_deadline, &l));
+	assert_int_equal(l.n, 3);
+	assert_true(l.v[0].id == b && l.v[1].id == a && l.v[2].id == e);
+	assert_int_equal(l.v[0].app_id, 1);
+	assert_int_equal(l.v[0].ref_id, 3);
+	assert_int_equal(l.v[0].kind, DL_OBJ_ANSWER);
+	assert_int_equal(l.v[0].opened_at, 100);
+	assert_int_equal(l.v[0].due_at, 4000);
+	assert_int_equal(l.v[0].closed_at, 0);
+	assert_int_equal(l.v[0].binds_party, 1);
+	memset(&l, 0, sizeof(l));
+	OK(s, s->deadline_open_for(s, 1, 0, collect_deadline, &l));
+	assert_int_equal(l.n, 2);
+	assert_true(l.v[0].id == a && l.v[1].id == e);
+
+	/* Due ones: oldest due first, ties by id; binding only or all. */
+	memset(&l, 0, sizeof(l));
+	OK(s, s->deadline_due(s, 5000, 0, 0, collect_deadline, &l));
+	assert_int_equal(l.n, 4);
+	assert_true(l.v[0].id == d && l.v[1].id == b && l.v[2].id == c && l.v[3].id == a);
+	memset(&l, 0, sizeof(l));
+	OK(s, s->deadline_due(s, 5000, 1, 0, collect_deadline, &l));
+	assert_int_equal(l.n, 2);
+	assert_true(l.v[0].id == b && l.v[1].id == c);
+	memset(&l, 0, sizeof(l));
+	OK(s, s->deadline_due(s, 5000, 0, 1, collect_deadline, &l));
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].id, d);
+
+	memset(&l, 0, sizeof(l));
+	OK(s, s->deadline_tasks(s, 0, collect_deadline, &l));
+	assert_int_equal(l.n, 2);
+	assert_true(l.v[0].id == d && l.v[1].id == a);
+
+	/* Closing twice is a conflict; closed ones leave every list. */
+	OK(s, s->deadline_close(s, d, 3500));
+	assert_int_equal(s->deadline_close(s, d, 3600), DIP_ECONFLICT);
+	{
+		char want[80];
+
+		snprintf(want, sizeof(want), "deadline %lld is already closed", (long long)d);
+		assert_string_equal(s->err.message, want);
+	}
+	memset(&l, 0, sizeof(l));
+	OK(s, s->deadline_tasks(s, 0, collect_deadline, &l));
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].id, a);
+	memset(&l, 0, sizeof(l));
+	OK(s, s->deadline_open_for(s, 2, -1, collect_deadline, &l));
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.v[0].id, c);
+}
+
+/* ---- messages -------------------------------------------------------------------------- */
+
+static int collect_message(void *ud, const struct message *m)
+{
+	struct ids *c = ud;
+
+	assert_non_null(m->subject);
+	assert_non_null(m->body);
+	c->v[c->n++] = m->id;
+	return 0;
+}
+
+static int64_t add_message(struct store *s, int64_t account, int64_t obj, int64_t app,
+			   dip_time at)
+{
+	struct message m;
+
+	memset(&m, 0, sizeof(m));
+	m.account_id = account;
+	m.objection_id = obj;
+	m.app_id = app;
+	snprintf(m.kind, sizeof(m.kind), "receipt");
+	m.subject = "受理通知书";
+	m.body = "已受理。";
+	m.delivered_at = at;
+	OK(s, s->message_insert(s, &m));
+	assert_true(m.id > 0);
+	return m.id;
+}
+
+static int first_message(void *ud, const struct message *m)
+{
+	struct message *out = ud;
+
+	*out = *m;
+	out->subject = strdup(m->subject);
+	out->body = strdup(m->body);
+	return 1;
+}
+
+static void test_store_messages(void **state)
+{
+	struct store *s = S(state);
+	int64_t m1 = add_message(s, 10, 0, 1, 100);
+	int64_t m2 = add_message(s, 10, 0, 2, 200);
+	int64_t m3 = add_message(s, 10, 0, 1, 300);
+	int64_t o1 = add_message(s, 0, 4, 1, 400);
+	int64_t n;
+	struct msg_filter f;
+	struct message m;
+	struct ids c;
+
+	(void)add_message(s, 11, 4, 1, 500);
+	memset(&f, 0, sizeof(f));
+	f.account_id = 10;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->message_list(s, &f, collect_message, &c));
+	assert_int_equal(c.n, 3);
+	assert_true(c.v[0] == m3 && c.v[1] == m2 && c.v[2] == m1);
+	f.app_id = 1;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->message_list(s, &f, collect_message, &c));
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[0] == m3 && c.v[1] == m1);
+	f.after_id = m3;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->message_list(s, &f, collect_message, &c));
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.v[0], m1);
+	memset(&f, 0, sizeof(f));
+	f.account_id = 10;
+	f.limit = 2;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->message_list(s, &f, collect_message, &c));
+	assert_int_equal(c.n, 2);
+	/* Documents for an objector without account. */
+	memset(&f, 0, sizeof(f));
+	f.objection_id = 4;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->message_list(s, &f, collect_message, &c));
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.v[0], o1);
+
+	memset(&f, 0, sizeof(f));
+	f.account_id = 10;
+	OK(s, s->message_list(s, &f, first_message, &m) == 1 ? 0 : -1);
+	assert_int_equal(m.id, m3);
+	assert_int_equal(m.account_id, 10);
+	assert_int_equal(m.objection_id, 0);
+	assert_int_equal(m.app_id, 1);
+	assert_string_equal(m.kind, "receipt");
+	assert_string_equal(m.subject, "受理通知书");
+	assert_string_equal(m.body, "已受理。");
+	assert_int_equal(m.delivered_at, 300);
+	assert_int_equal(m.read_at, 0);
+	message_release(&m);
+
+	/* Read once: the first reading time stays. */
+	OK(s, s->message_unread(s, 10, &n));
+	assert_int_equal(n, 3);
+	OK(s, s->message_mark_read(s, m2, 10, 1000));
+	OK(s, s->message_mark_read(s, m2, 10, 2000));
+	assert_int_equal(s->message_mark_read(s, m1, 11, 1000), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "message not found");
+	OK(s, s->message_unread(s, 10, &n));
+	assert_int_equal(n, 2);
+	f.unread_only = 1;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->message_list(s, &f, collect_message, &c));
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[0] == m3 && c.v[1] == m1);
+	f.unread_only = 0;
+	f.after_id = m3;
+	OK(s, s->message_list(s, &f, first_message, &m) == 1 ? 0 : -1);
+	assert_int_equal(m.id, m2);
+	assert_int_equal(m.read_at, 1000);
+	message_release(&m);
+}
+
+/* ---- uploads, deposits, certificates, audit ------------------------------------------------ */
+
+static void test_store_uploads(void **state)
+{
+	struct store *s = S(state);
+	struct upload u, g;
+	char sha[65];
+
+	memset(sha, 'a', 64);
+	sha[64] = '\0';
+	memset(&u, 0, sizeof(u));
+	snprintf(u.sha256, sizeof(u.sha256), "%s", sha);
+	u.owner_id = 5;
+	u.size = 1234567890123;
+	snprintf(u.mime, sizeof(u.mime), "application/pdf");
+	snprintf(u.name, sizeof(u.name), "合法来源证明.pdf");
+	u.created_at = 300;
+	assert_int_equal(s->upload_get(s, sha, 5, &g), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "upload not found");
+	OK(s, s->upload_insert(s, &u));
+	OK(s, s->upload_get(s, sha, 5, &g));
+	assert_memory_equal(&u, &g, sizeof(u));
+	/* The same file again from its owner is no error, and changes nothing. */
+	u.created_at = 999;
+	OK(s, s->upload_insert(s, &u));
+	OK(s, s->upload_get(s, sha, 5, &g));
+	assert_int_equal(g.created_at, 300);
+	/* Another owner's copy; without an owner, the oldest copy. */
+	u.owner_id = 6;
+	u.created_at = 200;
+	OK(s, s->upload_insert(s, &u));
+	OK(s, s->upload_get(s, sha, 0, &g));
+	assert_int_equal(g.owner_id, 6);
+	assert_int_equal(s->upload_get(s, sha, 7, &g), DIP_ENOTFOUND);
+
+	assert_int_equal(s->upload_linked(s, sha, 1), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "upload link not found");
+	OK(s, s->upload_link(s, sha, 1, "sample"));
+	OK(s, s->upload_link(s, sha, 1, "sample"));
+	OK(s, s->upload_link(s, sha, 1, "evidence"));
+	OK(s, s->upload_linked(s, sha, 1));
+	assert_int_equal(s->upload_linked(s, sha, 2), DIP_ENOTFOUND);
+}
+
+static void test_store_uploads_reach_the_parties_and_agent_of_linked_applications(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice"), bob = add_account(s, "bob");
+	int64_t agent = add_account(s, "agency"), carol = add_account(s, "carol");
+	int64_t app = add_app(s, alice, APP_SUBMITTED, "fp", agent);
+	struct party p;
+	char sha[65];
+
+	memset(sha, 'c', 64);
+	sha[64] = '\0';
+	memset(&p, 0, sizeof(p));
+	p.app_id = app;
+	p.account_id = bob;
+	p.kind = PARTY_LEGAL;
+	OK(s, s->party_put(s, &p));
+	assert_int_equal(s->upload_party_link(s, sha, bob), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "upload link not found");
+	OK(s, s->upload_link(s, sha, app, "sample"));
+	OK(s, s->upload_party_link(s, sha, bob));
+	OK(s, s->upload_party_link(s, sha, agent));
+	/* The drafter is not a party unless listed as one. */
+	assert_int_equal(s->upload_party_link(s, sha, alice), DIP_ENOTFOUND);
+	assert_int_equal(s->upload_party_link(s, sha, carol), DIP_ENOTFOUND);
+}
+
+static void test_store_deposits(void **state)
+{
+	struct store *s = S(state);
+	struct deposit d, g;
+
+	memset(&d, 0, sizeof(d));
+	d.account_id = 3;
+	snprintf(d.fingerprint, sizeof(d.fingerprint), "sm3:%064d", 5);
+	d.files = 12;
+	d.bytes = 9800000000;
+	snprintf(d.description, sizeof(d.description), "2023 年客流数据");
+	d.ledger_index = 17;
+	d.created_at = 400;
+	OK(s, s->deposit_insert(s, &d));
+	assert_true(d.id > 0);
+	OK(s, s->deposit_get(s, d.id, &g));
+	assert_memory_equal(&d, &g, sizeof(d));
+	assert_int_equal(s->deposit_get(s, d.id + 1, &g), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "deposit not found");
+	/* The log index is known only once the entry is appended. */
+	OK(s, s->deposit_set_index(s, d.id, 42));
+	OK(s, s->deposit_get(s, d.id, &g));
+	assert_int_equal(g.ledger_index, 42);
+	assert_int_equal(g.bytes, 9800000000);
+}
+
+static void test_store_certificates(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice");
+	int64_t app = add_app(s, alice, APP_REGISTERED, "fp", 0);
+	struct certificate c, g;
+
+	memset(&c, 0, sizeof(c));
+	c.app_id = app;
+	snprintf(c.cert_no, sizeof(c.cert_no), "C2024000001");
+	snprintf(c.reg_no, sizeof(c.reg_no), "DIP2024000001");
+	c.version = 1;
+	c.status = CERT_IN_FORCE;
+	c.issued_at = 500;
+	c.valid_from = 19700;
+	c.valid_until = 20795;
+	c.status_at = 500;
+	c.doc = "{\"v\":1}";
+	c.ledger_index = 3;
+	assert_int_equal(s->cert_latest(s, app, &g), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "certificate not found");
+	OK(s, s->cert_insert(s, &c));
+	c.version = 2;
+	c.issued_at = 600;
+	c.doc = "{\"v\":2}";
+	c.ledger_index = -1;
+	OK(s, s->cert_insert(s, &c));
+	/* Every version stays, and a number and version are issued once. */
+	OK(s, s->begin(s, 1));
+	assert_int_equal(s->cert_insert(s, &c), DIP_ECONFLICT);
+	OK(s, s->cert_get(s, "C2024000001", 1, &g));
+	s->rollback(s);
+	assert_string_equal(g.doc, "{\"v\":1}");
+	assert_int_equal(g.app_id, app);
+	assert_string_equal(g.reg_no, "DIP2024000001");
+	assert_int_equal(g.version, 1);
+	assert_int_equal(g.issued_at, 500);
+	assert_int_equal(g.valid_from, 19700);
+	assert_int_equal(g.valid_until, 20795);
+	assert_int_equal(g.ledger_index, 3);
+	certificate_release(&g);
+	OK(s, s->cert_get(s, "C2024000001", 0, &g));
+	assert_int_equal(g.version, 2);
+	assert_int_equal(g.ledger_index, -1);
+	certificate_release(&g);
+	OK(s, s->cert_latest(s, app, &g));
+	assert_int_equal(g.version, 2);
+	assert_int_equal(g.id, c.id);
+	certificate_release(&g);
+	assert_int_equal(s->cert_get(s, "C2024000001", 3, &g), DIP_ENOTFOUND);
+	assert_int_equal(s->cert_get(s, "C2024999999", 0, &g), DIP_ENOTFOUND);
+
+	/* Art. 13: a new version supersedes the ones below it. */
+	OK(s, s->cert_set_status(s, app, 2, CERT_IN_FORCE, CERT_SUPERSEDED, 700));
+	OK(s, s->cert_get(s, "C2024000001", 1, &g));
+	assert_int_equal(g.status, CERT_SUPERSEDED);
+	assert_int_equal(g.status_at, 700);
+	certificate_release(&g);
+	OK(s, s->cert_get(s, "C2024000001", 2, &g));
+	assert_int_equal(g.status, CERT_IN_FORCE);
+	assert_int_equal(g.status_at, 500);
+	certificate_release(&g);
+	OK(s, s->cert_set_status(s, app, 3, CERT_SUPERSEDED, CERT_CANCELLED, 800));
+	OK(s, s->cert_get(s, "C2024000001", 1, &g));
+	assert_int_equal(g.status, CERT_CANCELLED);
+	certificate_release(&g);
+	OK(s, s->cert_get(s, "C2024000001", 2, &g));
+	assert_int_equal(g.status, CERT_IN_FORCE);
+	certificate_release(&g);
+}
+
+static int collect_audit(void *ud, const struct audit_entry *a)
+{
+	struct ids *c = ud;
+
+	c->v[c->n++] = a->id;
+	return 0;
+}
+
+static int first_audit(void *ud, const struct audit_entry *a)
+{
+	*(struct audit_entry *)ud = *a;
+	return 1;
+}
+
+static void test_store_audit(void **state)
+{
+	struct store *s = S(state);
+	struct audit_entry a, g;
+	struct audit_filter f;
+	int64_t ids[4];
+	struct ids c;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		memset(&a, 0, sizeof(a));
+		a.at = 1000 + i;
+		a.actor_id = i % 2 ? 7 : 8;
+		snprintf(a.action, sizeof(a.action), "account.update");
+		snprintf(a.object, sizeof(a.object), "account:%d", i < 2 ? 1 : 2);
+		snprintf(a.detail, sizeof(a.detail), "角色 %d", i);
+		snprintf(a.addr, sizeof(a.addr), "203.0.113.%d", i);
+		OK(s, s->audit_insert(s, &a));
+		ids[i] = a.id;
+	}
+	memset(&f, 0, sizeof(f));
+	memset(&c, 0, sizeof(c));
+	OK(s, s->audit_list(s, &f, collect_audit, &c));
+	assert_int_equal(c.n, 4);
+	assert_true(c.v[0] == ids[3] && c.v[3] == ids[0]);
+	f.actor_id = 7;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->audit_list(s, &f, collect_audit, &c));
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[0] == ids[3] && c.v[1] == ids[1]);
+	f.actor_id = 0;
+	f.object = "account:1";
+	memset(&c, 0, sizeof(c));
+	OK(s, s->audit_list(s, &f, collect_audit, &c));
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[0] == ids[1] && c.v[1] == ids[0]);
+	f.object = NULL;
+	f.after_id = ids[3];
+	f.limit = 2;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->audit_list(s, &f, collect_audit, &c));
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[0] == ids[2] && c.v[1] == ids[1]);
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(s->audit_list(s, &f, first_audit, &g), 1);
+	assert_memory_equal(&a, &g, sizeof(a));
+}
+
+/* ---- the transparency log ------------------------------------------------------------------ */
+
+static void test_store_ledger_entries(void **state)
+{
+	struct store *s = S(state);
+	const char bin[] = { 'a', '\0', (char)0xff, (char)0x80, 'z' };
+	struct dbuf b;
+	int64_t idx, n;
+
+	dbuf_init(&b, 0);
+	OK(s, s->ledger_size(s, &n));
+	assert_int_equal(n, 0);
+	assert_int_equal(s->ledger_entry(s, 0, &b), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "log entry not found");
+	OK(s, s->ledger_append(s, "{\"type\":\"a\"}", 12, &idx));
+	assert_int_equal(idx, 0);
+	OK(s, s->ledger_append(s, bin, sizeof(bin), &idx));
+	assert_int_equal(idx, 1);
+	OK(s, s->ledger_append(s, "", 0, &idx));
+	assert_int_equal(idx, 2);
+	OK(s, s->ledger_entry(s, 1, &b));
+	assert_int_equal(b.len, sizeof(bin));
+	assert_memory_equal(b.p, bin, sizeof(bin));
+	OK(s, s->ledger_entry(s, 0, &b));
+	assert_string_equal(b.p, "{\"type\":\"a\"}");
+	OK(s, s->ledger_entry(s, 2, &b));
+	assert_int_equal(b.len, 0);
+	/* An append that is rolled back leaves no gap. */
+	OK(s, s->begin(s, 1));
+	OK(s, s->ledger_append(s, "x", 1, &idx));
+	assert_int_equal(idx, 3);
+	s->rollback(s);
+	OK(s, s->ledger_size(s, &n));
+	assert_int_equal(n, 3);
+	OK(s, s->begin(s, 1));
+	OK(s, s->ledger_append(s, "y", 1, &idx));
+	assert_int_equal(idx, 3);
+	OK(s, s->commit(s));
+	OK(s, s->ledger_size(s, &n));
+	assert_int_equal(n, 4);
+	OK(s, s->ledger_entry(s, 3, &b));
+	assert_string_equal(b.p, "y");
+	dbuf_free(&b);
+}
+
+static void test_store_tiles_and_checkpoints(void **state)
+{
+	struct store *s = S(state);
+	uint8_t h[256 * 32], g[256 * 32];
+	struct checkpoint_row c, got;
+	int i;
+
+	for (i = 0; i < (int)sizeof(h); i++)
+		h[i] = (uint8_t)(i * 7 + 1);
+	assert_int_equal(s->tile_get(s, 0, 0, 256, g), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "tile not found");
+	OK(s, s->tile_put(s, 0, 0, 256, h));
+	OK(s, s->tile_put(s, 1, 0, 3, h + 32));
+	OK(s, s->tile_get(s, 0, 0, 256, g));
+	assert_memory_equal(g, h, sizeof(h));
+	OK(s, s->tile_get(s, 1, 0, 3, g));
+	assert_memory_equal(g, h + 32, 3 * 32);
+	assert_int_equal(s->tile_get(s, 1, 0, 4, g), DIP_ENOTFOUND);
+	/* A tile is immutable: putting it again keeps the first. */
+	OK(s, s->tile_put(s, 1, 0, 3, h));
+	OK(s, s->tile_get(s, 1, 0, 3, g));
+	assert_memory_equal(g, h + 32, 3 * 32);
+
+	assert_int_equal(s->checkpoint_latest(s, &got), DIP_ENOTFOUND);
+	assert_string_equal(s->err.message, "checkpoint not found");
+	memset(&c, 0, sizeof(c));
+	c.size = 5;
+	memcpy(c.root, h, 32);
+	c.note = "dipreg.example.cn/log\n5\nroot\n\n— sig\n";
+	c.created_at = 900;
+	OK(s, s->checkpoint_put(s, &c));
+	c.size = 3;
+	memcpy(c.root, h + 32, 32);
+	OK(s, s->checkpoint_put(s, &c));
+	OK(s, s->checkpoint_latest(s, &got));
+	assert_int_equal(got.size, 5);
+	assert_memory_equal(got.root, h, 32);
+	assert_string_equal(got.note, c.note);
+	assert_int_equal(got.created_at, 900);
+	checkpoint_row_release(&got);
+	/* A cosigned note replaces the note of the same size. */
+	c.size = 5;
+	c.note = "cosigned";
+	OK(s, s->checkpoint_put(s, &c));
+	OK(s, s->checkpoint_latest(s, &got));
+	assert_string_equal(got.note, "cosigned");
+	assert_memory_equal(got.root, h, 32);
+	checkpoint_row_release(&got);
+}
+
+/* ---- transactions and concurrency ---------------------------------------------------------- */
+
+static void test_store_transactions(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s, *t;
+	struct dip_error e;
+	struct account a;
+	int64_t n;
+
+	OK(s, s->begin(s, 1));
+	assert_int_equal(s->begin(s, 1), DIP_EDB);
+	assert_string_equal(s->err.message, "database: transaction already open");
+	(void)add_account(s, "alice");
+	s->rollback(s);
+	assert_int_equal(s->account_by_login(s, "alice", &a), DIP_ENOTFOUND);
+	s->rollback(s); /* harmless without a transaction */
+
+	/* A read transaction sees one snapshot, whatever commits meanwhile. */
+	t = store_open(x->db.url, &e);
+	if (t == NULL)
+		fail_msg("store: %s", e.message);
+	OK(s, s->begin(s, 0));
+	OK(s, s->account_count(s, &n));
+	assert_int_equal(n, 0);
+	OK(t, t->begin(t, 1));
+	(void)add_account(t, "bob");
+	OK(t, t->commit(t));
+	OK(s, s->account_count(s, &n));
+	assert_int_equal(n, 0);
+	s->rollback(s);
+	OK(s, s->account_count(s, &n));
+	assert_int_equal(n, 1);
+	store_close(t);
+}
+
+#define APPENDERS 6
+#define APPENDS 20
+
+struct appender {
+	const char *url;
+	int who;
+	int64_t idx[APPENDS];
+	int committed[APPENDS];
+	int rc;
+	char msg[512];
+};
+
+static void *append_thread(void *arg)
+{
+	struct appender *ap = arg;
+	struct dip_error e;
+	struct store *s = store_open(ap->url, &e);
+	char entry[32];
+	int i, rc = 0;
+
+	if (s == NULL) {
+		ap->rc = e.code;
+		snprintf(ap->msg, sizeof(ap->msg), "%s", e.message);
+		return NULL;
+	}
+	for (i = 0; rc == 0 && i < APPENDS; i++) {
+		snprintf(entry, sizeof(entry), "%d/%d", ap->who, i);
+		/* The loser of a lock race may be told to try again. */
+		do {
+			rc = s->begin(s, 1);
+			if (rc == 0)
+				rc = s->ledger_append(s, entry, strlen(entry), &ap->idx[i]);
+			/* Every fifth append changes its mind: no gap may stay. */
+			if (rc == 0 && i % 5 == 4) {
+				s->rollback(s);
+			} else if (rc == 0) {
+				rc = s->commit(s);
+				ap->committed[i] = rc == 0;
+			} else {
+				s->rollback(s);
+			}
+		} while (rc == DIP_EBUSY);
+	}
+	if (rc) {
+		ap->rc = rc;
+		snprintf(ap->msg, sizeof(ap->msg), "%s", s->err.message);
+	}
+	store_close(s);
+	return NULL;
+}
+
+static void test_store_concurrent_appends_are_gap_free_and_serial(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s;
+	static struct appender ap[APPENDERS];
+	pthread_t th[APPENDERS];
+	char seen[APPENDERS * APPENDS];
+	char want[32];
+	struct dbuf b;
+	int64_t n, total = 0;
+	int i, j;
+
+	for (i = 0; i < APPENDERS; i++) {
+		memset(&ap[i], 0, sizeof(ap[i]));
+		ap[i].url = x->db.url;
+		ap[i].who = i;
+		assert_int_equal(pthread_create(&th[i], NULL, append_thread, &ap[i]), 0);
+	}
+	for (i = 0; i < APPENDERS; i++)
+		pthread_join(th[i], NULL);
+	memset(seen, 0, sizeof(seen));
+	dbuf_init(&b, 0);
+	for (i = 0; i < APPENDERS; i++) {
+		if (ap[i].rc)
+			fail_msg("appender %d: %d: %s", i, ap[i].rc, ap[i].msg);
+		for (j = 0; j < APPENDS; j++) {
+			if (!ap[i].committed[j])
+				continue;
+			total++;
+			assert_true(ap[i].idx[j] >= 0 && ap[i].idx[j] < APPENDERS * APPENDS);
+			assert_int_equal(seen[ap[i].idx[j]], 0);
+			seen[ap[i].idx[j]] = 1;
+			/* Each index holds the entry of the transaction that got it. */
+			OK(s, s->ledger_entry(s, ap[i].idx[j], &b));
+			snprintf(want, sizeof(want), "%d/%d", i, j);
+			assert_string_equal(b.p, want);
+			/* One appender's entries keep their order. */
+			if (j > 0 && ap[i].committed[j - 1])
+				assert_true(ap[i].idx[j] > ap[i].idx[j - 1]);
+		}
+	}
+	dbuf_free(&b);
+	assert_int_equal(total, APPENDERS * (APPENDS - APPENDS / 5));
+	OK(s, s->ledger_size(s, &n));
+	assert_int_equal(n, total);
+	for (i = 0; i < total; i++)
+		assert_int_equal(seen[i], 1);
+}
+
+struct race {
+	const char *url;
+	int64_t app_id;
+	int rc;
+	pthread_barrier_t *bar;
+};
+
+static void *race_thread(void *arg)
+{
+	struct race *r = arg;
+	struct dip_error e;
+	struct store *s = store_open(r->url, &e);
+	struct application a;
+	int got;
+
+	r->rc = -99;
+	got = s && s->app_get(s, r->app_id, &a) == 0;
+	/* Both hold version 1 before either writes. */
+	pthread_barrier_wait(r->bar);
+	if (got) {
+		a.corrections++;
+		r->rc = s->begin(s, 1);
+		if (r->rc == 0)
+			r->rc = s->app_update(s, &a);
+		if (r->rc == 0)
+			r->rc = s->commit(s);
+		else
+			s->rollback(s);
+		application_release(&a);
+	}
+	store_close(s);
+	return NULL;
+}
+
+static void test_store_concurrent_versioned_updates_one_wins(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s;
+	pthread_barrier_t bar;
+	struct race r[2];
+	pthread_t th[2];
+	struct application a;
+	int64_t app;
+	int i;
+
+	app = add_app(s, add_account(s, "alice"), APP_SUBMITTED, "fp", 0);
+	pthread_barrier_init(&bar, NULL, 2);
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct race){ x->db.url, app, -99, &bar };
+		assert_int_equal(pthread_create(&th[i], NULL, race_thread, &r[i]), 0);
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&bar);
+	assert_int_equal((r[0].rc == 0) + (r[1].rc == 0), 1);
+	assert_true(r[0].rc == DIP_ECONFLICT || r[1].rc == DIP_ECONFLICT);
+	OK(s, s->app_get(s, app, &a));
+	assert_int_equal(a.version, 2);
+	assert_int_equal(a.corrections, 1);
+	application_release(&a);
+}
+
+struct loader {
+	const char *url;
+	int64_t app_id;
+	int64_t version;
+	int rc;
+};
+
+static void *load_thread(void *arg)
+{
+	struct loader *l = arg;
+	struct dip_error e;
+	struct store *s = store_open(l->url, &e);
+	struct application a;
+
+	l->rc = -99;
+	if (s == NULL)
+		return NULL;
+	l->rc = s->begin(s, 1);
+	if (l->rc == 0)
+		l->rc = s->app_get(s, l->app_id, &a);
+	if (l->rc == 0) {
+		l->version = a.version;
+		application_release(&a);
+	}
+	s->rollback(s);
+	store_close(s);
+	return NULL;
+}
+
+static void test_store_write_transactions_on_one_application_queue(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s;
+	struct application a;
+	struct loader l;
+	pthread_t th;
+
+	/* As with BEGIN IMMEDIATE: a write transaction that loads an
+	 * application another write transaction loaded sees it only after
+	 * that one ends, with its changes. */
+	l.app_id = add_app(s, add_account(s, "alice"), APP_SUBMITTED, "fp", 0);
+	l.url = x->db.url;
+	OK(s, s->begin(s, 1));
+	OK(s, s->app_get(s, l.app_id, &a));
+	assert_int_equal(pthread_create(&th, NULL, load_thread, &l), 0);
+	usleep(200 * 1000);
+	a.state = APP_PUBLICATION;
+	OK(s, s->app_update(s, &a));
+	OK(s, s->commit(s));
+	application_release(&a);
+	pthread_join(th, NULL);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(l.version, 2);
+}
+
+struct head_reader {
+	const char *url;
+	int64_t size;
+	int rc;
+};
+
+static void *head_thread(void *arg)
+{
+	struct head_reader *h = arg;
+	struct dip_error e;
+	struct store *s = store_open(h->url, &e);
+	struct checkpoint_row c;
+
+	h->rc = -99;
+	if (s == NULL)
+		return NULL;
+	h->rc = s->begin(s, 1);
+	if (h->rc == 0)
+		h->rc = s->checkpoint_latest(s, &c);
+	if (h->rc == 0) {
+		h->size = c.size;
+		checkpoint_row_release(&c);
+	}
+	s->rollback(s);
+	store_close(s);
+	return NULL;
+}
+
+static void test_store_one_sequencer_at_a_time(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s;
+	struct checkpoint_row c;
+	struct head_reader h;
+	pthread_t th;
+	int64_t idx, n;
+
+	/* A write transaction that reads the log's head (size, latest
+	 * checkpoint) to sign a checkpoint excludes every other such
+	 * transaction until it ends: the next sequencer or cosigner reads the
+	 * checkpoint it wrote, not the one before. */
+	OK(s, s->ledger_append(s, "a", 1, &idx));
+	OK(s, s->ledger_append(s, "b", 1, &idx));
+	h.url = x->db.url;
+	OK(s, s->begin(s, 1));
+	OK(s, s->ledger_size(s, &n));
+	assert_int_equal(n, 2);
+	assert_int_equal(pthread_create(&th, NULL, head_thread, &h), 0);
+	usleep(200 * 1000);
+	memset(&c, 0, sizeof(c));
+	c.size = n;
+	c.note = "checkpoint 2";
+	OK(s, s->checkpoint_put(s, &c));
+	OK(s, s->commit(s));
+	pthread_join(th, NULL);
+	assert_int_equal(h.rc, 0);
+	assert_int_equal(h.size, 2);
+}
+
+struct opener {
+	const char *url;
+	int rc;
+	char msg[512];
+};
+
+static void *open_thread(void *arg)
+{
+	struct opener *o = arg;
+	struct dip_error e;
+	struct store *s = store_open(o->url, &e);
+
+	if (s == NULL) {
+		o->rc = e.code;
+		snprintf(o->msg, sizeof(o->msg), "%s", e.message);
+		return NULL;
+	}
+	store_close(s);
+	return NULL;
+}
+
+static void test_store_servers_starting_at_once_migrate_once(void **state)
+{
+	struct opener o[4];
+	pthread_t th[4];
+	struct testdb db;
+	struct store *s;
+	struct dip_error e;
+	int64_t n;
+	int i;
+
+	(void)state;
+	testdb_create_ex(&db, 1);
+	for (i = 0; i < 4; i++) {
+		memset(&o[i], 0, sizeof(o[i]));
+		o[i].url = db.url;
+		assert_int_equal(pthread_create(&th[i], NULL, open_thread, &o[i]), 0);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < 4; i++)
+		if (o[i].rc)
+			fail_msg("opener %d: %d: %s", i, o[i].rc, o[i].msg);
+	s = store_open(db.url, &e);
+	if (s == NULL)
+		fail_msg("store: %s", e.message);
+	OK(s, s->ledger_size(s, &n));
+	assert_int_equal(n, 0);
+	store_close(s);
+	testdb_drop(&db);
+}
+
+/* ---- PostgreSQL only ---------------------------------------------------------------------- */
+
+/* Ends every other session on the test's database, as a server restart
+ * or a network failure would. */
+static void kill_sessions(struct sfx *x)
+{
+	char sql[256];
+	PGconn *c;
+	PGresult *r;
+
+	c = PQconnectdb(testdb_pg());
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+		 "WHERE datname = '%s' AND pid <> pg_backend_pid()", x->db.pgname);
+	r = PQexec(c, sql);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_true(PQntuples(r) >= 1);
+	PQclear(r);
+	PQfinish(c);
+}
+
+static void test_store_pg_lost_connection_is_reported_then_restored(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s;
+	struct account a;
+	int64_t n;
+
+	if (strcmp(s->backend, "postgresql") != 0)
+		skip();
+	(void)add_account(s, "alice");
+	/* Inside a transaction: the operation fails, the transaction is lost. */
+	OK(s, s->begin(s, 1));
+	(void)add_account(s, "bob");
+	kill_sessions(x);
+	assert_int_equal(s->account_by_login(s, "alice", &a), DIP_EDB);
+	assert_non_null(strstr(s->err.message, "connection to PostgreSQL lost"));
+	assert_int_equal(s->account_count(s, &n), DIP_EDB);
+	s->rollback(s);
+	/* The next transaction reconnects, with its statements prepared anew. */
+	OK(s, s->begin(s, 0));
+	OK(s, s->account_by_login(s, "alice", &a));
+	assert_int_equal(s->account_by_login(s, "bob", &a), DIP_ENOTFOUND);
+	s->rollback(s);
+	/* A connection that died while idle is replaced unnoticed, by a
+	 * BEGIN or a read outside a transaction. */
+	kill_sessions(x);
+	OK(s, s->begin(s, 1));
+	(void)add_account(s, "carol");
+	OK(s, s->commit(s));
+	kill_sessions(x);
+	OK(s, s->account_count(s, &n));
+	assert_int_equal(n, 2);
+}
+
+static void test_store_pg_error_aborts_the_whole_transaction(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s;
+	struct session_row r;
+	struct account a;
+
+	if (strcmp(s->backend, "postgresql") != 0)
+		skip();
+	/* A foreign key violation is a conflict, as on SQLite; unlike SQLite,
+	 * PostgreSQL then refuses the rest of the transaction, and its commit
+	 * fails without writing anything. */
+	OK(s, s->begin(s, 1));
+	(void)add_account(s, "alice");
+	memset(&r, 0, sizeof(r));
+	memset(r.token_hash, 'a', 64);
+	r.account_id = 12345;
+	assert_int_equal(s->session_insert(s, &r), DIP_ECONFLICT);
+	assert_int_equal(s->account_by_login(s, "alice", &a), DIP_EDB);
+	assert_int_equal(s->commit(s), DIP_EDB);
+	assert_non_null(strstr(s->err.message, "rolled back"));
+	assert_int_equal(s->account_by_login(s, "alice", &a), DIP_ENOTFOUND);
+	OK(s, s->begin(s, 1));
+	(void)add_account(s, "alice");
+	OK(s, s->commit(s));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(test_store_every_operation_is_implemented),
+		T(test_store_settings),
+		T(test_store_counters_never_repeat),
+		T(test_store_accounts),
+		T(test_store_sessions_and_login_failures),
+		T(test_store_agencies),
+		T(test_store_applications),
+		T(test_store_application_lists),
+		T(test_store_objections),
+		T(test_store_requests),
+		T(test_store_events),
+		T(test_store_deadlines),
+		T(test_store_messages),
+		T(test_store_uploads),
+		T(test_store_uploads_reach_the_parties_and_agent_of_linked_applications),
+		T(test_store_deposits),
+		T(test_store_certificates),
+		T(test_store_audit),
+		T(test_store_ledger_entries),
+		T(test_store_tiles_and_checkpoints),
+		T(test_store_transactions),
+		T(test_store_concurrent_appends_are_gap_free_and_serial),
+		T(test_store_concurrent_versioned_updates_one_wins),
+		T(test_store_write_transactions_on_one_application_queue),
+		T(test_store_one_sequencer_at_a_time),
+		T(test_store_servers_starting_at_once_migrate_once),
+		T(test_store_pg_lost_connection_is_reported_then_restored),
+		T(test_store_pg_error_aborts_the_whole_transaction),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
