@@ -75,10 +75,10 @@ $(B)/dipreg: $(B)/obj/cli/main.o $(B)/libdipreg.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/test/%: test/unit/%.c $(B)/libdipreg.a test/unit/testutil.h
+$(B)/test/%: test/unit/%.c $(B)/libdipreg.a $(wildcard test/unit/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CPPFLAGS) -Itest/unit $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(B)/libdipreg.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(CPPFLAGS) -Itest/unit $(filter-out -MMD -MP,$(CFLAGS)) $(shell pkg-config --cflags cmocka) -o $@ $< $(B)/libdipreg.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 unit: deps-test $(B)/dipreg $(TESTS)
 	@sh test/run-unit.sh $(B)

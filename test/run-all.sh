@@ -10,7 +10,11 @@ sh test/run-unit.sh "$B" || failed="$failed unit"
 for suite in cli api web crash; do
 	ls test/$suite/*.test.mjs >/dev/null 2>&1 || continue
 	echo "== $suite (node --test)"
-	node --test --test-concurrency=2 test/$suite/*.test.mjs || failed="$failed $suite"
+	node --test --test-concurrency=2 test/$suite/*.test.mjs >"$B/test-logs/node-$suite.log" 2>&1 ||
+		failed="$failed $suite"
+	grep -E '^# (tests|pass|fail|duration_ms)' "$B/test-logs/node-$suite.log" | tr '\n' ' '
+	echo
+	grep -B2 -A25 '^not ok' "$B/test-logs/node-$suite.log" | head -120
 done
 if [ "${SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null 2>&1; then
 	echo "== fuzz (libFuzzer, ${FUZZ_SECONDS:-5} s each)"
@@ -21,5 +25,6 @@ if [ "${SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null 2>&1; then
 		failed="$failed fuzz-build"
 	fi
 fi
+sh test/articles.sh "$B"
 [ -z "$failed" ] || { echo "FAILED:$failed"; exit 1; }
 echo "all suites passed"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Runs every cmocka suite in $1/test and prints, at the end, the articles of
-# the measures that the passing tests cover (tests named test_artN_...).
+# Runs every cmocka suite in $1/test; test/articles.sh then lists the
+# articles of the measures that the passing tests cover.
 #
 # The suites that reach the database (test_procedure, test_store*) then run
 # a second time against PostgreSQL, reported as "name[pg]": on the server
@@ -24,9 +24,6 @@ for t in "$B"/test/test_*; do
 		failed="$failed $name"
 	fi
 done
-echo "articles covered by passing unit tests (article: tests):"
-cat "$logdir"/test_*.log 2>/dev/null | sed -n 's/^\[       OK \] test_art\([0-9][0-9]*\)_.*/\1/p' |
-	sort -n | uniq -c | awk '{ printf "  Art. %-3s %s\n", $2 ":", $1 }'
 
 # ---- the same suites on PostgreSQL ----
 pgdir=""

@@ -99,7 +99,7 @@ static inline int fx_setup_profile(void **state, const char *profile)
 		char key[400];
 
 		memset(&ko, 0, sizeof(ko));
-		snprintf(key, sizeof(key), "%s/keys/log.key", f->dir);
+		snprintf(key, sizeof(key), "%s/keys/log.key", f->tdb.dir);
 		ko.key = key;
 		ko.cache_bytes = 1 << 20;
 		assert_int_equal(ledger_open(&f->reg, &ko, &e), 0);

@@ -985,7 +985,7 @@ static int verify_doc(struct fx *f, const json_t *doc, struct dip_error *e)
 	return rc;
 }
 
-static void test_art13_art21_certificate_is_signed_logged_and_versioned(void **state)
+static void test_art13_art21_art22_certificate_is_signed_logged_and_versioned(void **state)
 {
 	struct fx *f = *state;
 	struct application a;
@@ -1077,7 +1077,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scheduler_catches_up_after_60_day_outage, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art8_two_examiners_deciding_at_once_one_wins, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_store_stale_version_is_a_conflict, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_art13_art21_certificate_is_signed_logged_and_versioned, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_art13_art21_art22_certificate_is_signed_logged_and_versioned, fx_setup, fx_teardown),
 	};
 	const struct CMUnitTest shanghai[] = {
 		cmocka_unit_test(test_art10_shanghai_profile_publishes_15_working_days),
