@@ -634,3 +634,91 @@ unlock:
 	dbuf_free(&note);
 	return rc;
 }
+
+int svc_log_verify(struct svc *v, const struct led_checkpoint *heads, size_t nheads,
+		   struct log_verify_report *rep, struct dip_error *e)
+{
+	struct checkpoint_row cp;
+	struct led_checkpoint c;
+	struct dbuf entry;
+	led_hash *leaves = NULL;
+	uint8_t root[LED_HASH_LEN], tiles_root[LED_HASH_LEN];
+	int64_t n = 0, i;
+	size_t k;
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	memset(&cp, 0, sizeof(cp));
+	dbuf_init(&entry, LED_ENTRY_MAX);
+	if (v->reg->keys)
+		tl_store = v->st;
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc)
+		return rc;
+	rc = svc__st(v, v->st->ledger_size(v->st, &n), e);
+	if (rc == 0 && n > 0) {
+		leaves = malloc((size_t)n * sizeof(*leaves));
+		if (leaves == NULL)
+			rc = dip_fail(e, DIP_ENOMEM, "", "out of memory");
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		rc = svc__st(v, v->st->ledger_entry(v->st, i, &entry), e);
+		if (rc == 0)
+			rc = led_hash_leaf(CRYPTO_SHA256, entry.p, entry.len, leaves[i]);
+	}
+	rep->entries = n;
+	if (rc)
+		goto out;
+	if (v->st->checkpoint_latest(v->st, &cp) == 0) {
+		rep->checkpoint_size = cp.size;
+		if (cp.size > n) {
+			rc = dip_fail(e, DIP_ECRYPTO, "", "the latest checkpoint names %lld entries but the log holds %lld",
+				      (long long)cp.size, (long long)n);
+			goto out;
+		}
+		led_mth(CRYPTO_SHA256, (const led_hash *)leaves, (uint64_t)cp.size, root);
+		if (memcmp(root, cp.root, LED_HASH_LEN) != 0) {
+			rc = dip_fail(e, DIP_ECRYPTO, "",
+				      "the entries do not hash to the root of the latest checkpoint (size %lld): the log was altered",
+				      (long long)cp.size);
+			goto out;
+		}
+		if (v->reg->keys) {
+			rc = led_checkpoint_open(cp.note, strlen(cp.note),
+						 v->reg->keys->verifiers, v->reg->keys->nverifiers, NULL, 0,
+						 0, &c, NULL, e);
+			if (rc)
+				goto out;
+			rep->signature_checked = 1;
+			if (led_tiles_root(v->reg->keys->tiles, (uint64_t)cp.size, tiles_root) != 0 ||
+			    memcmp(tiles_root, root, LED_HASH_LEN) != 0) {
+				rc = dip_fail(e, DIP_ECRYPTO, "",
+					      "the stored tiles disagree with the entries at size %lld",
+					      (long long)cp.size);
+				goto out;
+			}
+		}
+	}
+	for (k = 0; k < nheads; k++) {
+		if ((int64_t)heads[k].size > n) {
+			rc = dip_fail(e, DIP_ECRYPTO, "",
+				      "a checkpoint handed out names %llu entries but the log holds %lld: acknowledged entries were lost",
+				      (unsigned long long)heads[k].size, (long long)n);
+			goto out;
+		}
+		led_mth(CRYPTO_SHA256, (const led_hash *)leaves, heads[k].size, root);
+		if (memcmp(root, heads[k].root, LED_HASH_LEN) != 0) {
+			rc = dip_fail(e, DIP_ECRYPTO, "",
+				      "the log is not consistent with the checkpoint of size %llu handed out earlier",
+				      (unsigned long long)heads[k].size);
+			goto out;
+		}
+		rep->heads_checked++;
+	}
+out:
+	v->st->rollback(v->st);
+	free(leaves);
+	checkpoint_row_release(&cp);
+	dbuf_free(&entry);
+	return rc;
+}

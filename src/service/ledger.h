@@ -79,4 +79,19 @@ int svc_log_by_fingerprint(struct svc *v, const char *fingerprint, json_t **out,
  * must verify with a configured witness key. */
 int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_error *e);
 
+struct log_verify_report {
+	int64_t entries;          /* entries in the log */
+	int64_t checkpoint_size;  /* size of the latest checkpoint */
+	int signature_checked;    /* its signature verified with the keys */
+	size_t heads_checked;     /* earlier checkpoints found consistent */
+};
+
+/* Recomputes the tree from the stored entries and checks it against the
+ * latest checkpoint (root, signature, stored tiles) and against earlier
+ * checkpoints handed out (heads: size and root each).  DIP_ECRYPTO names
+ * the first disagreement. */
+struct led_checkpoint;
+int svc_log_verify(struct svc *v, const struct led_checkpoint *heads, size_t nheads,
+		   struct log_verify_report *rep, struct dip_error *e);
+
 #endif

@@ -222,6 +222,12 @@ struct store *store_open_sqlite(const char *path, struct dip_error *e);
 struct store *store_open_pg(const char *conninfo, struct dip_error *e);
 void store_close(struct store *s);
 
+/* An online, consistent copy of an SQLite registry into a new file
+ * (refuses to overwrite).  0, DIP_ECONFLICT, DIP_EDB, DIP_EIO. */
+int store_sqlite_backup(const char *src_path, const char *dst_path, struct dip_error *e);
+/* SQLite's integrity check: 0, or DIP_EDB naming the damage. */
+int store_sqlite_check(const char *path, struct dip_error *e);
+
 void checkpoint_row_release(struct checkpoint_row *c);
 
 #endif
