@@ -115,7 +115,8 @@ int cal_parse(struct calendar *c, const char *text, size_t len, struct dip_error
 		}
 		p = eol + 1;
 	}
-	qsort(ents, n, sizeof(*ents), cmp_entry);
+	if (n > 1)
+		qsort(ents, n, sizeof(*ents), cmp_entry);
 	for (i = 1; i < n; i++)
 		if (ents[i].day == ents[i - 1].day) {
 			day_format(ents[i].day, ds);

@@ -202,6 +202,24 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+#ifdef DIP_FUZZ
+/* For test/fuzz/fuzz_http.c: a thread that dispatches like the server's. */
+void server_fuzz_attach(struct server_thread *th, const char *db);
+void server_fuzz_attach(struct server_thread *th, const char *db)
+{
+	struct dip_error e;
+
+	th->svc.reg = th->srv->reg;
+	th->svc.st = store_open(db, &e);
+	th->base = event_base_new();
+	th->http = evhttp_new(th->base);
+	if (th->svc.st == NULL || th->base == NULL || th->http == NULL)
+		abort();
+	evhttp_set_max_body_size(th->http, 1 << 20);
+	evhttp_set_gencb(th->http, dispatch, th);
+}
+#endif
+
 static int parse_listen(const char *s, struct sockaddr_in *sa)
 {
 	char host[64];

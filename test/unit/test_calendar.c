@@ -157,6 +157,11 @@ static void test_holiday_file_errors_name_the_line(void **state)
 	assert_int_equal(cal_parse(&c, bad3, strlen(bad3), &e), DIP_EINVAL);
 	assert_non_null(strstr(e.message, "twice"));
 	assert_int_equal(cal_parse(&c, bad4, strlen(bad4), &e), DIP_EINVAL);
+	/* An empty or comment-only file is a calendar of no year (found by
+	 * fuzzing: sorting an empty list). */
+	assert_int_equal(cal_parse(&c, " ", 1, &e), 0);
+	assert_false(cal_knows_year(&c, 2024));
+	cal_release(&c);
 	assert_int_equal(cal_check_single_year("2027-01-01 off 元旦\n2026-12-31 off 元旦\n", 38, 2027, &e), 0);
 	assert_int_equal(cal_check_single_year("2027-01-01 off 元旦\n2028-01-01 off 元旦\n", 38, 2027, &e),
 			 DIP_EINVAL);
