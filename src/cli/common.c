@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 int cli_registry(struct registry *r, const struct cli_registry_opts *o)
@@ -74,11 +75,13 @@ int cli_log_open(struct registry *r, const char *db, const char *origin, const c
 		 const struct ledger_key_opts *ko)
 {
 	struct ledger_key_opts o = *ko;
+	struct checkpoint_row cp;
 	struct dip_error e;
 	struct store *st;
 	struct dbuf stored;
+	struct stat sb;
 	char key[1100];
-	int rc = 0;
+	int rc = 0, signed_before = 0;
 
 	st = store_open(db, &e);
 	if (st == NULL)
@@ -94,6 +97,10 @@ int cli_log_open(struct registry *r, const char *db, const char *origin, const c
 			snprintf(r->origin, sizeof(r->origin), "%s", origin ? origin : fallback);
 			st->setting_put(st, "log_origin", r->origin);
 		}
+		if (st->checkpoint_latest(st, &cp) == 0) {
+			signed_before = 1;
+			checkpoint_row_release(&cp);
+		}
 		if (st->commit(st) != 0 && rc == 0)
 			rc = cli_fail("%s", st->err.message);
 	}
@@ -105,6 +112,12 @@ int cli_log_open(struct registry *r, const char *db, const char *origin, const c
 		snprintf(key, sizeof(key), "%s/keys/log.key", r->data_dir);
 		o.key = key;
 	}
+	/* A new key is made only for a log that has signed nothing yet: a
+	 * missing key of a running log is a loss to repair from the backup,
+	 * never to paper over with a different key. */
+	if (signed_before && stat(o.key, &sb) != 0)
+		return cli_fail("log key: %s is missing but this registry's log has signed checkpoints with it; restore the key from your backup",
+				o.key);
 	if (ledger_open(r, &o, &e))
 		return cli_fail("log key: %s", e.message);
 	return 0;
