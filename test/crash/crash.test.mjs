@@ -83,12 +83,14 @@ function content(name, fp, upload) {
 }
 
 test('crash: acknowledged actions survive SIGKILL, the log stays consistent, no deadline applies twice',
-  { timeout: 60000 + kills * 8000 }, async () => {
+  { timeout: 60000 + kills * 8000 }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'dipreg-crash-'));
+    let s = null;
+    t.after(() => { if (s && s.proc.exitCode === null) s.proc.kill('SIGKILL'); });
     const init = spawnSync(bin, ['admin', 'init', '--db', join(dir, 'r.db'), '--pw-cost', '4'],
       { input: 'admin-password-1\n', encoding: 'utf8' });
     assert.equal(init.status, 0, init.stderr);
-    let s = start(dir);
+    s = start(dir);
     let url = await waitReady(s);
     const admin = new Client(url);
     await admin.login('admin', 'admin-password-1');
