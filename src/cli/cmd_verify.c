@@ -6,6 +6,7 @@
  * the reason: bad signature, proof mismatch, quorum not met, data differs.
  */
 #include "cli/cli.h"
+#include "cli/common.h"
 #include "ledger/certificate.h"
 #include "ledger/fingerprint.h"
 #include "ledger/note.h"
@@ -20,31 +21,6 @@
 #define VERIFY_USAGE \
 	"dipreg verify RECEIPT|CERTIFICATE --key VERIFIERKEY [--witness KEY]... [--quorum N] [--data PATH]"
 #define MAX_KEYS 64
-
-/* A verifier key given as the string itself or as a file holding it. */
-static int load_vkey(const char *arg, struct led_verifier **out, struct dip_error *e)
-{
-	char *text = NULL, *end;
-	size_t len;
-	int rc;
-
-	rc = led_verifier_parse(arg, out, e);
-	if (rc == 0 || strchr(arg, '+'))
-		return rc;
-	rc = file_read(arg, 4096, &text, &len, e);
-	if (rc)
-		return dip_fail(e, DIP_EINVAL, "key",
-				"%s: neither a verifier key (name+id+key) nor a readable file", arg);
-	/* The first line, without surrounding white space. */
-	end = strchr(text, '\n');
-	if (end)
-		*end = '\0';
-	for (end = text + strlen(text); end > text && (end[-1] == ' ' || end[-1] == '\r'); end--)
-		end[-1] = '\0';
-	rc = led_verifier_parse(text, out, e);
-	free(text);
-	return rc;
-}
 
 int cli_verify(int argc, char **argv)
 {
@@ -78,7 +54,7 @@ int cli_verify(int argc, char **argv)
 				status = cli_fail("verify: at most %d keys of each kind", MAX_KEYS);
 				goto out;
 			}
-			if (load_vkey(argv[++i], slot, &e) != 0) {
+			if (cli_load_vkey(argv[++i], slot, &e) != 0) {
 				status = cli_fail("verify: %s: %s", w ? "--witness" : "--key", e.message);
 				goto out;
 			}

@@ -4,6 +4,7 @@
 #include "cli/common.h"
 #include "cli/cli.h"
 #include "util/file.h"
+#include "ledger/note.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -121,4 +122,29 @@ int cli_log_open(struct registry *r, const char *db, const char *origin, const c
 	if (ledger_open(r, &o, &e))
 		return cli_fail("log key: %s", e.message);
 	return 0;
+}
+
+/* A verifier key given as the string itself or as a file holding it. */
+int cli_load_vkey(const char *arg, struct led_verifier **out, struct dip_error *e)
+{
+	char *text = NULL, *end;
+	size_t len;
+	int rc;
+
+	rc = led_verifier_parse(arg, out, e);
+	if (rc == 0 || strchr(arg, '+'))
+		return rc;
+	rc = file_read(arg, 4096, &text, &len, e);
+	if (rc)
+		return dip_fail(e, DIP_EINVAL, "key",
+				"%s: neither a verifier key (name+id+key) nor a readable file", arg);
+	/* The first line, without surrounding white space. */
+	end = strchr(text, '\n');
+	if (end)
+		*end = '\0';
+	for (end = text + strlen(text); end > text && (end[-1] == ' ' || end[-1] == '\r'); end--)
+		end[-1] = '\0';
+	rc = led_verifier_parse(text, out, e);
+	free(text);
+	return rc;
 }

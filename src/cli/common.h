@@ -8,6 +8,8 @@
 #include "service/ledger.h"
 #include "service/service.h"
 
+struct led_verifier;
+
 struct cli_registry_opts {
 	const char *holidays;  /* holiday file, or NULL for the built-in one */
 	const char *rules;     /* profile name or file, or NULL for beijing */
@@ -25,5 +27,9 @@ int cli_log_open(struct registry *r, const char *db, const char *origin, const c
 int cli_now(const char *opt, dip_time *now);
 /* Strict decimal parse; 0 or DIP_EINVAL. */
 int cli_long(const char *s, long min, long max, long *out);
+
+/* A signed-note verifier key given as the string itself or as a file whose
+ * first line holds it.  0, or DIP_EINVAL with a message. */
+int cli_load_vkey(const char *arg, struct led_verifier **out, struct dip_error *e);
 
 #endif
