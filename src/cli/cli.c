@@ -51,6 +51,9 @@ const struct cli_command cli_commands[] = {
 	  "dipreg verify FILE --key VERIFIERKEY [--witness KEY]... [--quorum N] [--data PATH]" },
 	{ "keygen", cli_keygen, "generate a log, witness or SM2 signing key",
 	  "dipreg keygen --name NAME --out DIR [--sm2 | --witness]" },
+	{ "witness", cli_witness, "check that a registry's log only grows, and cosign its checkpoints",
+	  "dipreg witness --log URL --key WITNESS_KEY --log-key VKEY... --state DIR [--submit] "
+	  "[--once | --interval SECONDS [--rounds N]] [--timeout SECONDS]" },
 	{ NULL, NULL, NULL, NULL },
 };
 
