@@ -576,6 +576,7 @@ int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_er
 	struct led_note before, after;
 	struct dbuf note;
 	unsigned had = 0, now_valid = 0;
+	size_t i, j;
 	int rc;
 
 	rc = need_keys(v, e);
@@ -610,6 +611,19 @@ int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_er
 		rc = dbuf_addc(&note, '\n');
 	if (rc == 0)
 		rc = led_note_parse(note.p, note.len, &after, e);
+	/* Only configured witnesses may add lines: a line in the log's own
+	 * name with a bad signature would make the published checkpoint, and
+	 * every receipt built on it, fail to verify. */
+	for (i = before.nsigs; rc == 0 && i < after.nsigs; i++) {
+		for (j = 0; j < k->nwitnesses; j++)
+			if (after.sigs[i].id == k->witnesses[j]->id &&
+			    strcmp(after.sigs[i].name, k->witnesses[j]->name) == 0)
+				break;
+		if (j == k->nwitnesses)
+			rc = dip_fail(e, DIP_EINVAL, "cosignature",
+				      "cosignature: the line for \"%.100s\" is not by a configured witness",
+				      after.sigs[i].name);
+	}
 	/* Every witness line must verify; at least one must be new. */
 	if (rc == 0)
 		rc = led_cosig_quorum(&after, k->witnesses, k->nwitnesses, 0, &now_valid, NULL, e);
