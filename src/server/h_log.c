@@ -80,7 +80,10 @@ void h_log_tile(struct req *r)
 	dbuf_init(&z, 64u << 20);
 	if (h__check(r, svc_log_tile(r->v, level, index, width, &b, &e), &e))
 		goto out;
-	/* Tiles never change: clients and proxies may keep them forever. */
+	/* Tiles never change: clients and proxies may keep them forever.  A
+	 * bundle's bytes depend on Accept-Encoding, which caches must key on. */
+	if (level == LED_TILE_ENTRIES)
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Vary", "Accept-Encoding");
 	if (level == LED_TILE_ENTRIES && accept && strstr(accept, "gzip") && gzip(&b, &z) == 0) {
 		evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Content-Encoding", "gzip");
 		reply_bytes(r, 200, "application/octet-stream", z.p, z.len,
