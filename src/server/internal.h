@@ -17,6 +17,7 @@ struct server_thread {
 	struct evhttp *http;
 	struct svc svc;
 	struct event *tick;
+	unsigned polls;              /* thread 0: scheduler poll counter */
 };
 
 struct server {

@@ -270,9 +270,11 @@ static int match(const char *pattern, const char *path, struct req *r)
 	while (*p && *s) {
 		if (*p == '*' && p[1] == '\0') {
 			/* The rest of the path, as one parameter. */
-			if (n >= REQ_MAX_PARAMS || strlen(s) >= sizeof(r->param_buf[0]))
+			size_t rest = strlen(s);
+
+			if (n >= REQ_MAX_PARAMS || rest >= sizeof(r->param_buf[0]))
 				return 0;
-			snprintf(r->param_buf[n], sizeof(r->param_buf[0]), "%s", s);
+			memcpy(r->param_buf[n], s, rest + 1);
 			r->param[n] = r->param_buf[n];
 			return 1;
 		}

@@ -180,13 +180,12 @@ static void on_poll_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct server_thread *th = arg;
 	struct dip_error e;
-	static int polls;
 
 	if (atomic_load(&th->srv->tick_now))
 		on_tick(fd, what, arg);
 	/* The sequencer: fold new log entries into a signed checkpoint about
-	 * once a second. */
-	if (++polls % 5 == 0 && th->srv->reg->keys) {
+	 * once a second (this timer runs on thread 0 only). */
+	if (++th->polls % 5 == 0 && th->srv->reg->keys) {
 		pthread_rwlock_rdlock(&th->srv->reg_lock);
 		if (svc_log_integrate(&th->svc, server_now(th->srv), NULL, &e) != 0)
 			log_event(LOG_ERROR, "sequencer_failed", "error", e.message, NULL);
