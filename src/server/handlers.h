@@ -111,4 +111,12 @@ void h__reply_app(struct req *r, int64_t id, int status);
 int h__check(struct req *r, int rc, const struct dip_error *e);
 /* Admin account creation shares sign-up (h_accounts.c). */
 void h__account_create(struct req *r, int by_admin);
+
+/* h_stats.c, h_open.c: statistics and open data */
+void h_stats_report(struct req *r);
+void h_stats_chart(struct req *r);
+void h_stats_index_base(struct req *r);
+void h_open_register_csv(struct req *r);
+void h_open_catalog(struct req *r);
+void h_open_feed(struct req *r);
 #endif

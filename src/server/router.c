@@ -243,6 +243,68 @@ const struct route routes[] = {
 	{ POST, "/api/admin/clock", h_admin_clock, AUTH_ADMIN, "admin",
 	  "Set the server's clock (only with --test-clock; 404 otherwise)", "Clock", "Clock", 200,
 	  NULL, E_WRITE },
+	/* statistics and open data (Art. 20) */
+#define Q_PERIOD "from:string:first month, YYYY-MM (default: the first with data)|to:string:last month, YYYY-MM (default: the current one)"
+#define Q_CSV "table:string:which table of the report (default: the first)|lang:string:zh (default) or en headers|" Q_PERIOD
+#define Q_CHART "lang:string:zh (default) or en|" Q_PERIOD
+	{ GET, "/api/stats/summary", h_stats_report, AUTH_NONE, "statistics",
+	  "Headline figures of the register: applications, registrations in force, renewals, changes, transfers, cancellations, revocations, filings and amounts, the latest index",
+	  NULL, "StatsSummary", 200, Q_PERIOD, "422" },
+	{ GET, "/api/stats/summary.csv", h_stats_report, AUTH_NONE, "statistics",
+	  "The headline figures as CSV (UTF-8 with BOM)", NULL, NULL, 200, Q_CSV, "422" },
+	{ GET, "/api/stats/registrations", h_stats_report, AUTH_NONE, "statistics",
+	  "Registrations by month (received, announced, renewed, changed, transferred, cancelled by reason, revoked, in force at month end), by industry section and division, by holder class, and applications by state",
+	  NULL, "StatsRegistrations", 200, Q_PERIOD, "422" },
+	{ GET, "/api/stats/registrations.csv", h_stats_report, AUTH_NONE, "statistics",
+	  "A table of the registrations report as CSV: months, sections, divisions, holders or states",
+	  NULL, NULL, 200, Q_CSV, "422" },
+	{ GET, "/api/stats/filings", h_stats_report, AUTH_NONE, "statistics",
+	  "Transaction, pledge and licence filings (Art. 15) by month of the act, kind and industry, with declared amounts and the share filed late",
+	  NULL, "StatsFilings", 200, Q_PERIOD, "422" },
+	{ GET, "/api/stats/filings.csv", h_stats_report, AUTH_NONE, "statistics",
+	  "A table of the filings report as CSV: months, kinds, sections or divisions", NULL, NULL,
+	  200, Q_CSV, "422" },
+	{ GET, "/api/stats/index", h_stats_report, AUTH_NONE, "statistics",
+	  "The registry trading-activity index (数据要素交易活跃度指数), base month = 100, with its count and value sub-indices and each section's contribution (docs/index.md)",
+	  NULL, "StatsIndex", 200,
+	  "base:string:base month YYYY-MM (default: configured, else the first full month with filings)|" Q_PERIOD,
+	  "422" },
+	{ GET, "/api/stats/index.csv", h_stats_report, AUTH_NONE, "statistics",
+	  "A table of the index as CSV: months or sections", NULL, NULL, 200,
+	  "base:string:base month YYYY-MM|" Q_CSV, "422" },
+	{ GET, "/api/stats/charts/registrations.svg", h_stats_chart, AUTH_NONE, "statistics",
+	  "Chart: registrations announced per month (SVG, no script)", NULL, NULL, 200, Q_CHART,
+	  "422" },
+	{ GET, "/api/stats/charts/filings.svg", h_stats_chart, AUTH_NONE, "statistics",
+	  "Chart: filings per month by kind, stacked (SVG)", NULL, NULL, 200, Q_CHART, "422" },
+	{ GET, "/api/stats/charts/amounts.svg", h_stats_chart, AUTH_NONE, "statistics",
+	  "Chart: amounts declared in filings per month, in 10,000 yuan (SVG)", NULL, NULL, 200,
+	  Q_CHART, "422" },
+	{ GET, "/api/stats/charts/index.svg", h_stats_chart, AUTH_NONE, "statistics",
+	  "Chart: the trading-activity index and its sub-indices (SVG)", NULL, NULL, 200,
+	  "base:string:base month YYYY-MM|" Q_CHART, "422" },
+	{ GET, "/api/stats/charts/sections.svg", h_stats_chart, AUTH_NONE, "statistics",
+	  "Chart: registrations by industry section (SVG)", NULL, NULL, 200, Q_CHART, "422" },
+	{ GET, "/api/stats/charts/holders.svg", h_stats_chart, AUTH_NONE, "statistics",
+	  "Chart: registrations in force by holder class (SVG)", NULL, NULL, 200, Q_CHART, "422" },
+	{ PUT, "/api/admin/stats/index-base", h_stats_index_base, AUTH_ADMIN, "admin",
+	  "Set the trading-activity index's base month, or null for the default rule", "IndexBase",
+	  "IndexBase", 200, NULL, E_WRITE },
+	{ GET, "/api/open/register.csv", h_open_register_csv, AUTH_NONE, "open data",
+	  "The public register as CSV (UTF-8 with BOM), streamed: only what Art. 20 lets anyone consult",
+	  NULL, NULL, 200,
+	  "application:integer:one registration only|lang:string:zh (default) or en headers|page:integer:registrations per streamed chunk (1-500, default 200)",
+	  "404 422" },
+	{ GET, "/api/open/catalog.jsonld", h_open_catalog, AUTH_NONE, "open data",
+	  "The register as a DCAT catalogue (JSON-LD): a dcat:Dataset per registration, with JSON and CSV distributions",
+	  NULL, NULL, 200, "page:integer:registrations per streamed chunk (1-500, default 200)",
+	  "422" },
+	{ GET, "/api/open/feed.atom", h_open_feed, AUTH_NONE, "open data",
+	  "Announcements and publications as an Atom feed (RFC 4287), newest first", NULL, NULL, 200,
+	  "limit:integer:entries (at most 200, default 50)", "422" },
+#undef Q_PERIOD
+#undef Q_CSV
+#undef Q_CHART
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);
@@ -413,6 +475,8 @@ static json_t *operation(const struct route *rt)
 	return op;
 }
 
+static void openapi_media_types(json_t *paths);
+
 json_t *openapi_document(void)
 {
 	const struct dip_resource *base = res_get("data/openapi.json");
@@ -443,5 +507,41 @@ json_t *openapi_document(void)
 				    operation(&routes[i]));
 	}
 	json_object_set_new(doc, "paths", paths);
+	openapi_media_types(paths);
 	return doc;
+}
+
+/* ---- statistics and open data: what the non-JSON routes answer ---- */
+
+static const struct {
+	const char *suffix, *type;
+} media_types[] = {
+	{ ".csv", "text/csv" },
+	{ ".svg", "image/svg+xml" },
+	{ ".jsonld", "application/ld+json" },
+	{ ".atom", "application/atom+xml" },
+};
+
+/* A 200 of a route whose path ends in one of the suffixes gets its content
+ * type, where the table could only say "success". */
+static void openapi_media_types(json_t *paths)
+{
+	const char *path, *method;
+	json_t *item, *op, *ok;
+	size_t i, n;
+
+	json_object_foreach(paths, path, item) {
+		for (i = 0; i < sizeof(media_types) / sizeof(media_types[0]); i++) {
+			n = strlen(media_types[i].suffix);
+			if (strlen(path) < n || strcmp(path + strlen(path) - n, media_types[i].suffix) != 0)
+				continue;
+			json_object_foreach(item, method, op) {
+				ok = json_object_get(json_object_get(op, "responses"), "200");
+				if (ok && !json_object_get(ok, "content"))
+					json_object_set_new(ok, "content",
+							    json_pack("{s:{s:{s:s}}}", media_types[i].type,
+								      "schema", "type", "string"));
+			}
+		}
+	}
 }

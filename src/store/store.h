@@ -83,6 +83,39 @@ typedef int (*store_deadline_cb)(void *ud, const struct deadline *d);
 typedef int (*store_account_cb)(void *ud, const struct account *a);
 typedef int (*store_audit_cb)(void *ud, const struct audit_entry *a);
 
+/* ---- statistics ----
+ * Aggregates of the register for the statistics and the trading-activity
+ * index, counted from the stored records each time they are asked for,
+ * never kept.  An instant is counted on its civil day in the zone the
+ * caller gives (seconds east of UTC), so that months are the registry's. */
+
+/* What a row of stats_flows counts, and its key. */
+enum stats_flow {
+	STF_RECEIVED,    /* applications received (Art. 7), by day of submission; key: state now */
+	STF_REGISTERED,  /* registrations announced (Art. 12), by announcement day; key: holder class now */
+	STF_RENEWED,     /* renewals (Art. 14), by day (the archive's "renew" acts); key: 0 */
+	STF_REQUEST,     /* requests approved (Art. 17), by day of the decision; key: enum req_kind */
+	STF_CLOSED,      /* registrations ended (Arts. 14, 18, 23), by day; key: enum close_reason,
+			  * flag: 1 when revoked */
+	STF__COUNT
+};
+
+/* The holders of an application as a class: the enum party_kind of a sole
+ * holder, or STATS_JOINT when there are several (Art. 6). */
+#define STATS_JOINT 4
+
+struct stats_row {
+	int what;             /* stats_flows: enum stats_flow; else 0 */
+	dip_day day;          /* the day counted; 0 for stats_register */
+	int key;
+	int flag;
+	char industry[5];     /* the application's GB/T 4754-2017 code as filed */
+	int64_t count;
+	int64_t amount_count; /* stats_filings: how many declared an amount */
+	int64_t amount_sum;   /* stats_filings: their sum in yuan */
+};
+typedef int (*store_stats_cb)(void *ud, const struct stats_row *r);
+
 struct store {
 	void *impl;
 	struct dip_error err;
@@ -212,6 +245,17 @@ struct store {
 	int (*upload_party_link)(struct store *s, const char *sha256, int64_t account_id);
 	/* Records the log index of a deposit's entry. */
 	int (*deposit_set_index)(struct store *s, int64_t id, int64_t ledger_index);
+
+	/* ---- statistics (service/stats.c) ---- */
+	/* Acts per day and industry, one row per group (enum stats_flow). */
+	int (*stats_flows)(struct store *s, int zone, store_stats_cb cb, void *ud);
+	/* Approved filings of Art. 15 (transaction, pledge, licence) per day of
+	 * the act, kind (key, enum req_kind), lateness (flag) and industry, with
+	 * the amounts declared. */
+	int (*stats_filings)(struct store *s, store_stats_cb cb, void *ud);
+	/* Applications now, drafts left out, per state (key), holder class
+	 * (flag) and industry; day is 0. */
+	int (*stats_register)(struct store *s, store_stats_cb cb, void *ud);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for

@@ -1800,6 +1800,99 @@ out:
 	return rc;
 }
 
+/* ---- statistics -------------------------------------------------------- */
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* The holder class of application a (STATS_JOINT or a party kind). */
+#define HOLDER_CLASS "CASE WHEN (SELECT count(*) FROM parties p WHERE p.app_id = a.id) > 1 " \
+	"THEN " STR(STATS_JOINT) " ELSE coalesce((SELECT max(p.kind) FROM parties p " \
+	"WHERE p.app_id = a.id), 0) END"
+
+static int each_stats(struct store *s, PGresult *res, int with_what, int with_amounts,
+		      store_stats_cb cb, void *ud)
+{
+	struct stats_row r;
+	int i, c, rc = 0;
+
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; rc == 0 && i < PQntuples(res); i++) {
+		memset(&r, 0, sizeof(r));
+		c = 0;
+		if (with_what)
+			r.what = (int)col_i(res, i, c++);
+		r.day = (dip_day)col_i(res, i, c++);
+		r.key = (int)col_i(res, i, c++);
+		r.flag = (int)col_i(res, i, c++);
+		col_text(res, i, c++, r.industry, sizeof(r.industry));
+		r.count = col_i(res, i, c++);
+		if (with_amounts) {
+			r.amount_count = col_i(res, i, c++);
+			r.amount_sum = col_i(res, i, c++);
+		}
+		rc = cb(ud, &r);
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* The same groups as store_sqlite.c: instants count on their civil day in
+ * the zone, (t + zone) / 86400 in integer arithmetic. */
+static int pg_stats_flows(struct store *s, int zone, store_stats_cb cb, void *ud)
+{
+	return each_stats(s, run(s,
+		"SELECT 0, (a.submitted_at + $1) / 86400, a.state, 0, a.industry, count(*) "
+		"FROM applications a WHERE a.submitted_at > 0 GROUP BY 2, 3, 5 "
+		"UNION ALL "
+		"SELECT 1, x.reg_day, x.holder, 0, x.industry, count(*) FROM (SELECT a.reg_day, "
+		HOLDER_CLASS " AS holder, a.industry FROM applications a WHERE a.reg_day > 0) x "
+		"GROUP BY 2, 3, 5 "
+		"UNION ALL "
+		"SELECT 2, (e.at + $1) / 86400, 0, 0, a.industry, count(*) "
+		"FROM events e JOIN applications a ON a.id = e.app_id WHERE e.action = 'renew' "
+		"GROUP BY 2, 5 "
+		"UNION ALL "
+		"SELECT 3, (r.decided_at + $1) / 86400, r.kind, 0, a.industry, count(*) "
+		"FROM requests r JOIN applications a ON a.id = r.app_id WHERE r.state = $2 "
+		"GROUP BY 2, 3, 5 "
+		"UNION ALL "
+		"SELECT 4, (a.closed_at + $1) / 86400, a.close_reason, "
+		"CASE WHEN a.state = $4 THEN 1 ELSE 0 END, a.industry, count(*) "
+		"FROM applications a WHERE a.state IN ($3, $4) GROUP BY 2, 3, 4, 5 "
+		"ORDER BY 1, 2, 3, 4, 5",
+		"iddd", (int64_t)zone, (int)REQ_APPROVED, (int)APP_CANCELLED, (int)APP_REVOKED),
+		1, 0, cb, ud);
+}
+
+/* An amount counts when the payload holds it as a JSON integer, as
+ * SQLite's json_type() = 'integer' decides. */
+#define AMOUNT_IS_INT "jsonb_typeof(r.payload::jsonb -> 'amount') = 'number' AND " \
+	"(r.payload::jsonb ->> 'amount') ~ '^-?[0-9]+$'"
+
+static int pg_stats_filings(struct store *s, store_stats_cb cb, void *ud)
+{
+	return each_stats(s, run(s,
+		"SELECT r.act_day, r.kind, r.late, a.industry, count(*), "
+		"count(*) FILTER (WHERE " AMOUNT_IS_INT "), "
+		"coalesce(sum((r.payload::jsonb ->> 'amount')::bigint) FILTER (WHERE "
+		AMOUNT_IS_INT "), 0)::bigint "
+		"FROM requests r JOIN applications a ON a.id = r.app_id "
+		"WHERE r.state = $1 AND r.kind IN ($2, $3, $4) GROUP BY 1, 2, 3, 4 "
+		"ORDER BY 1, 2, 3, 4",
+		"dddd", (int)REQ_APPROVED, (int)REQ_TRANSACTION, (int)REQ_PLEDGE, (int)REQ_LICENCE),
+		0, 1, cb, ud);
+}
+
+static int pg_stats_register(struct store *s, store_stats_cb cb, void *ud)
+{
+	return each_stats(s, run(s,
+		"SELECT 0, x.state, x.holder, x.industry, count(*) FROM (SELECT a.state, "
+		HOLDER_CLASS " AS holder, a.industry FROM applications a WHERE a.state <> $1) x "
+		"GROUP BY 2, 3, 4 ORDER BY 2, 3, 4", "d", (int)APP_DRAFT),
+		0, 0, cb, ud);
+}
+
 static void pg_close(struct store *s)
 {
 	struct pg *g = s->impl;
@@ -1884,6 +1977,9 @@ static const struct store pg_ops = {
 	.checkpoint_latest = pg_checkpoint_latest,
 	.upload_party_link = pg_upload_party_link,
 	.deposit_set_index = pg_deposit_set_index,
+	.stats_flows = pg_stats_flows,
+	.stats_filings = pg_stats_filings,
+	.stats_register = pg_stats_register,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

@@ -1542,6 +1542,97 @@ out:
 	return rc;
 }
 
+/* ---- statistics -------------------------------------------------------- */
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* The holder class of application a (STATS_JOINT or a party kind). */
+#define HOLDER_CLASS "CASE WHEN (SELECT count(*) FROM parties p WHERE p.app_id = a.id) > 1 " \
+	"THEN " STR(STATS_JOINT) " ELSE coalesce((SELECT max(p.kind) FROM parties p " \
+	"WHERE p.app_id = a.id), 0) END"
+
+static int each_stats(struct store *s, sqlite3_stmt *st, int with_what, int with_amounts,
+		      store_stats_cb cb, void *ud)
+{
+	struct stats_row r;
+	int rc, c;
+
+	if (st == NULL)
+		return s->err.code;
+	while ((rc = step_row(s, st)) == 1) {
+		memset(&r, 0, sizeof(r));
+		c = 0;
+		if (with_what)
+			r.what = (int)col_i(st, c++);
+		r.day = (dip_day)col_i(st, c++);
+		r.key = (int)col_i(st, c++);
+		r.flag = (int)col_i(st, c++);
+		col_text(st, c++, r.industry, sizeof(r.industry));
+		r.count = col_i(st, c++);
+		if (with_amounts) {
+			r.amount_count = col_i(st, c++);
+			r.amount_sum = col_i(st, c++);
+		}
+		rc = cb(ud, &r);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Instants count on their civil day in the zone: (t + zone) / 86400, exact
+ * for every instant after 1970 and the same in store_pg.c. */
+static int sq_stats_flows(struct store *s, int zone, store_stats_cb cb, void *ud)
+{
+	return each_stats(s, run(s,
+		"SELECT 0, (a.submitted_at + ?1) / 86400, a.state, 0, a.industry, count(*) "
+		"FROM applications a WHERE a.submitted_at > 0 GROUP BY 2, 3, 5 "
+		"UNION ALL "
+		"SELECT 1, x.reg_day, x.holder, 0, x.industry, count(*) FROM (SELECT a.reg_day, "
+		HOLDER_CLASS " AS holder, a.industry FROM applications a WHERE a.reg_day > 0) x "
+		"GROUP BY 2, 3, 5 "
+		"UNION ALL "
+		"SELECT 2, (e.at + ?1) / 86400, 0, 0, a.industry, count(*) "
+		"FROM events e JOIN applications a ON a.id = e.app_id WHERE e.action = 'renew' "
+		"GROUP BY 2, 5 "
+		"UNION ALL "
+		"SELECT 3, (r.decided_at + ?1) / 86400, r.kind, 0, a.industry, count(*) "
+		"FROM requests r JOIN applications a ON a.id = r.app_id WHERE r.state = ?2 "
+		"GROUP BY 2, 3, 5 "
+		"UNION ALL "
+		"SELECT 4, (a.closed_at + ?1) / 86400, a.close_reason, "
+		"CASE WHEN a.state = ?4 THEN 1 ELSE 0 END, a.industry, count(*) "
+		"FROM applications a WHERE a.state IN (?3, ?4) GROUP BY 2, 3, 4, 5 "
+		"ORDER BY 1, 2, 3, 4, 5",
+		"iddd", (int64_t)zone, (int)REQ_APPROVED, (int)APP_CANCELLED, (int)APP_REVOKED),
+		1, 0, cb, ud);
+}
+
+/* An amount counts when the payload holds it as a JSON integer, as
+ * check_filing in registered.c requires. */
+static int sq_stats_filings(struct store *s, store_stats_cb cb, void *ud)
+{
+	return each_stats(s, run(s,
+		"SELECT r.act_day, r.kind, r.late, a.industry, count(*), "
+		"count(CASE WHEN json_type(r.payload, '$.amount') = 'integer' THEN 1 END), "
+		"coalesce(sum(CASE WHEN json_type(r.payload, '$.amount') = 'integer' "
+		"THEN json_extract(r.payload, '$.amount') END), 0) "
+		"FROM requests r JOIN applications a ON a.id = r.app_id "
+		"WHERE r.state = ? AND r.kind IN (?, ?, ?) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+		"dddd", (int)REQ_APPROVED, (int)REQ_TRANSACTION, (int)REQ_PLEDGE, (int)REQ_LICENCE),
+		0, 1, cb, ud);
+}
+
+static int sq_stats_register(struct store *s, store_stats_cb cb, void *ud)
+{
+	return each_stats(s, run(s,
+		"SELECT 0, x.state, x.holder, x.industry, count(*) FROM (SELECT a.state, "
+		HOLDER_CLASS " AS holder, a.industry FROM applications a WHERE a.state <> ?) x "
+		"GROUP BY 2, 3, 4 ORDER BY 2, 3, 4", "d", (int)APP_DRAFT),
+		0, 0, cb, ud);
+}
+
 static void sq_close(struct store *s)
 {
 	struct sq *q = s->impl;
@@ -1629,6 +1720,9 @@ static const struct store sqlite_ops = {
 	.checkpoint_latest = sq_checkpoint_latest,
 	.upload_party_link = sq_upload_party_link,
 	.deposit_set_index = sq_deposit_set_index,
+	.stats_flows = sq_stats_flows,
+	.stats_filings = sq_stats_filings,
+	.stats_register = sq_stats_register,
 };
 
 struct store *store_open_sqlite(const char *path, struct dip_error *e)

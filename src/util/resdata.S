@@ -26,6 +26,9 @@ dip_resources:
 	RES "data/rules/zhejiang.conf"
 	RES "migrations/pg/001_init.sql"
 	RES "migrations/sqlite/001_init.sql"
+	/* statistics (issue 12); each backend's migrations stay in number order */
+	RES "migrations/pg/002_stats.sql"
+	RES "migrations/sqlite/002_stats.sql"
 	.quad 0, 0, 0
 
 	.section .note.GNU-stack,"",@progbits
