@@ -2,7 +2,7 @@
 # Runs every cmocka suite in $1/test; test/articles.sh then lists the
 # articles of the measures that the passing tests cover.
 #
-# The suites that reach the database (test_procedure, test_store*) then run
+# The suites that reach the database (test_procedure, test_stats, test_store*) then run
 # a second time against PostgreSQL, reported as "name[pg]": on the server
 # that DIPREG_TEST_PG names (a postgresql:// URL of a maintenance database,
 # on which the tests create and drop databases of their own), else on a
@@ -66,7 +66,7 @@ start_cluster() {
 }
 
 pg_suites=""
-for t in "$B"/test/test_procedure "$B"/test/test_store*; do
+for t in "$B"/test/test_procedure "$B"/test/test_stats "$B"/test/test_store*; do
 	[ -x "$t" ] && pg_suites="$pg_suites $t"
 done
 if [ -n "${DIPREG_TEST_PG:-}" ]; then
