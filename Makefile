@@ -38,7 +38,7 @@ SRCS := $(sort $(wildcard src/*/*.c))
 LIB_SRCS := $(filter-out src/cli/main.c,$(SRCS))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/util/resdata.o
 TESTS := $(patsubst test/unit/%.c,$(B)/test/%,$(sort $(wildcard test/unit/test_*.c)))
-RES_FILES := $(wildcard data/*.txt data/*.tsv data/rules/*.conf migrations/sqlite/*.sql migrations/pg/*.sql)
+RES_FILES := $(wildcard data/*.txt data/*.tsv data/*.json data/rules/*.conf migrations/sqlite/*.sql migrations/pg/*.sql)
 
 .PHONY: all deps deps-test deps-bench run test unit check-banned bench fuzz clean install crash demo
 all: deps $(B)/dipreg
