@@ -328,6 +328,8 @@ static int gather(struct svc *v, const struct stats_query *q, dip_time now, stru
 	g->cur_ym = day_ym(time_day(now, v->reg->zone));
 	if (q->from_ym && q->to_ym && q->from_ym > q->to_ym)
 		return dip_fail(e, DIP_EINVAL, "from", "from: the period starts after it ends");
+	if (q->from_ym && q->from_ym > g->cur_ym)
+		return dip_fail(e, DIP_EINVAL, "from", "from: the period starts after the current month");
 	if (q->to_ym && q->to_ym > g->cur_ym)
 		return dip_fail(e, DIP_EINVAL, "to", "to: the period ends after the current month");
 	if (q->from_ym && q->to_ym && q->to_ym - q->from_ym >= STATS_MAX_MONTHS)
