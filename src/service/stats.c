@@ -701,20 +701,18 @@ static int choose_base(struct svc *v, const struct stats_query *q, const struct 
 	return rc;
 }
 
-int svc_stats_index(struct svc *v, const struct stats_query *q, dip_time now, json_t **out,
-		    struct dip_error *e)
+/* The index report from what g gathered. */
+static int index_report(struct svc *v, const struct stats_query *q, const struct agg *gp,
+			json_t **out, struct dip_error *e)
 {
-	struct agg g;
+	const struct agg g = *gp;
 	struct aix_month *am = NULL;
 	struct aix_value val;
 	json_t *o = NULL, *months, *sections, *row, *f;
 	const char *rule;
-	int from, to, first, n = 0, i, s, base = -1, rc;
+	int from, to, first, n = 0, i, s, base = -1, rc = 0;
 	char bs[8];
 
-	rc = gather(v, q, now, &g, e);
-	if (rc)
-		return rc;
 	months_listed(&g, q, &from, &to);
 	/* The series runs from the first month a filing or registration fell in. */
 	first = g.first_filing_ym < g.first_reg_ym ? g.first_filing_ym : g.first_reg_ym;
@@ -796,13 +794,24 @@ int svc_stats_index(struct svc *v, const struct stats_query *q, dip_time now, js
 	json_object_set_new(o, "sections", sections);
 out:
 	free(am);
-	agg_release(&g);
 	if (rc) {
 		json_decref(o);
 		return rc;
 	}
 	*out = o;
 	return 0;
+}
+
+int svc_stats_index(struct svc *v, const struct stats_query *q, dip_time now, json_t **out,
+		    struct dip_error *e)
+{
+	struct agg g;
+	int rc = gather(v, q, now, &g, e);
+
+	if (rc == 0)
+		rc = index_report(v, q, &g, out, e);
+	agg_release(&g);
+	return rc;
 }
 
 int svc_stats_set_index_base(struct svc *v, const struct actor *who, const char *base,
@@ -851,7 +860,7 @@ int svc_stats_summary(struct svc *v, const struct stats_query *q, dip_time now, 
 		return rc;
 	/* The latest complete month of the index, whatever the period. */
 	iq.from_ym = iq.to_ym = 0;
-	if (svc_stats_index(v, &iq, now, &idx, NULL) == 0)
+	if (index_report(v, &iq, &g, &idx, NULL) == 0)
 		json_array_foreach(json_object_get(idx, "months"), i, it)
 			if (json_is_true(json_object_get(it, "complete")) &&
 			    json_is_number(json_object_get(it, "index")))
