@@ -25,7 +25,15 @@ function changed() {
   for (const fn of listeners) fn(session);
 }
 
+const HINT = 'dipreg.signedin';
+
 export function setSession(s) {
+  try {
+    if (s && s.account) localStorage.setItem(HINT, '1');
+    else localStorage.removeItem(HINT);
+  } catch (e) {
+    /* without storage the session is still restored on every load */
+  }
   session.account = s ? s.account : null;
   session.csrf = s ? s.csrf || '' : '';
   session.unread = s ? s.unread || 0 : 0;
@@ -80,8 +88,20 @@ export async function api(method, path, body, opts = {}) {
 export const get = (path, opts) => api('GET', path, undefined, opts);
 export const post = (path, body, opts) => api('POST', path, body === undefined ? {} : body, opts);
 
-// The restore on page load: GET /api/session answers 401 when signed out.
+// The restore on page load: GET /api/session answers 401 when signed out,
+// so it is asked only when this browser signed in before (the cookie itself
+// is HttpOnly and invisible here).
 export async function restoreSession() {
+  let hint = '1';
+  try {
+    hint = localStorage.getItem(HINT);
+  } catch (e) {
+    hint = '1';
+  }
+  if (!hint) {
+    setSession(null);
+    return;
+  }
   try {
     setSession(await api('GET', '/api/session', undefined, { quiet401: true }));
   } catch (e) {
