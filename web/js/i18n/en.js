@@ -355,7 +355,7 @@ export default {
   'follow.lead': 'Enter the objection number and token you received when you objected to see where it stands and the notices sent to you.',
   'follow.no': 'Objection number',
   'follow.token': 'Token',
-  'follow.token_hint': 'The 64-character token shown when you objected.',
+  'follow.token_hint': 'The token shown when you objected.',
   'follow.open': 'Open',
   'follow.not_found': 'Wrong objection number or token.',
   'follow.state': 'Status',

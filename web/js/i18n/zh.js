@@ -355,7 +355,7 @@ export default {
   'follow.lead': '输入提交异议时获得的异议编号和查询码，查看处理进度和登记机构送达的通知。',
   'follow.no': '异议编号',
   'follow.token': '查询码',
-  'follow.token_hint': '提交异议时显示的 64 位查询码。',
+  'follow.token_hint': '提交异议时显示的查询码。',
   'follow.open': '查询',
   'follow.not_found': '异议编号或查询码不正确。',
   'follow.state': '处理状态',
