@@ -267,3 +267,30 @@ export async function chromeText(page) {
 }
 
 export const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
+
+// A registry with something on every page: a registered dataset, one in
+// publication with an objection, one submitted, one draft, and the people
+// who made them.  Returns ids and signed-in API clients.
+export async function seedScene(server) {
+  await server.admin.setClock('2025-03-03T10:00:00+08:00');
+  const examiner = await makeExaminer(server, 'examiner1');
+  const holder = await makeApplicant(server, 'holder');
+  const reg = await holder.req('POST', '/api/applications', { content: await fullContent(holder, '朝阳区城市停车泊位数据集') });
+  await holder.req('POST', `/api/applications/${reg.id}/submit`);
+  await examiner.req('POST', `/api/applications/${reg.id}/publish`);
+  await server.admin.setClock('2025-03-20T10:00:00+08:00');
+  await server.admin.req('POST', '/api/admin/tick');
+  const registered = await holder.req('GET', `/api/applications/${reg.id}`);
+  const pub = await holder.req('POST', '/api/applications', { content: await fullContent(holder, '海淀区空气质量监测数据集') });
+  await holder.req('POST', `/api/applications/${pub.id}/submit`);
+  await examiner.req('POST', `/api/applications/${pub.id}/publish`);
+  const anon = new Client(server.url);
+  const ev = await anon.upload(new TextEncoder().encode('%PDF-1.4\n% evidence\n%%EOF\n'), 'application/pdf', 'evidence.pdf');
+  const objection = await anon.req('POST', `/api/applications/${pub.id}/objections`, { name: '王磊', contact: 'wanglei@example.cn', grounds: '监测站点数据来自我单位，申请人未取得授权。', evidence: [ev.sha256] });
+  const sub = await holder.req('POST', '/api/applications', { content: await fullContent(holder, '通州区城市供水管网数据集') });
+  await holder.req('POST', `/api/applications/${sub.id}/submit`);
+  const draft = await holder.req('POST', '/api/applications', { content: { name: '昌平区教育学习行为数据集', industry: '83' } });
+  return { examiner, holder, registered, published: pub, objection, submitted: sub, draft };
+}
+
+export const PASSWORDS = { holder: 'holder-password-1', examiner1: 'examiner1-password-1', admin: ADMIN_PW };
