@@ -136,6 +136,7 @@ async function signOut() {
 
 async function render(opts = {}) {
   const seq = ++renderSeq;
+  shownPath = location.pathname + location.search;
   const main = document.getElementById('main');
   const path = location.pathname;
   const query = new URLSearchParams(location.search);
@@ -180,7 +181,13 @@ document.addEventListener('click', (ev) => {
   navigate(url.pathname + url.search + url.hash);
 });
 
-window.addEventListener('popstate', () => render({ focus: true }));
+// A link to a fragment (the skip link, the form's table of contents) fires
+// popstate too: only a change of page renders again.
+let shownPath = location.pathname + location.search;
+window.addEventListener('popstate', () => {
+  if (location.pathname + location.search === shownPath) return;
+  render({ focus: true });
+});
 
 onSession(() => {
   if (document.getElementById('site-header').childElementCount) renderHeader();

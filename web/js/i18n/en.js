@@ -220,6 +220,7 @@ export default {
   'ind.hint': 'Choose a section (letter) or a division (two digits). The names are the standard\'s Chinese text.',
   'ind.chosen': 'Chosen:',
   'ind.none': 'No industry chosen yet.',
+  'ind.list': 'List of industries',
 
   'sf.name': 'Field name {n}',
   'sf.format': 'Field format {n}',

@@ -220,6 +220,7 @@ export default {
   'ind.hint': '可选择门类（字母）或大类（两位数字）。',
   'ind.chosen': '已选择：',
   'ind.none': '尚未选择行业。',
+  'ind.list': '行业列表',
 
   'sf.name': '字段名称 {n}',
   'sf.format': '字段格式 {n}',

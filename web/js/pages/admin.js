@@ -48,7 +48,7 @@ async function accounts(main) {
     moreBox.replaceChildren(...[pager(next, more)].filter(Boolean));
   };
   const create = createForm(async () => { clear(tbody); next = null; await more(); });
-  main.append(card(t('admin.accounts'), h('div.table-wrap', h('table.data', h('caption.visually-hidden', t('admin.accounts')),
+  main.append(card(t('admin.accounts'), h('div.table-wrap', { tabindex: '0' }, h('table.data', h('caption.visually-hidden', t('admin.accounts')),
     h('thead', h('tr', ['admin.login', 'admin.name', 'admin.kind', 'admin.roles', 'admin.status', 'admin.edit'].map((k) => h('th', { scope: 'col' }, t(k))))), tbody)), moreBox),
   card(t('admin.create'), create));
   await more();
@@ -121,7 +121,7 @@ async function audit(main, ctx) {
   });
   const tbody = h('tbody');
   const moreBox = h('div');
-  main.append(card(t('admin.tab_audit'), f, h('div.table-wrap', h('table.data', h('caption.visually-hidden', t('admin.tab_audit')),
+  main.append(card(t('admin.tab_audit'), f, h('div.table-wrap', { tabindex: '0' }, h('table.data', h('caption.visually-hidden', t('admin.tab_audit')),
     h('thead', h('tr', ['admin.a_at', 'admin.a_actor', 'admin.a_action', 'admin.a_object', 'admin.a_detail', 'admin.a_addr'].map((k) => h('th', { scope: 'col' }, t(k))))), tbody)), moreBox));
   let next = null;
   const q = new URLSearchParams();

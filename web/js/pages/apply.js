@@ -72,7 +72,7 @@ function industryPicker(value, items) {
     h('legend', fieldLabel('industry'), h('span.req', { 'aria-hidden': 'true' }, ' *')),
     h('p.hint', t('ind.hint')),
     h('label.small', { for: `${id}-search` }, t('ind.search')), search, chosen,
-    h('div.ind-scroll', { tabindex: '-1' }, list),
+    h('div.ind-scroll', { tabindex: '0', role: 'group', 'aria-label': t('ind.list') }, list),
     h('p.field-error', { id: `${id}-err`, hidden: true }));
   fs.control = search;
   fs.value = () => { const c = list.querySelector('input:checked'); return c ? c.value : ''; };
@@ -111,9 +111,9 @@ function fieldsEditor(list) {
 function fingerprintHelp() {
   return h('details.help', { id: 'fp-help' }, h('summary', t('fp.title')),
     h('p', t('fp.p1')),
-    h('pre.cmd', h('code', 'dipreg fingerprint /path/to/dataset')),
+    h('pre.cmd', { tabindex: '0' }, h('code', 'dipreg fingerprint /path/to/dataset')),
     h('p', t('fp.p2')),
-    h('pre.cmd', h('code', 'sha256:3f8a…c21e')),
+    h('pre.cmd', { tabindex: '0' }, h('code', 'sha256:3f8a…c21e')),
     h('p', t('fp.p3')),
     h('p', h('a', { href: '/help/fingerprint' }, t('fp.more'))));
 }

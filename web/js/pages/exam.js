@@ -26,7 +26,7 @@ export default async function exam(main, ctx) {
 }
 
 function taskTable(items) {
-  return h('div.table-wrap', h('table.data.tasks', { id: 'task-table' },
+  return h('div.table-wrap', { tabindex: '0' }, h('table.data.tasks', { id: 'task-table' },
     h('caption.visually-hidden', t('exam.tab_tasks')),
     h('thead', h('tr', ['exam.col_flag', 'exam.col_app', 'exam.col_duty', 'exam.col_state', 'exam.col_opened', 'exam.col_due', 'exam.col_left'].map((k) => h('th', { scope: 'col' }, t(k))))),
     h('tbody', items.map((d) => h(`tr${d.flag ? '.row-' + d.flag : ''}`, { dataset: { flag: d.flag || 'none', app: d.application } },

@@ -172,7 +172,7 @@ function eventsCard(id) {
     loaded = true;
     try {
       const evs = await get(`/api/applications/${id}/events`);
-      clear(body).append(evs.length ? h('div.table-wrap', h('table.data',
+      clear(body).append(evs.length ? h('div.table-wrap', { tabindex: '0' }, h('table.data',
         h('caption.visually-hidden', t('events.title')),
         h('thead', h('tr', ['events.at', 'events.actor', 'events.action', 'events.state', 'events.reason', 'events.deadline'].map((k) => h('th', { scope: 'col' }, t(k))))),
         h('tbody', evs.map((e) => h('tr',
