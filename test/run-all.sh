@@ -9,6 +9,10 @@ failed=""
 sh test/run-unit.sh "$B" || failed="$failed unit"
 for suite in cli api web crash; do
 	ls test/$suite/*.test.mjs >/dev/null 2>&1 || continue
+	if [ "$suite" = web ] && ! sh mk/web.sh; then
+		failed="$failed web"
+		continue
+	fi
 	echo "== $suite (node --test)"
 	node --test --test-concurrency=2 test/$suite/*.test.mjs >"$B/test-logs/node-$suite.log" 2>&1 ||
 		failed="$failed $suite"

@@ -432,7 +432,7 @@ export default {
   'auth.signin': 'Sign in',
   'auth.signup': 'Sign up',
   'auth.no_account': 'No account yet?',
-  'auth.welcome': 'Welcome, {name}.',
+  'auth.welcome': 'Welcome, ',
   'auth.created': 'Account created; you are signed in.',
   'kind.natural': 'Natural person',
   'kind.legal': 'Legal person',

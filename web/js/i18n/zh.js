@@ -432,7 +432,7 @@ export default {
   'auth.signin': '登录',
   'auth.signup': '注册',
   'auth.no_account': '还没有账户？',
-  'auth.welcome': '欢迎，{name}。',
+  'auth.welcome': '欢迎您，',
   'auth.created': '账户已创建并登录。',
   'kind.natural': '自然人',
   'kind.legal': '法人',

@@ -1,6 +1,6 @@
 // Sign in: the session cookie is set by the server; the CSRF token it
 // returns is kept in memory and restored from GET /api/session on reload.
-import { h } from '../dom.js';
+import { h, dv } from '../dom.js';
 import { t } from '../i18n.js';
 import { post, setSession } from '../api.js';
 import { pageHead, card, field, form, toast } from '../ui.js';
@@ -18,7 +18,7 @@ export default async function signin(main, ctx) {
   const f = form({ class: 'stack narrow', id: 'signin-form' }, [login, pw, h('div.actions', h('button.btn', { type: 'submit' }, t('auth.signin')))], async () => {
     const s = await post('/api/session', { login: login.control.value.trim(), password: pw.control.value });
     setSession(s);
-    toast(t('auth.welcome', { name: s.account.display_name || s.account.login }));
+    toast(h('span', t('auth.welcome'), dv(s.account.display_name || s.account.login)));
     const next = ctx.query.get('next');
     ctx.navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(s.account));
   });
