@@ -59,7 +59,7 @@ test('art8: past the deadline the duty is flagged overdue and reported', async (
   assert.match(await page.textContent('main .notice-error'), /超过法定期限/);
   await page.click('button[data-filter="overdue"]');
   assert.equal(await page.locator('#task-table tbody tr:not([data-flag="overdue"])').count(), 0);
-  await screenshot(page, 'exam-overdue-desktop');
+  await screenshot(page, 'exam-tasks-flagged-desktop');
   await open(page, server, '/exam/overdue');
   assert.match(await page.textContent('main'), /丰台区农产品批发价格数据集/);
   assert.match(await page.textContent('main'), /超期事项报告/);
