@@ -49,7 +49,7 @@ test('public pages: accessible, responsive, screenshots', async () => {
   const page = await ctx.newPage();
   await check(page, [['home', '/'], ['register', '/register'], ['search', '/register?q=停车'], ['publications', '/publications'],
     ['record-registered', `/records/${s.registered.id}`], ['record-publication', `/records/${s.published.id}`],
-    ['verify', `/verify?no=${s.registered.certificate_number}`], ['stats', '/stats'], ['follow', '/objections/follow'],
+    ['verify', `/verify?cert=${s.registered.certificate_number}`], ['stats', '/stats'], ['follow', '/objections/follow'],
     ['signin', '/signin'], ['signup', '/signup'], ['help', '/help/fingerprint']], 'public');
   assert.deepEqual(ctx.problems, []);
   await ctx.close();

@@ -108,8 +108,14 @@ test('art5: the complete application with uploads is filed through the form', as
   // (8) the help panel tells how to fingerprint locally
   await page.click('#fp-help summary');
   assert.match(await page.textContent('#fp-help'), /dipreg fingerprint/);
-  await page.selectOption('#f-evidence-kind', 'notarisation');
+  // Art. 9 (3): the fingerprint can be deposited here, in one click
+  await page.selectOption('#f-evidence-kind', 'deposit');
   await page.fill('#f-evidence-fingerprint', fingerprint(7));
+  await page.click('#btn-deposit');
+  await page.locator('.deposit-box .ok-mark').waitFor();
+  assert.match(await page.inputValue('#f-evidence-deposit_id'), /^\d+$/);
+  // ... or notarised, with the scan uploaded
+  await page.selectOption('#f-evidence-kind', 'notarisation');
   await page.fill('#f-evidence-notary_number', '(2025)京方正内经证字第0301号');
   await page.fill('#f-evidence-notary_date', '2025-02-20');
   await uploadTo(page, '#f-evidence-notary_scan', file('notary.pdf', 'application/pdf', '%PDF-1.4\n% notarial certificate\n%%EOF\n'));

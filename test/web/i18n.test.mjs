@@ -76,7 +76,7 @@ test('in English no Chinese is left in the chrome of the main pages', async () =
   await ctx.addInitScript(() => { try { localStorage.setItem('dipreg.lang', 'en'); } catch (e) { /* about:blank */ } });
   const page = await ctx.newPage();
   await walk(page, ['/', '/register', '/register?q=parking', '/publications', `/records/${s.registered.id}`, `/records/${s.published.id}`,
-    '/verify?no=20250311000000001', '/stats', '/objections/follow', `/objections/follow?id=${s.objection.id}`, '/signin', '/signup', '/help/fingerprint', '/nowhere'], 'public');
+    '/verify?cert=20250311000000001', '/stats', '/objections/follow', `/objections/follow?id=${s.objection.id}`, '/signin', '/signup', '/help/fingerprint', '/nowhere'], 'public');
   await page.evaluate((o) => sessionStorage.setItem(`dipreg.objtoken.${o.id}`, o.token), s.objection);
   await walk(page, [`/objections/follow?id=${s.objection.id}`], 'objector');
   await signIn(page, server, 'holder', PASSWORDS.holder);

@@ -102,7 +102,7 @@ test('art11: the objector follows the objection with the number and token', asyn
   await other.close();
 });
 
-test('arts12-21: certificate verification says the service is not yet available, and looks in the register', async () => {
+test('arts12-21: a certificate is verified by its number or its QR link', async () => {
   const page = await pub.newPage();
   await open(page, server, '/verify');
   await page.fill('#f-cert-no', '1234');
@@ -110,11 +110,31 @@ test('arts12-21: certificate verification says the service is not yet available,
   await page.locator('#f-cert-no-err').waitFor();
   await page.fill('#f-cert-no', registered.certificate_number);
   await page.click('#verify-form button[type=submit]');
+  await page.locator('#verify-found').waitFor();
+  assert.match(await page.textContent('#cert-status'), /有效/);
+  assert.match(await page.textContent('#verify-found'), /朝阳区城市停车泊位数据集/);
+  assert.ok(await page.locator('#verify-found img.qr').evaluate((i) => i.complete && i.naturalWidth > 0), 'the QR code is shown');
+  assert.match(page.url(), new RegExp(`cert=${registered.certificate_number}`));
+  // the link in the certificate's QR code
+  await open(page, server, `/verify?cert=${registered.certificate_number}&v=1`, { reload: true });
+  await page.locator('#verify-found').waitFor();
+  await open(page, server, '/verify?cert=20990199990000001');
+  await page.locator('#verify-result .notice-error').waitFor();
+  assert.deepEqual(pub.problems, []);
+  await page.close();
+});
+
+test('arts12-21: without the certificate service the page says it is not yet available and looks in the register', async () => {
+  const page = await pub.newPage();
+  // A registry that does not run the certificate service answers no_route.
+  await page.route('**/api/certificates/**', (route) => route.fulfill({
+    status: 404, contentType: 'application/json', body: JSON.stringify({ error: { code: 'no_route', field: null, message: 'no such API route' } }),
+  }));
+  await open(page, server, `/verify?cert=${registered.certificate_number}`);
   await page.locator('#verify-unavailable').waitFor();
   assert.match(await page.textContent('#verify-unavailable'), /暂未开通/);
   await page.locator('#verify-unavailable a[href^="/records/"]').waitFor();
   assert.match(await page.textContent('#verify-unavailable'), /朝阳区城市停车泊位数据集/);
-  assert.match(page.url(), new RegExp(`no=${registered.certificate_number}`));
   assert.deepEqual(pub.problems, []);
   await page.close();
 });

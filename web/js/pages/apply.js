@@ -189,9 +189,33 @@ export default async function apply(main, ctx) {
   const notDate = f5('evidence.notary_date', c, { type: 'date', max: todayInZone(), required: true });
   const notScan = uploadField({ label: fieldLabel('evidence.notary_scan'), path: 'evidence.notary_scan', required: true, confidential: true, value: getPath(c, 'evidence.notary_scan') || '' });
   const noneWarn = notice('warn', t('hint.no_evidence'));
+  // Art. 9 (3): deposit the fingerprint on this platform, before submission.
+  const depOut = h('p.upload-status', { 'aria-live': 'polite' });
+  const depBtn = h('button.btn.btn-small.btn-secondary', { type: 'button', id: 'btn-deposit' }, t('dep.button'));
+  depBtn.addEventListener('click', async () => {
+    setFieldError(fp, '');
+    clear(depOut);
+    const v = fp.control.value.trim();
+    if (!v) { setFieldError(fp, t('dep.need_fp')); fp.control.focus(); return; }
+    depBtn.disabled = true;
+    try {
+      const r = await post('/api/deposits', { fingerprint: v });
+      const newId = r.entry && r.entry.deposit;
+      if (newId) depIdCtl().value = String(newId);
+      depOut.append(h('span.ok-mark', '✓ '), t('dep.done', { id: newId, n: r.index }), ' ',
+        h('a', { href: `/api/deposits/${newId}/receipt`, target: '_blank', rel: 'noopener' }, t('dep.receipt')));
+    } catch (e) {
+      setFieldError(e.field === 'fingerprint' ? fp : depBox, e.message);
+    } finally {
+      depBtn.disabled = false;
+    }
+  });
+  const depBox = h('div.field.deposit-box', h('div.actions', depBtn), depOut, h('p.field-error', { hidden: true }));
+  const depIdCtl = () => depId.control;
   const syncEv = () => {
     const k = evKind.control.value;
     depId.hidden = k !== 'deposit';
+    depBox.hidden = k !== 'deposit';
     for (const w of [notNo, notDate, notScan]) w.hidden = k !== 'notarisation';
     noneWarn.hidden = k !== 'none';
   };
@@ -223,7 +247,7 @@ export default async function apply(main, ctx) {
       sec('5', sfields, h('div.grid-2', records, bytes)),
       sec('6', freq, updDesc),
       sec('7', algo, personal, publicD, anon),
-      sec('8', fingerprintHelp(), evKind, fp, depId, notNo, notDate, notScan, noneWarn),
+      sec('8', fingerprintHelp(), evKind, fp, depBox, depId, notNo, notDate, notScan, noneWarn),
       sec('9', sample),
       sec('10', other),
       h('fieldset.item-set', { id: 'item-decl' }, h('legend', t('item.decl')), decl),

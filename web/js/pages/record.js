@@ -60,7 +60,7 @@ function publicView(main, a) {
   if (a.closed_at) facts.push([t('record.closed_at'), fmtTime(a.closed_at)]);
   const who = a.holders || a.applicants;
   if (who) facts.push([a.holders ? t('record.holders') : t('record.applicants'), partiesList(who)]);
-  main.append(card(t('record.summary'), dl(facts)));
+  main.append(card(t('record.summary'), dl(facts), certLinks(a)));
   if (a.state === 'publication') main.append(notice('info', t('record.pub_notice')));
   main.append(card(a.state === 'publication' ? t('record.pub_content') : t('record.reg_content'), contentView(a.content || {})));
   if (a.state === 'publication') main.append(objectionForm(a));
@@ -111,6 +111,14 @@ function objectionForm(a) {
   return card(t('obj.title'), h('p', t('obj.lead')), f, result);
 }
 
+// Arts. 12, 21: the electronic certificate of a registration.
+function certLinks(a) {
+  if (!a.certificate_number) return null;
+  return h('div.actions.cert-links',
+    h('a.btn.btn-secondary', { href: `/verify?cert=${a.certificate_number}` }, t('record.verify_cert')),
+    h('a.btn.btn-secondary', { href: `/api/certificates/${a.certificate_number}/pdf`, target: '_blank', rel: 'noopener' }, t('record.cert_pdf')));
+}
+
 function deadlinesList(list) {
   if (!list || !list.length) return null;
   return h('ul.deadlines', list.map((d) => h(`li.deadline${d.flag ? '.is-' + d.flag : ''}`,
@@ -138,7 +146,7 @@ function insideView(main, a, reload) {
   ];
   main.append(card(t('record.summary'), dl(facts),
     a.flags && a.flags.length ? h('p.flags', a.flags.map((f) => h('span.badge.flag-warn', tv('appflag', f)))) : null,
-    deadlinesList(a.deadlines)));
+    deadlinesList(a.deadlines), certLinks(a)));
   if (examiner) main.append(examinerPanel(a, reload));
   else main.append(partyPanel(a, reload));
   main.append(card(t('record.content'), contentView(a.content || {}, { examiner })));
