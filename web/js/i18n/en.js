@@ -241,7 +241,7 @@ export default {
   'fp.step2': 'Run it on the folder that holds the dataset:',
   'fp.step3': 'It shows its progress in the terminal and then prints the fingerprint:',
   'fp.step4': 'Enter the fingerprint in item (8), “Dataset fingerprint”, of the application.',
-  'fp.sm3': 'SHA-256 is the default; where the national SM3 algorithm is required, the command\'s help shows how to choose it, and the fingerprint then starts with sm3:.',
+  'fp.sm3': 'SHA-256 is the default; where the national SM3 algorithm is required, choose it and the fingerprint starts with sm3:',
 
   'apply.title': 'Apply for data IP registration',
   'apply.edit_title': 'Edit the application',
@@ -827,4 +827,5 @@ export default {
   'dep.need_fp': 'Enter the fingerprint first.',
   'dep.done': 'Deposited: receipt {id}, log entry {n}.',
   'dep.receipt': 'View the deposit receipt',
+  'verify.key_hint': 'VERIFIER-KEY is the registry\'s published verifier key; take it from a source you trust and compare it with the one published here:',
 };

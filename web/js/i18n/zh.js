@@ -241,7 +241,7 @@ export default {
   'fp.step2': '对保存数据集合的目录运行：',
   'fp.step3': '命令在终端显示进度，完成后输出数据指纹：',
   'fp.step4': '将数据指纹填入申请表第（八）项“数据指纹”。',
-  'fp.sm3': '默认使用 SHA-256；需要国密算法的，可按命令帮助改用 SM3，指纹以 sm3: 开头。',
+  'fp.sm3': '默认使用 SHA-256；需要国密算法的，可改用 SM3，指纹以 sm3: 开头：',
 
   'apply.title': '申请数据知识产权登记',
   'apply.edit_title': '编辑登记申请',
@@ -827,4 +827,5 @@ export default {
   'dep.need_fp': '请先填写数据指纹。',
   'dep.done': '已存证：存证编号 {id}，透明日志第 {n} 条。',
   'dep.receipt': '查看存证回执',
+  'verify.key_hint': 'VERIFIER-KEY 为登记机构公布的验证公钥，请从可信渠道取得并与此处公布的一致：',
 };

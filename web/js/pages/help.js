@@ -12,6 +12,7 @@ export default async function help(main) {
       h('li', t('fp.step2'), h('pre.cmd', { tabindex: '0' }, h('code', 'dipreg fingerprint /data/my-dataset'))),
       h('li', t('fp.step3'), h('pre.cmd', { tabindex: '0' }, h('code', 'sha256:9c1185a5c5e9fc54612808977ee8f548b2258d31a1f0b3c4e1d2b7a1f3c0e9d2'))),
       h('li', t('fp.step4')))),
-    card(t('fp.why'), h('p', t('fp.p1')), h('p', t('fp.p3')), h('p', t('fp.sm3'))));
+    card(t('fp.why'), h('p', t('fp.p1')), h('p', t('fp.p3')), h('p', t('fp.sm3')),
+      h('pre.cmd', { tabindex: '0' }, h('code', 'dipreg fingerprint --algo sm3 /data/my-dataset'))));
   return t('fp.title');
 }

@@ -73,7 +73,8 @@ async function check(out, no, version) {
       h('a.btn.btn-secondary', { href: `/api/certificates/${no}/document${q}`, target: '_blank', rel: 'noopener' }, t('verify.document')),
       c.application ? h('a.btn.btn-secondary', { href: `/records/${c.application}` }, t('verify.open_record')) : null),
     h('p.muted', t('verify.offline')),
-    h('pre.cmd', { tabindex: '0' }, h('code', `dipreg verify certificate-${no}.json`)),
+    h('pre.cmd', { tabindex: '0' }, h('code', `curl -o certificate-${no}.json ${location.origin}/api/certificates/${no}/document\ndipreg verify certificate-${no}.json --key VERIFIER-KEY`)),
+    h('p.muted', t('verify.key_hint'), ' ', h('a', { href: '/log/keys', target: '_blank', rel: 'noopener' }, '/log/keys')),
     c.versions && c.versions.length > 1 ? h('details.panel', h('summary', t('verify.versions')),
       h('ul', c.versions.map((x) => h('li', h('a', { href: `/verify?cert=${no}&v=${x.version}` }, t('verify.version_n', { v: x.version })), ' ', tv('certstatus', x.status), ' ', `${fmtDate(x.valid_from)} — ${fmtDate(x.valid_until)}`)))) : null);
   box.id = 'verify-found';
