@@ -5,6 +5,7 @@ import { t, tv } from './i18n.js';
 import { fmtDate, fmtTime } from './format.js';
 import { stateBadge } from './ui.js';
 import { industryName } from './ref.js';
+import { get } from './api.js';
 
 export function recordList(items, opts = {}) {
   return h('ul.record-list', items.map((a) => h('li.record',
@@ -22,6 +23,18 @@ export function recordList(items, opts = {}) {
           : h('span', t('record.submitted_at'), ' ', fmtTime(a.submitted_at))))));
 }
 
+// Filings, transfers and cancellations are logged without the dataset's
+// name; the public record supplies it.
+const names = new Map();
+function nameLink(id, name) {
+  const a = h('a', { href: `/records/${id}` }, name ? dv(name) : t('record.number', { id }));
+  if (!name) {
+    if (!names.has(id)) names.set(id, get(`/api/applications/${id}`).then((r) => r.name || (r.content && r.content.name) || '').catch(() => ''));
+    names.get(id).then((n) => { if (n) a.replaceChildren(dv(n)); });
+  }
+  return a;
+}
+
 // A log entry (公告/公示) of GET /api/announcements.
 export function announcementName(e) {
   return (e.certificate && e.certificate.dataset && e.certificate.dataset.name) || (e.content && e.content.name) || e.name || '';
@@ -33,7 +46,7 @@ export function announcementList(items) {
     const name = announcementName(e);
     return h('li.ann',
       h('div.ann-head', h(`span.ann-type.ann-${e.type}`, tv('ann', e.type)), h('time', { datetime: e.time }, fmtTime(e.time))),
-      h('a', { href: `/records/${e.application}` }, name ? dv(name) : t('record.number', { id: e.application })),
+      nameLink(e.application, name),
       cert ? h('div.ann-meta', t('record.cert_no'), ' ', h('span.dv.mono', cert)) : null,
       e.reason ? h('div.ann-meta', tv('close', e.reason)) : null);
   }));
