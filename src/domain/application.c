@@ -47,6 +47,7 @@ struct field {
 	enum need need;
 	unsigned vis;
 	const char *label;
+	const char *label_en;
 	const char *const *choices;
 };
 
@@ -59,42 +60,42 @@ static const char *const frequencies[] = {
 static const char *const evidence_kinds[] = { "deposit", "notarisation", "none", NULL };
 
 static const struct field fields[] = {
-	{ "name", F_LINE, 4, 100, N_ALWAYS, PUB_PUBLICATION | PUB_REGISTER, "登记对象名称", NULL },
-	{ "industry", F_INDUSTRY, 0, 0, N_ALWAYS, PUB_REGISTER, "所属行业", NULL },
-	{ "scenario", F_TEXT, 10, 2000, N_ALWAYS, PUB_PUBLICATION | PUB_REGISTER, "应用场景", NULL },
-	{ "source", F_OBJECT, 0, 0, N_ALWAYS, 0, "数据来源", NULL },
-	{ "source.kind", F_ENUM, 0, 0, N_ALWAYS, PUB_REGISTER, "数据来源类型", source_kinds },
+	{ "name", F_LINE, 4, 100, N_ALWAYS, PUB_PUBLICATION | PUB_REGISTER, "登记对象名称", "Name of the data collection", NULL },
+	{ "industry", F_INDUSTRY, 0, 0, N_ALWAYS, PUB_REGISTER, "所属行业", "Industry (GB/T 4754-2017)", NULL },
+	{ "scenario", F_TEXT, 10, 2000, N_ALWAYS, PUB_PUBLICATION | PUB_REGISTER, "应用场景", "Application scenario", NULL },
+	{ "source", F_OBJECT, 0, 0, N_ALWAYS, 0, "数据来源", "Data source", NULL },
+	{ "source.kind", F_ENUM, 0, 0, N_ALWAYS, PUB_REGISTER, "数据来源类型", "Kind of source", source_kinds },
 	{ "source.description", F_TEXT, 10, 2000, N_ALWAYS, PUB_PUBLICATION | PUB_REGISTER,
-	  "数据来源说明", NULL },
-	{ "source.formed_on", F_DATE, 0, 0, N_ALWAYS, PUB_REGISTER, "数据集合形成时间", NULL },
-	{ "source.agreement_end", F_FUTURE, 0, 0, N_AGREEMENT, PUB_REGISTER, "协议截止日期", NULL },
-	{ "source.lawful_proof", F_UPLOAD, 0, 0, N_ALWAYS, CONFIDENTIAL, "依法依规获取的证明", NULL },
-	{ "structure", F_OBJECT, 0, 0, N_ALWAYS, 0, "结构规模", NULL },
-	{ "structure.fields", F_FIELDS, 1, 1000, N_ALWAYS, CONFIDENTIAL, "数据字段名称与格式", NULL },
-	{ "structure.records", F_COUNT, 0, 0, N_ALWAYS, PUB_REGISTER, "记录条数", NULL },
-	{ "structure.bytes", F_COUNT, 0, 0, N_ALWAYS, PUB_REGISTER, "数据规模（字节）", NULL },
-	{ "update", F_OBJECT, 0, 0, N_ALWAYS, 0, "更新频次", NULL },
-	{ "update.frequency", F_ENUM, 0, 0, N_ALWAYS, PUB_REGISTER, "更新频率", frequencies },
-	{ "update.description", F_TEXT, 0, 1000, N_OPTIONAL, PUB_REGISTER, "更新期限说明", NULL },
-	{ "algorithm", F_OBJECT, 0, 0, N_ALWAYS, 0, "算法规则", NULL },
+	  "数据来源说明", "Data source", NULL },
+	{ "source.formed_on", F_DATE, 0, 0, N_ALWAYS, PUB_REGISTER, "数据集合形成时间", "Date the collection was formed", NULL },
+	{ "source.agreement_end", F_FUTURE, 0, 0, N_AGREEMENT, PUB_REGISTER, "协议截止日期", "End of the agreement", NULL },
+	{ "source.lawful_proof", F_UPLOAD, 0, 0, N_ALWAYS, CONFIDENTIAL, "依法依规获取的证明", "Proof of lawful acquisition", NULL },
+	{ "structure", F_OBJECT, 0, 0, N_ALWAYS, 0, "结构规模", "Structure and scale", NULL },
+	{ "structure.fields", F_FIELDS, 1, 1000, N_ALWAYS, CONFIDENTIAL, "数据字段名称与格式", "Field names and formats", NULL },
+	{ "structure.records", F_COUNT, 0, 0, N_ALWAYS, PUB_REGISTER, "记录条数", "Number of records", NULL },
+	{ "structure.bytes", F_COUNT, 0, 0, N_ALWAYS, PUB_REGISTER, "数据规模（字节）", "Size in bytes", NULL },
+	{ "update", F_OBJECT, 0, 0, N_ALWAYS, 0, "更新频次", "Update frequency", NULL },
+	{ "update.frequency", F_ENUM, 0, 0, N_ALWAYS, PUB_REGISTER, "更新频率", "Update frequency", frequencies },
+	{ "update.description", F_TEXT, 0, 1000, N_OPTIONAL, PUB_REGISTER, "更新期限说明", "Update period", NULL },
+	{ "algorithm", F_OBJECT, 0, 0, N_ALWAYS, 0, "算法规则", "Algorithm rules", NULL },
 	{ "algorithm.summary", F_TEXT, 10, 2000, N_ALWAYS, PUB_PUBLICATION | PUB_REGISTER,
-	  "算法规则简要说明", NULL },
-	{ "algorithm.personal_data", F_BOOL, 0, 0, N_ALWAYS, 0, "是否涉及个人数据", NULL },
-	{ "algorithm.public_data", F_BOOL, 0, 0, N_ALWAYS, 0, "是否涉及公共数据", NULL },
+	  "算法规则简要说明", "Summary of the algorithm rules", NULL },
+	{ "algorithm.personal_data", F_BOOL, 0, 0, N_ALWAYS, 0, "是否涉及个人数据", "Involves personal data", NULL },
+	{ "algorithm.public_data", F_BOOL, 0, 0, N_ALWAYS, 0, "是否涉及公共数据", "Involves public data", NULL },
 	{ "algorithm.anonymisation", F_TEXT, 10, 2000, N_PERSONAL_OR_PUBLIC, CONFIDENTIAL,
-	  "匿名化、去标识化说明", NULL },
-	{ "evidence", F_OBJECT, 0, 0, N_ALWAYS, 0, "存证公证情况", NULL },
-	{ "evidence.kind", F_ENUM, 0, 0, N_ALWAYS, PUB_REGISTER, "存证或公证", evidence_kinds },
-	{ "evidence.fingerprint", F_FPRINT, 0, 0, N_ALWAYS, PUB_REGISTER, "数据指纹", NULL },
-	{ "evidence.deposit_id", F_ID, 0, 0, N_DEPOSIT, PUB_REGISTER, "存证编号", NULL },
-	{ "evidence.notary_number", F_LINE, 4, 100, N_NOTARY, PUB_REGISTER, "公证书编号", NULL },
-	{ "evidence.notary_date", F_DATE, 0, 0, N_NOTARY, PUB_REGISTER, "公证日期", NULL },
-	{ "evidence.notary_scan", F_UPLOAD, 0, 0, N_NOTARY, CONFIDENTIAL, "公证书扫描件", NULL },
-	{ "sample", F_UPLOAD, 0, 0, N_ALWAYS, CONFIDENTIAL, "样例数据", NULL },
-	{ "other", F_OBJECT, 0, 0, N_OPTIONAL, 0, "其他情况", NULL },
-	{ "other.status", F_TEXT, 0, 2000, N_OPTIONAL, PUB_REGISTER, "登记对象状态等其他情况", NULL },
-	{ "declaration", F_OBJECT, 0, 0, N_ALWAYS, 0, "声明承诺", NULL },
-	{ "declaration.truthful", F_BOOL, 0, 0, N_ALWAYS, 0, "真实性声明承诺", NULL },
+	  "匿名化、去标识化说明", "Anonymisation and de-identification", NULL },
+	{ "evidence", F_OBJECT, 0, 0, N_ALWAYS, 0, "存证公证情况", "Evidence deposit or notarisation", NULL },
+	{ "evidence.kind", F_ENUM, 0, 0, N_ALWAYS, PUB_REGISTER, "存证或公证", "Deposit or notarisation", evidence_kinds },
+	{ "evidence.fingerprint", F_FPRINT, 0, 0, N_ALWAYS, PUB_REGISTER, "数据指纹", "Dataset fingerprint", NULL },
+	{ "evidence.deposit_id", F_ID, 0, 0, N_DEPOSIT, PUB_REGISTER, "存证编号", "Deposit number", NULL },
+	{ "evidence.notary_number", F_LINE, 4, 100, N_NOTARY, PUB_REGISTER, "公证书编号", "Notarial certificate number", NULL },
+	{ "evidence.notary_date", F_DATE, 0, 0, N_NOTARY, PUB_REGISTER, "公证日期", "Notarisation date", NULL },
+	{ "evidence.notary_scan", F_UPLOAD, 0, 0, N_NOTARY, CONFIDENTIAL, "公证书扫描件", "Scan of the notarial certificate", NULL },
+	{ "sample", F_UPLOAD, 0, 0, N_ALWAYS, CONFIDENTIAL, "样例数据", "Sample data", NULL },
+	{ "other", F_OBJECT, 0, 0, N_OPTIONAL, 0, "其他情况", "Other status", NULL },
+	{ "other.status", F_TEXT, 0, 2000, N_OPTIONAL, PUB_REGISTER, "登记对象状态等其他情况", "Status and other remarks", NULL },
+	{ "declaration", F_OBJECT, 0, 0, N_ALWAYS, 0, "声明承诺", "Declaration", NULL },
+	{ "declaration.truthful", F_BOOL, 0, 0, N_ALWAYS, 0, "真实性声明承诺", "Declaration and commitment of truthfulness", NULL },
 };
 
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -435,13 +436,13 @@ int app_field_confidential(const char *path)
 }
 
 void app_fields_each(void (*fn)(void *ud, const char *path, const char *label_zh,
-				int required, int confidential), void *ud)
+				const char *label_en, int required, int confidential), void *ud)
 {
 	size_t i;
 
 	for (i = 0; i < NFIELDS; i++)
-		fn(ud, fields[i].path, fields[i].label, fields[i].need == N_ALWAYS,
-		   (fields[i].vis & CONFIDENTIAL) != 0);
+		fn(ud, fields[i].path, fields[i].label, fields[i].label_en,
+		   fields[i].need == N_ALWAYS, (fields[i].vis & CONFIDENTIAL) != 0);
 }
 
 dip_day app_validity_end(const json_t *content, dip_day reg_day, const struct rules *r)

@@ -74,7 +74,7 @@ json_t *app_content_public(const json_t *content, enum app_view view);
 int app_field_confidential(const char *path);
 /* Calls fn for every field path in table order (for forms and docs). */
 void app_fields_each(void (*fn)(void *ud, const char *path, const char *label_zh,
-				int required, int confidential), void *ud);
+				const char *label_en, int required, int confidential), void *ud);
 
 /* Nested lookup by dotted path; borrowed reference or NULL. */
 json_t *app_get(const json_t *content, const char *path);

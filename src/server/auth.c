@@ -91,12 +91,18 @@ int auth_request(struct req *r)
 		rc = DIP_EAUTH;
 	st->rollback(st);
 	if (rc != 0 || r->account.disabled) {
-		if (bearer || unsafe_method(r->method)) {
-			reply_fail(r, DIP_EAUTH, "", bearer ? "the API token is unknown, expired or revoked"
-							    : "your session has ended; sign in again");
+		if (bearer) {
+			reply_fail(r, DIP_EAUTH, "", "the API token is unknown, expired or revoked");
 			return -1;
 		}
-		return 0; /* a stale cookie on a read: treat as anonymous */
+		/* A session that ended (expiry, sign-out elsewhere, a new
+		 * password): the browser cannot drop an HttpOnly cookie itself,
+		 * so clear it and carry on as anonymous; routes that need an
+		 * account then answer 401 "sign in first". */
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
+				  COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+		memset(&r->account, 0, sizeof(r->account));
+		return 0;
 	}
 	r->by_cookie = !bearer;
 	if (r->by_cookie && unsafe_method(r->method)) {

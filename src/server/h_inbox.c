@@ -13,16 +13,17 @@ void h_inbox(struct req *r)
 	const char *unread = req_query(r, "unread");
 	struct msg_filter f;
 	struct dip_error e;
-	long after;
+	long after, limit;
 	json_t *o;
 
-	if (req_long(r, "after", 0, 0, INT64_MAX >> 1, &after))
+	if (req_long(r, "after", 0, 0, INT64_MAX >> 1, &after) ||
+	    req_long(r, "limit", 50, 1, 200, &limit))
 		return;
 	memset(&f, 0, sizeof(f));
 	f.account_id = r->who.id;
 	f.unread_only = unread && (strcmp(unread, "1") == 0 || strcmp(unread, "true") == 0);
 	f.after_id = after;
-	f.limit = 100;
+	f.limit = (int)limit;
 	if (!h__check(r, svc_inbox_json(r->v, &r->who, &f, &o, &e), &e))
 		reply_json(r, 200, o);
 }

@@ -83,11 +83,12 @@ void h_rules(struct req *r)
 	reply_json(r, 200, o);
 }
 
-static void add_field(void *ud, const char *path, const char *label, int required,
-		      int confidential)
+static void add_field(void *ud, const char *path, const char *label, const char *label_en,
+		      int required, int confidential)
 {
-	json_array_append_new(ud, json_pack("{s:s,s:s,s:b,s:b}", "path", path, "label", label,
-					    "required", required, "confidential", confidential));
+	json_array_append_new(ud, json_pack("{s:s,s:s,s:s,s:b,s:b}", "path", path, "label", label,
+					    "label_en", label_en, "required", required,
+					    "confidential", confidential));
 }
 
 void h_fields(struct req *r)

@@ -159,7 +159,7 @@ const struct route routes[] = {
 	  200, NULL, E_READ },
 	/* inbox */
 	{ GET, "/api/inbox", h_inbox, AUTH_USER, "inbox", "Documents delivered to you (送达, Art. 7)",
-	  NULL, "Inbox", 200, "unread:boolean:only unread|after:integer:cursor", "401" },
+	  NULL, "Inbox", 200, "unread:boolean:only unread|after:integer:cursor|limit:integer:page size (at most 200)", "401 422" },
 	{ GET, "/api/inbox/unread", h_inbox_unread, AUTH_USER, "inbox", "Unread count", NULL, "Unread",
 	  200, NULL, "401" },
 	{ POST, "/api/inbox/{id}/read", h_inbox_read, AUTH_USER, "inbox", "Mark a document read",

@@ -211,6 +211,18 @@ int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time no
 		return finish_read(v, rc, e);
 	inside = (c.roles & (ROLE_APPLICANT | ROLE_AGENT | ROLE_EXAMINER | ROLE_ADMIN)) != 0;
 	o = summary_json(v->reg, &c.a);
+	/* Art. 10: when the publication (and with it the time to object) ends. */
+	if (c.a.state == APP_PUBLICATION) {
+		struct dl_json_ctx pub = { v->reg, json_array(), now };
+		json_t *d;
+		size_t k;
+
+		v->st->deadline_open_for(v->st, id, 0, add_deadline, &pub);
+		json_array_foreach(pub.arr, k, d)
+			if (strcmp(json_string_value(json_object_get(d, "kind")), "publication") == 0)
+				json_object_set(o, "publication_ends", json_object_get(d, "due_at"));
+		json_decref(pub.arr);
+	}
 	if (!inside) {
 		/* Art. 10 during publication; Art. 20 after announcement. */
 		pub = svc__public_record(v, &c, c.a.state == APP_PUBLICATION ? APP_VIEW_PUBLICATION
@@ -343,8 +355,25 @@ int svc_app_list_json(struct svc *v, const struct actor *who, const struct app_f
 
 struct ev_ctx {
 	const struct registry *r;
+	struct store *st;
 	json_t *arr;
+	json_t *names;   /* account id -> display name, read once each */
 };
+
+static json_t *actor_name(struct ev_ctx *c, int64_t id)
+{
+	struct account a;
+	char key[24];
+	json_t *n;
+
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	n = json_object_get(c->names, key);
+	if (n == NULL) {
+		n = json_string(c->st->account_get(c->st, id, &a) == 0 ? a.display_name : "");
+		json_object_set_new(c->names, key, n);
+	}
+	return json_incref(n);
+}
 
 static int add_event(void *ud, const struct event *ev)
 {
@@ -354,6 +383,8 @@ static int add_event(void *ud, const struct event *ev)
 	json_object_set_new(o, "id", json_integer(ev->id));
 	json_object_set_new(o, "at", time_json(c->r, ev->at));
 	json_object_set_new(o, "actor", json_integer(ev->actor_id));
+	if (ev->actor_id)
+		json_object_set_new(o, "actor_name", actor_name(c, ev->actor_id));
 	json_object_set_new(o, "actor_role", json_string(ev->actor_role & ROLE_SYSTEM ? "system"
 						       : ev->actor_role & ROLE_EXAMINER ? "examiner"
 						       : ev->actor_id ? "party" : "public"));
@@ -378,7 +409,7 @@ int svc_events_json(struct svc *v, const struct actor *who, int64_t id, json_t *
 		    struct dip_error *e)
 {
 	struct app_ctx c;
-	struct ev_ctx ec = { v->reg, NULL };
+	struct ev_ctx ec = { v->reg, v->st, NULL, json_object() };
 	int rc;
 
 	rc = svc__st(v, v->st->begin(v->st, 0), e);
@@ -398,6 +429,7 @@ int svc_events_json(struct svc *v, const struct actor *who, int64_t id, json_t *
 		rc = svc__st(v, v->st->event_list(v->st, id, add_event, &ec), e);
 	}
 	v->st->rollback(v->st);
+	json_decref(ec.names);
 	if (rc) {
 		json_decref(ec.arr);
 		return rc;
@@ -557,6 +589,7 @@ int svc_request_json(struct svc *v, const struct actor *who, int64_t req_id, jso
 struct inbox_ctx {
 	const struct registry *r;
 	json_t *arr;
+	int64_t last;
 };
 
 static int add_message(void *ud, const struct message *m)
@@ -564,6 +597,7 @@ static int add_message(void *ud, const struct message *m)
 	struct inbox_ctx *c = ud;
 	json_t *o = json_object();
 
+	c->last = m->id;
 	json_object_set_new(o, "id", json_integer(m->id));
 	json_object_set_new(o, "kind", json_string(m->kind));
 	if (m->app_id)
@@ -581,7 +615,7 @@ static int add_message(void *ud, const struct message *m)
 int svc_inbox_json(struct svc *v, const struct actor *who, const struct msg_filter *f,
 		   json_t **out, struct dip_error *e)
 {
-	struct inbox_ctx c = { v->reg, json_array() };
+	struct inbox_ctx c = { v->reg, json_array(), 0 };
 	struct msg_filter g = *f;
 	int64_t unread = 0;
 	int rc;
@@ -603,6 +637,8 @@ int svc_inbox_json(struct svc *v, const struct actor *who, const struct msg_filt
 		return rc;
 	}
 	*out = json_object();
+	json_object_set_new(*out, "next", g.limit > 0 && (int)json_array_size(c.arr) >= g.limit
+					       ? json_integer(c.last) : json_null());
 	json_object_set_new(*out, "items", c.arr);
 	json_object_set_new(*out, "unread", json_integer(unread));
 	return 0;
