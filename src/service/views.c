@@ -213,15 +213,15 @@ int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time no
 	o = summary_json(v->reg, &c.a);
 	/* Art. 10: when the publication (and with it the time to object) ends. */
 	if (c.a.state == APP_PUBLICATION) {
-		struct dl_json_ctx pub = { v->reg, json_array(), now };
+		struct dl_json_ctx pd = { v->reg, json_array(), now };
 		json_t *d;
 		size_t k;
 
-		v->st->deadline_open_for(v->st, id, 0, add_deadline, &pub);
-		json_array_foreach(pub.arr, k, d)
+		v->st->deadline_open_for(v->st, id, 0, add_deadline, &pd);
+		json_array_foreach(pd.arr, k, d)
 			if (strcmp(json_string_value(json_object_get(d, "kind")), "publication") == 0)
 				json_object_set(o, "publication_ends", json_object_get(d, "due_at"));
-		json_decref(pub.arr);
+		json_decref(pd.arr);
 	}
 	if (!inside) {
 		/* Art. 10 during publication; Art. 20 after announcement. */
