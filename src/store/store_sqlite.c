@@ -204,10 +204,25 @@ static int sq_begin(struct store *s, int write)
 	return rc;
 }
 
+/* Resets every cached statement still stepping, so that no read snapshot
+ * outlives the transaction that took it. */
+static void reset_all(struct store *s)
+{
+	struct sq *q = s->impl;
+	int i;
+
+	for (i = 0; i < q->ncache; i++)
+		if (sqlite3_stmt_busy(q->cache[i].st))
+			sqlite3_reset(q->cache[i].st);
+}
+
 static int sq_commit(struct store *s)
 {
 	struct sq *q = s->impl;
-	int rc = exec(s, "COMMIT", "");
+	int rc;
+
+	reset_all(s);
+	rc = exec(s, "COMMIT", "");
 
 	if (rc) {
 		exec(s, "ROLLBACK", "");
@@ -222,6 +237,7 @@ static void sq_rollback(struct store *s)
 {
 	struct sq *q = s->impl;
 
+	reset_all(s);
 	if (q->in_tx && !sqlite3_get_autocommit(q->db))
 		exec(s, "ROLLBACK", "");
 	q->in_tx = 0;
