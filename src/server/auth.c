@@ -8,6 +8,7 @@
  */
 #include "server/internal.h"
 #include "server/router.h"
+#include "server/handlers.h"
 #include "crypto/hash.h"
 #include "crypto/rand.h"
 #include "util/b64.h"
@@ -97,11 +98,17 @@ int auth_request(struct req *r)
 		}
 		/* A session that ended (expiry, sign-out elsewhere, a new
 		 * password): the browser cannot drop an HttpOnly cookie itself,
-		 * so clear it and carry on as anonymous; routes that need an
-		 * account then answer 401 "sign in first". */
+		 * so clear it.  Reading, signing in and signing up go on as
+		 * anonymous; any other write is refused rather than silently
+		 * done as nobody (an upload would lose its owner). */
 		evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
 				  COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 		memset(&r->account, 0, sizeof(r->account));
+		if (unsafe_method(r->method) && r->route && r->route->fn != h_login &&
+		    r->route->fn != h_signup) {
+			reply_fail(r, DIP_EAUTH, "", "your session has ended; sign in again");
+			return -1;
+		}
 		return 0;
 	}
 	r->by_cookie = !bearer;
