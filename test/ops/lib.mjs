@@ -40,7 +40,8 @@ export const hex = (n = 16) => randomBytes(n).toString('hex');
 // One HTTP/1.1 request; localAddress picks the client's loopback address.
 export function request(url, { method = 'GET', headers = {}, body, localAddress } = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, localAddress, timeout: 10000 }, (res) => {
+    // A connection per request: no answer depends on an earlier one.
+    const req = http.request(url, { method, headers, localAddress, timeout: 10000, agent: false }, (res) => {
       const chunks = [];
       res.on('data', (d) => chunks.push(d));
       res.on('end', () => {
