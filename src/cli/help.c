@@ -420,9 +420,21 @@ static void page_main(struct dbuf *o)
 		     "The data directory of the packaged service (the default is\n.Pa var\n"
 		     "in the working directory).\n.El\n");
 	examples(o, t->examples);
-	dbuf_adds(o, ".Sh SEE ALSO\n");
-	for (c = cli_commands; c->name; c++)
-		dbuf_addf(o, ".Xr dipreg-%s 1 ,\n", c->name);
+	/* SEE ALSO in alphabetical order, as mandoc likes it. */
+	{
+		const char *names[64];
+		size_t n = 0, i, j;
+
+		for (c = cli_commands; c->name && n < 64; c++) {
+			for (i = n; i > 0 && strcmp(names[i - 1], c->name) > 0; i--)
+				names[i] = names[i - 1];
+			names[i] = c->name;
+			n++;
+		}
+		dbuf_adds(o, ".Sh SEE ALSO\n");
+		for (j = 0; j < n; j++)
+			dbuf_addf(o, ".Xr dipreg-%s 1 ,\n", names[j]);
+	}
 	dbuf_addf(o, "%s\n", see_also_conf);
 }
 
@@ -517,7 +529,10 @@ static void page_command(struct dbuf *o, const struct cli_command *c)
 		     "2 on a usage error.\n");
 	if (t && t->examples)
 		examples(o, t->examples);
-	dbuf_addf(o, ".Sh SEE ALSO\n.Xr dipreg 1%s\n%s\n", cmd ? " ," : "", cmd ? see_also_conf : "");
+	if (cmd)
+		dbuf_addf(o, ".Sh SEE ALSO\n.Xr dipreg 1 ,\n%s\n", see_also_conf);
+	else
+		dbuf_adds(o, ".Sh SEE ALSO\n.Xr dipreg 1\n");
 }
 
 int cli_man(const char *name, struct dbuf *out)
