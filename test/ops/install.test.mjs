@@ -122,7 +122,8 @@ function complete(words) {
 
 test('bash completes subcommands, verbs, flags and their values', { skip: !have('bash') }, () => {
   assert.deepEqual(complete(['dipreg', 'se']), ['serve']);
-  assert.deepEqual(complete(['dipreg', 'c']), ['calendar', 'config']);
+  assert.deepEqual(complete(['dipreg', 'c']), commands.filter((c) => c.startsWith('c')).sort());
+  assert.ok(complete(['dipreg', 'c']).includes('config'));
   assert.deepEqual(complete(['dipreg', 'serve', '--li']), ['--listen']);
   assert.deepEqual(complete(['dipreg', 'serve', '--log-']), ['--log-format', '--log-key', '--log-level', '--log-origin', '--log-sm2-key']);
   assert.deepEqual(complete(['dipreg', 'serve', '--log-level', '']), ['debug', 'error', 'info', 'warn']);
