@@ -102,10 +102,38 @@ crash: deps-test $(B)/dipreg
 fuzz: deps-test
 	@$(MAKE) --no-print-directory -f mk/fuzz.mk
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the portal, the
+# data files and migrations (also compiled in; here for reading), manual
+# pages generated from the binary's own tables, bash completion, and the
+# deployment samples.  An existing configuration file is never replaced.
+# The binary finds the portal in ../share/dipreg beside it, wherever it
+# was installed.
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/dipreg
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dipreg
-	install -m 0755 $(B)/dipreg $(DESTDIR)$(PREFIX)/bin/dipreg
-	cp -r web data $(DESTDIR)$(PREFIX)/share/dipreg/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/web $(DESTDIR)$(DATADIR)/data \
+		$(DESTDIR)$(DATADIR)/migrations $(DESTDIR)$(DATADIR)/deploy $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(SYSCONFDIR)/dipreg
+	install -m 0755 $(B)/dipreg $(DESTDIR)$(BINDIR)/dipreg
+	if [ -d web ]; then cp -R web/. $(DESTDIR)$(DATADIR)/web/; fi
+	cp -R data/. $(DESTDIR)$(DATADIR)/data/
+	cp -R migrations/. $(DESTDIR)$(DATADIR)/migrations/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)
+	$(B)/dipreg help --man dipreg >$(DESTDIR)$(MANDIR)/man1/dipreg.1
+	for c in $$($(B)/dipreg help --commands); do \
+		$(B)/dipreg help --man $$c >$(DESTDIR)$(MANDIR)/man1/dipreg-$$c.1 || exit 1; \
+	done
+	$(B)/dipreg help --man dipreg.conf >$(DESTDIR)$(MANDIR)/man5/dipreg.conf.5
+	chmod 0644 $(DESTDIR)$(MANDIR)/man1/dipreg*.1 $(DESTDIR)$(MANDIR)/man5/dipreg.conf.5
+	install -m 0644 deploy/dipreg.bash-completion $(DESTDIR)$(COMPLETIONDIR)/dipreg
+	install -m 0644 deploy/dipreg.conf deploy/nginx-dipreg.conf $(DESTDIR)$(DATADIR)/deploy/
+	sed 's|/usr/bin/dipreg|$(BINDIR)/dipreg|g' deploy/dipreg.service >$(DESTDIR)$(DATADIR)/deploy/dipreg.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/dipreg/dipreg.conf ] || \
+		install -m 0640 deploy/dipreg.conf $(DESTDIR)$(SYSCONFDIR)/dipreg/dipreg.conf
 
 clean:
 	rm -rf $(BUILD)

@@ -15,7 +15,8 @@ tzdata:file:/usr/share/zoneinfo/Asia/Shanghai ca-certificates:file:/etc/ssl/cert
 testing="nodejs:cmd:node npm:cmd:npm sqlite3:cmd:sqlite3 poppler-utils:cmd:pdftotext
 zbar-tools:cmd:zbarimg postgresql:file:/usr/lib/postgresql/15/bin/initdb
 chromium:cmd:chromium clang:cmd:clang libclang-rt-14-dev:file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
-nginx-light:cmd:nginx systemd:cmd:systemd-analyze curl:cmd:curl"
+nginx-light:cmd:nginx systemd:cmd:systemd-analyze curl:cmd:curl
+mandoc:cmd:mandoc openssl:cmd:openssl"
 bench="wrk:cmd:wrk linux-perf:cmd:perf hyperfine:cmd:hyperfine"
 
 case $profile in

@@ -7,7 +7,7 @@ B=${B:-build}
 export DIPREG_BIN="$PWD/$B/dipreg"
 failed=""
 sh test/run-unit.sh "$B" || failed="$failed unit"
-for suite in cli api web crash; do
+for suite in cli api web crash ops; do
 	ls test/$suite/*.test.mjs >/dev/null 2>&1 || continue
 	if [ "$suite" = web ] && ! sh mk/web.sh; then
 		failed="$failed web"

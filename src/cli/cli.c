@@ -2,6 +2,7 @@
  * cli.c - the table of subcommands and the dispatcher.
  */
 #include "cli/cli.h"
+#include "cli/help.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,15 +29,26 @@ int cli_usage(const char *usage)
 static int cli_help(int argc, char **argv);
 
 const struct cli_command cli_commands[] = {
-	{ "help", cli_help, "show the subcommands, or one subcommand's usage", "dipreg help [SUBCOMMAND]" },
+	{ "help", cli_help, "show the subcommands, or one subcommand's usage or manual page",
+	  "dipreg help [SUBCOMMAND]\ndipreg help --man [SUBCOMMAND|dipreg.conf]\n"
+	  "dipreg help --commands | --complete SUBCOMMAND" },
 	{ "calendar", cli_calendar, "working days and validity periods of the registry's calendar",
 	  "dipreg calendar due DATE N | period DATE Ny|Nm | is-working DATE [--holidays FILE]" },
-	{ "serve", cli_serve, "run the registry: HTTP API, portal and scheduler",
-	  "dipreg serve [--db PATH|URL] [--listen ADDR:PORT] [--threads N] [--data-dir DIR] [--test-clock] ..." },
-	{ "admin", cli_admin, "the operator's commands: init, create-account, set-password, disable",
-	  "dipreg admin init|create-account|set-password|disable --db PATH [--login L] ..." },
+	/* serve, admin, demo, tick and config also take the settings of
+	 * config.h as flags: help.c adds them to these lines. */
+	{ "serve", cli_serve, "run the registry: HTTP API, portal and scheduler", "dipreg serve" },
+	{ "admin", cli_admin,
+	  "the operator's commands: accounts, key rotation, holiday calendar, scheduler queue, audit export",
+	  "dipreg admin init [--login LOGIN] [--name NAME] [--id-number N]\n"
+	  "dipreg admin create-account --login LOGIN --role ROLE --name NAME --kind natural|legal|org --id-number N\n"
+	  "dipreg admin set-password|disable|enable --login LOGIN\n"
+	  "dipreg admin list-accounts [--json]\n"
+	  "dipreg admin rotate-key [--sm2]\n"
+	  "dipreg admin calendar-upload FILE --year YEAR\n"
+	  "dipreg admin scheduler-queue [--now ISO8601] [--limit N] [--json]\n"
+	  "dipreg admin audit-export [--from DATE] [--to DATE] [--format csv|json] [--out FILE]" },
 	{ "demo", cli_demo, "fill a database with a demo registry (accounts and applications in every state)",
-	  "dipreg demo --db PATH [--data-dir DIR] [--count N]" },
+	  "dipreg demo [--count N] [--now ISO8601]" },
 	{ "backup", cli_backup, "an online, verified copy of an embedded (SQLite) registry",
 	  "dipreg backup --db PATH --to FILE [--data-dir DIR]" },
 	{ "restore", cli_restore, "restore a verified backup (the server stopped)",
@@ -44,7 +56,7 @@ const struct cli_command cli_commands[] = {
 	{ "check", cli_check, "database integrity and the transparency log recomputed and verified",
 	  "dipreg check --db PATH [--data-dir DIR] [--head CHECKPOINT_FILE]..." },
 	{ "tick", cli_tick, "apply every deadline that ran out (the scheduler, once)",
-	  "dipreg tick --db PATH [--now ISO8601] [--holidays FILE] [--rules PROFILE]" },
+	  "dipreg tick [--now ISO8601]" },
 	{ "fingerprint", cli_fingerprint, "compute a dataset fingerprint (Merkle root of a file or directory)",
 	  "dipreg fingerprint PATH [--algo sha256|sm3] [--json] [--threads N] [--skip-special]" },
 	{ "verify", cli_verify, "verify a deposit receipt offline",
@@ -54,20 +66,51 @@ const struct cli_command cli_commands[] = {
 	{ "witness", cli_witness, "check that a registry's log only grows, and cosign its checkpoints",
 	  "dipreg witness --log URL --key WITNESS_KEY --log-key VKEY... --state DIR [--submit] "
 	  "[--once | --interval SECONDS [--rounds N]] [--timeout SECONDS]" },
+	{ "config", cli_config, "check the configuration and show the effective settings",
+	  "dipreg config check [--config FILE] [SETTING FLAGS]\ndipreg config sample" },
 	{ NULL, NULL, NULL, NULL },
 };
 
 static int cli_help(int argc, char **argv)
 {
 	const struct cli_command *c;
+	struct dbuf out;
+	int rc = 0;
 
-	if (argc > 1) {
+	dbuf_init(&out, 0);
+	if (argc > 1 && strcmp(argv[1], "--man") == 0) {
+		if (argc > 3)
+			return cli_usage("dipreg help --man [SUBCOMMAND|dipreg.conf]");
+		if (cli_man(argc > 2 ? argv[2] : NULL, &out) != 0)
+			return cli_fail("help: no manual page \"%s\"", argv[2]);
+		fputs(out.p, stdout);
+		dbuf_free(&out);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "--commands") == 0) {
 		for (c = cli_commands; c->name; c++)
-			if (strcmp(c->name, argv[1]) == 0) {
-				printf("usage: %s\n  %s\n", c->usage, c->summary);
-				return 0;
-			}
-		return cli_fail("help: unknown subcommand \"%s\"", argv[1]);
+			printf("%s\n", c->name);
+		return 0;
+	}
+	if (argc > 1) {
+		const char *name = strcmp(argv[1], "--complete") == 0 && argc == 3 ? argv[2] : argv[1];
+
+		if (argc > 2 && name == argv[1])
+			return cli_usage("dipreg help [SUBCOMMAND]");
+		for (c = cli_commands; c->name; c++)
+			if (strcmp(c->name, name) == 0)
+				break;
+		if (c->name == NULL)
+			return cli_fail("help: unknown subcommand \"%s\"", name);
+		if (name == argv[1]) {
+			cli_usage_text(c, &out);
+			printf("usage: %s\n  %s\n", out.p, c->summary);
+		} else {
+			cli_complete(c, &out);
+			fputs(out.p ? out.p : "", stdout);
+		}
+		dbuf_free(&out);
+		return rc;
 	}
 	printf("usage: dipreg SUBCOMMAND [ARGS]\n\nsubcommands:\n");
 	for (c = cli_commands; c->name; c++)

@@ -37,6 +37,8 @@ int cli_verify(int argc, char **argv);
 int cli_keygen(int argc, char **argv);
 /* A witness of a registry's log (cmd_witness.c). */
 int cli_witness(int argc, char **argv);
+/* cmd_config.c */
+int cli_config(int argc, char **argv);
 
 /* Defined in cli.c: the table of subcommands, ended by a NULL name. */
 extern const struct cli_command cli_commands[];

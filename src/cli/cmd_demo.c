@@ -12,16 +12,18 @@
  */
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/config.h"
+#include "cli/setup.h"
 #include "crypto/hash.h"
 #include "util/b64.h"
 #include "util/file.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DAY 86400
+#define DEMO_USAGE "dipreg demo [--count N] [--now ISO8601] [--db PATH|URL] [--data-dir DIR] [SETTINGS]"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
@@ -365,69 +367,64 @@ static int file_one(struct demo *d, int i)
 
 int cli_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "data-dir", required_argument, NULL, 'D' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "now", required_argument, NULL, 'n' },
-		{ "pw-cost", required_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
+	const char *count_s = NULL, *now_s = NULL, *db;
+	const struct cfg_opt extra[] = {
+		{ "count", "N", &count_s, "how many applications to file (default 200)" },
+		{ "now", "ISO8601", &now_s, "the time the demo ends at (default: now)" },
+		{ NULL, NULL, NULL, NULL },
 	};
-	struct cli_registry_opts ro = { NULL, NULL };
-	const char *db = NULL, *data_dir = "var", *now_s = NULL;
+	struct config cfg;
 	struct registry reg;
 	struct tick_report rep;
 	struct dip_error e;
 	struct svc v;
 	struct demo d;
 	struct actor admin, bob_agent;
-	char base[18], idn[19], pw[64], csv[2000];
-	long count = 200, cost = 15;
+	char base[18], idn[19], pw[64], csv[2000], fallback[300];
+	long count = 200;
 	int64_t n = 0;
 	size_t i;
-	int c, rc = 1;
+	int rc = 1;
+	const char *host;
 	static const char pdf[] = "%PDF-1.4\n% dipreg demo proof of lawful acquisition\n%%EOF\n";
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'D': data_dir = optarg; break;
-		case 'n': now_s = optarg; break;
-		case 'c':
-			if (cli_long(optarg, 1, 100000, &count))
-				return cli_fail("--count: 1 to 100000");
-			break;
-		case 'P':
-			if (cli_long(optarg, 1, 20, &cost))
-				return cli_fail("--pw-cost: 1 to 20");
-			break;
-		default:
-			return cli_usage("dipreg demo --db PATH [--data-dir DIR] [--count N] [--now ISO]");
-		}
-	}
-	if (db == NULL || optind != argc)
-		return cli_usage("dipreg demo --db PATH [--data-dir DIR] [--count N] [--now ISO]");
+	rc = cfg_load(&cfg, CFG_DEMO, argc, argv, 1, extra, DEMO_USAGE, NULL);
+	if (rc == 0 && cfg.nargs > 0)
+		rc = cli_usage(DEMO_USAGE);
+	if (rc == 0 && count_s && cli_long(count_s, 1, 100000, &count))
+		rc = cli_fail("--count: 1 to 100000");
 	memset(&d, 0, sizeof(d));
-	if (cli_now(now_s, &d.now) || cli_registry(&reg, &ro))
+	if (rc == 0 && cli_now(now_s, &d.now))
+		rc = 1;
+	if (rc) {
+		cfg_release(&cfg);
+		return rc;
+	}
+	cli_setup_logging(&cfg);
+	db = cfg_str(&cfg, CFG_DB);
+	if (cli_setup_registry(&reg, &cfg)) {
+		cfg_release(&cfg);
 		return 1;
-	reg.pw_cost = (int)cost;
-	snprintf(reg.data_dir, sizeof(reg.data_dir), "%s", data_dir);
+	}
+	host = strstr(reg.base_url, "://");
+	snprintf(fallback, sizeof(fallback), "%.200s/log", host ? host + 3 : reg.base_url);
 	{
 		struct ledger_key_opts ko;
 
 		memset(&ko, 0, sizeof(ko));
-		if (file_mkdirs(data_dir, &e) ||
-		    cli_log_open(&reg, db, NULL, "127.0.0.1:8080/log", &ko)) {
+		if (file_mkdirs(reg.data_dir, &e) || cli_log_open(&reg, db, NULL, fallback, &ko)) {
 			registry_release(&reg);
+			cfg_release(&cfg);
 			return 1;
 		}
 	}
+	rc = 1;
 	v.reg = &reg;
 	v.st = store_open(db, &e);
 	if (v.st == NULL) {
 		ledger_close(&reg);
 		registry_release(&reg);
+		cfg_release(&cfg);
 		return cli_fail("%s", e.message);
 	}
 	v.st->begin(v.st, 0);
@@ -497,5 +494,6 @@ out:
 	store_close(v.st);
 	ledger_close(&reg);
 	registry_release(&reg);
+	cfg_release(&cfg);
 	return rc;
 }

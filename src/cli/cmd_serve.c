@@ -1,172 +1,103 @@
 /*
- * cmd_serve.c - "dipreg serve": run the registry's HTTP server.
+ * cmd_serve.c - "dipreg serve": run the registry's HTTP server.  Every
+ * flag is a setting of config.h.
  */
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/config.h"
+#include "cli/setup.h"
 #include "server/server.h"
 #include "service/ledger.h"
 #include "util/file.h"
 #include "util/log.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-	"dipreg serve [--db PATH|URL] [--listen ADDR:PORT] [--threads N] [--data-dir DIR]\n"
-	"             [--web DIR] [--rules PROFILE] [--holidays FILE] [--test-clock]\n"
-	"             [--max-body BYTES] [--max-upload BYTES] [--tick SECONDS]\n"
-	"             [--log-level debug|info|warn|error] [--log-json] [--ready-file FILE]\n"
-	"             [--registry-name NAME] [--registry-code NNNN] [--base-url URL]\n"
-	"             [--log-key PEM] [--log-sm2-key PEM] [--log-origin ORIGIN] [--old-log-key VKEY]...\n"
-	"             [--witness VKEY]... [--witness-quorum N]";
-
 int cli_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "data-dir", required_argument, NULL, 'D' },
-		{ "web", required_argument, NULL, 'w' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "holidays", required_argument, NULL, 'H' },
-		{ "test-clock", no_argument, NULL, 'C' },
-		{ "max-body", required_argument, NULL, 'b' },
-		{ "max-upload", required_argument, NULL, 'u' },
-		{ "tick", required_argument, NULL, 'k' },
-		{ "log-level", required_argument, NULL, 'L' },
-		{ "log-json", no_argument, NULL, 'J' },
-		{ "ready-file", required_argument, NULL, 'R' },
-		{ "registry-name", required_argument, NULL, 'n' },
-		{ "registry-code", required_argument, NULL, 'c' },
-		{ "base-url", required_argument, NULL, 'U' },
-		{ "pw-cost", required_argument, NULL, 'P' },
-		{ "log-key", required_argument, NULL, 'K' },
-		{ "log-sm2-key", required_argument, NULL, 'S' },
-		{ "log-origin", required_argument, NULL, 'O' },
-		{ "old-log-key", required_argument, NULL, 'o' },
-		{ "witness", required_argument, NULL, 'W' },
-		{ "witness-quorum", required_argument, NULL, 'q' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_registry_opts ro = { NULL, NULL };
 	struct server_config cfg;
+	struct config c;
 	struct registry reg;
 	struct dip_error e;
-	enum log_level lv;
-	const char *data_dir = "var", *name = NULL, *code = NULL, *base = NULL;
-	const char *witnesses[LEDGER_MAX_WITNESSES + 1] = { NULL }, *old[LEDGER_MAX_OLD_KEYS + 1] = { NULL };
-	const char *origin = NULL;
 	struct ledger_key_opts ko;
-	int nw = 0, nold = 0;
-	long n, pw_cost = 15, quorum = 0;
-	int c, rc;
+	const char *old[LEDGER_MAX_OLD_KEYS + 1] = { NULL };
+	const char *const *p;
+	char *retired = NULL, usage[4096], fallback[300];
+	struct dbuf u;
+	int nold = 0, rc;
+	const char *host;
 
+	dbuf_init(&u, sizeof(usage));
+	dbuf_adds(&u, "dipreg serve ");
+	cfg_usage_flags(CFG_SERVE, &u);
+	snprintf(usage, sizeof(usage), "%s", u.p);
+	dbuf_free(&u);
+	rc = cfg_load(&c, CFG_SERVE, argc, argv, 1, NULL, usage, NULL);
+	if (rc == 0 && c.nargs > 0)
+		rc = cli_usage(usage);
+	if (rc) {
+		cfg_release(&c);
+		return rc;
+	}
+	cli_setup_logging(&c);
 	server_config_defaults(&cfg);
-	memset(&ko, 0, sizeof(ko));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': cfg.db = optarg; break;
-		case 'l': cfg.listen = optarg; break;
-		case 't':
-			if (cli_long(optarg, 1, 64, &n))
-				return cli_fail("--threads: 1 to 64");
-			cfg.threads = (int)n;
-			break;
-		case 'D': data_dir = optarg; break;
-		case 'w': cfg.web_dir = optarg; break;
-		case 'r': ro.rules = optarg; break;
-		case 'H': ro.holidays = optarg; break;
-		case 'C': cfg.test_clock = 1; break;
-		case 'b':
-			if (cli_long(optarg, 1024, 64L << 20, &n))
-				return cli_fail("--max-body: 1024 to 67108864 bytes");
-			cfg.max_body = (size_t)n;
-			break;
-		case 'u':
-			if (cli_long(optarg, 1024, 1L << 30, &n))
-				return cli_fail("--max-upload: 1024 to 1073741824 bytes");
-			cfg.max_upload = (size_t)n;
-			break;
-		case 'k':
-			if (cli_long(optarg, 1, 86400, &n))
-				return cli_fail("--tick: 1 to 86400 seconds");
-			cfg.tick_seconds = (int)n;
-			break;
-		case 'L':
-			if (log_parse_level(optarg, &lv))
-				return cli_fail("--log-level: debug, info, warn or error");
-			log_set_level(lv);
-			break;
-		case 'J': log_set_json(1); break;
-		case 'R': cfg.ready_file = optarg; break;
-		case 'n': name = optarg; break;
-		case 'c': code = optarg; break;
-		case 'U': base = optarg; break;
-		case 'P':
-			if (cli_long(optarg, 1, 20, &pw_cost))
-				return cli_fail("--pw-cost: 1 to 20");
-			break;
-		case 'K': ko.key = optarg; break;
-		case 'S': ko.sm2_key = optarg; break;
-		case 'O': origin = optarg; break;
-		case 'o':
-			if (nold >= LEDGER_MAX_OLD_KEYS)
-				return cli_fail("--old-log-key: at most %d", LEDGER_MAX_OLD_KEYS);
-			old[nold++] = optarg;
-			break;
-		case 'W':
-			if (nw >= LEDGER_MAX_WITNESSES)
-				return cli_fail("--witness: at most %d", LEDGER_MAX_WITNESSES);
-			witnesses[nw++] = optarg;
-			break;
-		case 'q':
-			if (cli_long(optarg, 0, LEDGER_MAX_WITNESSES, &quorum))
-				return cli_fail("--witness-quorum: 0 to %d", LEDGER_MAX_WITNESSES);
-			break;
-		default: return cli_usage(usage);
-		}
-	}
-	if (optind != argc)
-		return cli_usage(usage);
-	if (code && (strlen(code) != 4 || strspn(code, "0123456789") != 4))
-		return cli_fail("--registry-code: four digits, e.g. 1100 for Beijing");
-	if (cli_registry(&reg, &ro))
+	cfg.db = cfg_str(&c, CFG_DB);
+	cfg.listen = cfg_str(&c, CFG_LISTEN);
+	cfg.threads = (int)cfg_num(&c, CFG_THREADS);
+	cfg.web_dir = cfg_str(&c, CFG_WEB);
+	cfg.max_body = (size_t)cfg_num(&c, CFG_MAX_BODY);
+	cfg.max_upload = (size_t)cfg_num(&c, CFG_MAX_UPLOAD);
+	cfg.test_clock = (int)cfg_num(&c, CFG_TEST_CLOCK);
+	cfg.tick_seconds = (int)cfg_num(&c, CFG_TICK_SECONDS);
+	cfg.session_hours = (int)cfg_num(&c, CFG_SESSION_HOURS);
+	cfg.anon_uploads_per_hour = (int)cfg_num(&c, CFG_ANON_UPLOADS);
+	cfg.ready_file = *cfg_str(&c, CFG_READY_FILE) ? cfg_str(&c, CFG_READY_FILE) : NULL;
+	cfg.trusted_proxies = cfg_str(&c, CFG_TRUSTED_PROXIES);
+	cfg.metrics_allow = cfg_str(&c, CFG_METRICS_ALLOW);
+	if (cli_setup_registry(&reg, &c)) {
+		cfg_release(&c);
 		return 1;
-	reg.pw_cost = (int)pw_cost;
-	snprintf(reg.data_dir, sizeof(reg.data_dir), "%s", data_dir);
-	if (name)
-		snprintf(reg.name, sizeof(reg.name), "%s", name);
-	if (code)
-		snprintf(reg.code, sizeof(reg.code), "%s", code);
-	if (file_mkdirs(data_dir, &e)) {
-		registry_release(&reg);
-		return cli_fail("--data-dir: %s", e.message);
 	}
-	if (base)
-		snprintf(reg.base_url, sizeof(reg.base_url), "%s", base);
-	else
-		snprintf(reg.base_url, sizeof(reg.base_url), "http://%s", cfg.listen);
+	rc = 1;
+	if (file_mkdirs(reg.data_dir, &e)) {
+		cli_fail("--data-dir: %s", e.message);
+		goto out;
+	}
+	/* Retired keys: those named in the settings, then those that
+	 * "dipreg admin rotate-key" recorded. */
+	for (p = cfg_list(&c, CFG_OLD_LOG_KEYS); *p; p++) {
+		if (nold >= LEDGER_MAX_OLD_KEYS) {
+			cli_fail("--old-log-key: at most %d", LEDGER_MAX_OLD_KEYS);
+			goto out;
+		}
+		old[nold++] = *p;
+	}
+	if (cli_retired_read(reg.data_dir, &retired, old, &nold, LEDGER_MAX_OLD_KEYS))
+		goto out;
+	if (c.v[CFG_WITNESSES].nitems > LEDGER_MAX_WITNESSES) {
+		cli_fail("--witness: at most %d", LEDGER_MAX_WITNESSES);
+		goto out;
+	}
+	memset(&ko, 0, sizeof(ko));
+	ko.key = *cfg_str(&c, CFG_LOG_KEY) ? cfg_str(&c, CFG_LOG_KEY) : NULL;
+	ko.sm2_key = *cfg_str(&c, CFG_LOG_SM2_KEY) ? cfg_str(&c, CFG_LOG_SM2_KEY) : NULL;
+	ko.witnesses = cfg_list(&c, CFG_WITNESSES);
+	ko.old_vkeys = old;
+	ko.quorum = (unsigned)cfg_num(&c, CFG_WITNESS_QUORUM);
 	/* The log's origin names it in checkpoints: by default the public URL
 	 * without its scheme, as the C2SP specs suggest. */
-	{
-		char fallback[300];
-		const char *host = strstr(reg.base_url, "://");
-
-		snprintf(fallback, sizeof(fallback), "%.200s/log", host ? host + 3 : reg.base_url);
-		ko.witnesses = witnesses;
-		ko.old_vkeys = old;
-		ko.quorum = (unsigned)quorum;
-		if (cli_log_open(&reg, cfg.db, origin, fallback, &ko)) {
-			registry_release(&reg);
-			return 1;
-		}
-	}
+	host = strstr(reg.base_url, "://");
+	snprintf(fallback, sizeof(fallback), "%.200s/log", host ? host + 3 : reg.base_url);
+	if (cli_log_open(&reg, cfg.db, *cfg_str(&c, CFG_LOG_ORIGIN) ? cfg_str(&c, CFG_LOG_ORIGIN) : NULL,
+			 fallback, &ko))
+		goto out;
 	rc = server_run(&reg, &cfg);
 	ledger_close(&reg);
+out:
+	free(retired);
 	registry_release(&reg);
+	cfg_release(&c);
 	return rc;
 }

@@ -4,56 +4,58 @@
  */
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/config.h"
+#include "cli/setup.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
-static const char usage[] = "dipreg tick --db PATH [--now ISO8601] [--holidays FILE] [--rules PROFILE]";
+#define TICK_USAGE "dipreg tick [--now ISO8601]"
 
 int cli_tick(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "now", required_argument, NULL, 'n' },
-		{ "holidays", required_argument, NULL, 'H' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+	const char *now_s = NULL;
+	const struct cfg_opt extra[] = {
+		{ "now", "ISO8601", &now_s, "the time to run at (default: now)" },
+		{ NULL, NULL, NULL, NULL },
 	};
-	struct cli_registry_opts ro = { NULL, NULL };
-	const char *db = NULL, *now_s = NULL;
+	struct config cfg;
 	struct registry reg;
 	struct tick_report rep;
 	struct dip_error e;
 	struct svc v;
 	dip_time now;
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'n': now_s = optarg; break;
-		case 'H': ro.holidays = optarg; break;
-		case 'r': ro.rules = optarg; break;
-		default: return cli_usage(usage);
-		}
+	rc = cfg_load(&cfg, CFG_TICK, argc, argv, 1, extra, TICK_USAGE " [SETTINGS]", NULL);
+	if (rc == 0 && cfg.nargs > 0)
+		rc = cli_usage(TICK_USAGE " [SETTINGS]");
+	if (rc == 0 && cli_now(now_s, &now))
+		rc = 1;
+	if (rc == 0 && cli_setup_registry(&reg, &cfg))
+		rc = 1;
+	if (rc) {
+		cfg_release(&cfg);
+		return rc;
 	}
-	if (db == NULL || optind != argc)
-		return cli_usage(usage);
-	if (cli_now(now_s, &now) || cli_registry(&reg, &ro))
-		return 1;
+	cli_setup_logging(&cfg);
 	v.reg = &reg;
-	v.st = store_open(db, &e);
+	v.st = store_open(cfg_str(&cfg, CFG_DB), &e);
 	if (v.st == NULL) {
 		registry_release(&reg);
+		cfg_release(&cfg);
 		return cli_fail("%s", e.message);
 	}
-	rc = svc_tick(&v, now, &rep, &e);
-	if (rc)
-		rc = cli_fail("tick: %s", e.message);
-	else
-		printf("applied %d\n", rep.applied);
+	/* The calendar an admin uploaded counts here as in the server. */
+	rc = cli_load_stored_calendar(&reg, v.st);
+	if (rc == 0) {
+		rc = svc_tick(&v, now, &rep, &e);
+		if (rc)
+			rc = cli_fail("tick: %s", e.message);
+		else
+			printf("applied %d\n", rep.applied);
+	}
 	store_close(v.st);
 	registry_release(&reg);
+	cfg_release(&cfg);
 	return rc;
 }

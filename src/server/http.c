@@ -105,6 +105,8 @@ void reply_error(struct req *r, const struct dip_error *e, json_t *extra)
 	}
 	if (status >= 500)
 		log_event(LOG_ERROR, "request_failed", "path", r->path, "error", e->message, NULL);
+	if ((e->code == DIP_EDB || e->code == DIP_EBUSY) && r->th)
+		metrics_count(&r->th->metrics.db_errors, 1);
 	if (e->code == DIP_EAUTH)
 		evhttp_add_header(evhttp_request_get_output_headers(r->ev), "WWW-Authenticate",
 				  "Bearer realm=\"dipreg\"");

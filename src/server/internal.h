@@ -8,6 +8,8 @@
 #include <stdatomic.h>
 
 #include "server/http.h"
+#include "server/metrics.h"
+#include "util/netaddr.h"
 
 struct server_thread {
 	struct server *srv;
@@ -18,6 +20,7 @@ struct server_thread {
 	struct svc svc;
 	struct event *tick;
 	unsigned polls;              /* thread 0: scheduler poll counter */
+	struct metrics_thread metrics;
 };
 
 struct server {
@@ -30,6 +33,9 @@ struct server {
 	_Atomic int64_t clock_offset;/* test clock: seconds added to the wall clock */
 	_Atomic int tick_now;        /* ask the scheduler to run at once */
 	char url[128];
+	struct net_list trusted;       /* proxies that may name the client */
+	struct net_list metrics_allow; /* who may read /metrics */
+	dip_time started;
 	/* anonymous uploads per address, a small fixed window table */
 	pthread_mutex_t anon_lock;
 	struct {

@@ -4,6 +4,7 @@
  */
 #include "server/router.h"
 #include "server/handlers.h"
+#include "server/metrics.h"
 #include "util/res.h"
 
 #include <stdio.h>
@@ -305,6 +306,10 @@ const struct route routes[] = {
 #undef Q_PERIOD
 #undef Q_CSV
 #undef Q_CHART
+	/* operations */
+	{ GET, "/metrics", h_metrics, AUTH_NONE, "meta",
+	  "Prometheus metrics: requests by route and status with latency histograms, applications by state, overdue tasks, the log, the scheduler, database errors (only to the addresses of the metrics_allow setting)",
+	  NULL, NULL, 200, NULL, "403" },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -10,6 +10,7 @@
 #include "util/b64.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/redact.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -91,7 +92,9 @@ static void dispatch(struct evhttp_request *ev, void *arg)
 	ev_uint16_t port = 0;
 	struct timespec t0, t1;
 	struct req r;
-	int known = 0;
+	int known = 0, is_static = 0;
+	double seconds;
+	size_t slot;
 	const char *rid;
 	uint8_t raw[12];
 
@@ -107,7 +110,11 @@ static void dispatch(struct evhttp_request *ev, void *arg)
 	r.who.roles = ROLE_PUBLIC;
 	if (conn)
 		evhttp_connection_get_peer(conn, &peer, &port);
-	snprintf(r.addr, sizeof(r.addr), "%s", peer ? peer : "");
+	/* Behind a trusted reverse proxy, the client is the one it names. */
+	net_client_addr(&s->trusted, peer ? peer : "",
+			evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Forwarded-For"),
+			evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Real-IP"), r.addr,
+			sizeof(r.addr));
 	snprintf(r.who.addr, sizeof(r.who.addr), "%s", r.addr);
 	rid = evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Request-Id");
 	if (rid && strlen(rid) < sizeof(r.reqid) && strspn(rid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == strlen(rid)) {
@@ -139,8 +146,10 @@ static void dispatch(struct evhttp_request *ev, void *arg)
 			reply_fail(&r, DIP_ENOTFOUND, "", "method %s not allowed on %s",
 				   route_method_name(r.method), r.path);
 		else if (strncmp(r.path, "/api/", 5) != 0 && (r.method == EVHTTP_REQ_GET ||
-							      r.method == EVHTTP_REQ_HEAD))
+							      r.method == EVHTTP_REQ_HEAD)) {
+			is_static = 1;
 			h_static(&r);
+		}
 		else
 			reply_json(&r, 404, json_pack("{s:{s:s,s:n,s:s}}", "error", "code", "no_route",
 						      "field", "message", "no such API route"));
@@ -151,10 +160,15 @@ static void dispatch(struct evhttp_request *ev, void *arg)
 out:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	snprintf(status, sizeof(status), "%d", r.status);
-	snprintf(ms, sizeof(ms), "%.2f", (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		 (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-	log_event(LOG_DEBUG, "request", "method", route_method_name(r.method), "path", r.path,
-		  "status", status, "ms", ms, NULL);
+	seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	snprintf(ms, sizeof(ms), "%.2f", seconds * 1e3);
+	/* The route pattern, never the raw path: paths carry identifiers. */
+	slot = r.route ? metrics_slot_route(r.route) : is_static ? metrics_slot_static()
+								     : metrics_slot_none();
+	metrics_request(&th->metrics, slot, r.status, seconds);
+	log_event(LOG_INFO, "access", "method", route_method_name(r.method), "route",
+		  r.route ? r.route->pattern : is_static ? "static" : "none", "status", status, "ms", ms,
+		  "addr", r.addr, NULL);
 	log_set_request_id(NULL);
 	json_decref(r.body);
 	evhttp_clear_headers(&r.query);
@@ -171,8 +185,15 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	atomic_store(&s->tick_now, 0);
 	pthread_rwlock_rdlock(&s->reg_lock);
-	if (svc_tick(&th->svc, server_now(s), &rep, &e) != 0)
+	metrics_count(&th->metrics.scheduler_runs, 1);
+	memset(&rep, 0, sizeof(rep));
+	if (svc_tick(&th->svc, server_now(s), &rep, &e) != 0) {
 		log_event(LOG_ERROR, "scheduler_failed", "error", e.message, NULL);
+		metrics_count(&th->metrics.scheduler_failures, 1);
+		if (e.code == DIP_EDB || e.code == DIP_EBUSY)
+			metrics_count(&th->metrics.db_errors, 1);
+	}
+	metrics_count(&th->metrics.scheduler_applied, (uint64_t)(rep.applied > 0 ? rep.applied : 0));
 	pthread_rwlock_unlock(&s->reg_lock);
 }
 
@@ -187,8 +208,12 @@ static void on_poll_tick(evutil_socket_t fd, short what, void *arg)
 	 * once a second (this timer runs on thread 0 only). */
 	if (++th->polls % 5 == 0 && th->srv->reg->keys) {
 		pthread_rwlock_rdlock(&th->srv->reg_lock);
-		if (svc_log_integrate(&th->svc, server_now(th->srv), NULL, &e) != 0)
+		if (svc_log_integrate(&th->svc, server_now(th->srv), NULL, &e) != 0) {
 			log_event(LOG_ERROR, "sequencer_failed", "error", e.message, NULL);
+			metrics_count(&th->metrics.sequencer_failures, 1);
+			if (e.code == DIP_EDB || e.code == DIP_EBUSY)
+				metrics_count(&th->metrics.db_errors, 1);
+		}
 		pthread_rwlock_unlock(&th->srv->reg_lock);
 	}
 }
@@ -308,7 +333,7 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	struct event *sigint = NULL, *sigterm = NULL;
 	struct timeval tv;
 	struct dip_error e;
-	char threads_s[8];
+	char threads_s[8], db[1024];
 	int i, rc = 1;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -323,6 +348,13 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	s->nthreads = cfg->threads > 0 ? cfg->threads : (int)(cores > 0 ? cores : 1);
 	if (s->nthreads > 64)
 		s->nthreads = 64;
+	s->started = (dip_time)time(NULL);
+	if (net_list_parse(cfg->trusted_proxies, &s->trusted, &e) != 0 ||
+	    net_list_parse(cfg->metrics_allow ? cfg->metrics_allow : "127.0.0.1, ::1",
+			   &s->metrics_allow, &e) != 0) {
+		fprintf(stderr, "dipreg: %s\n", e.message);
+		goto out;
+	}
 	if (open_listener(s))
 		goto out;
 	s->threads = calloc((size_t)s->nthreads, sizeof(*s->threads));
@@ -331,6 +363,10 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 
 		th->srv = s;
 		th->index = i;
+		if (metrics_thread_init(&th->metrics) != 0) {
+			fprintf(stderr, "dipreg: out of memory\n");
+			goto out;
+		}
 		th->svc.reg = reg;
 		th->svc.st = store_open(cfg->db, &e);
 		if (th->svc.st == NULL) {
@@ -372,7 +408,8 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	event_add(sigint, NULL);
 	event_add(sigterm, NULL);
 	snprintf(threads_s, sizeof(threads_s), "%d", s->nthreads);
-	log_event(LOG_INFO, "listening", "url", s->url, "threads", threads_s, "db", cfg->db, NULL);
+	redact_password(cfg->db, db, sizeof(db));
+	log_event(LOG_INFO, "listening", "url", s->url, "threads", threads_s, "db", db, NULL);
 	if (cfg->test_clock)
 		log_event(LOG_WARN, "test_clock_enabled", "warning",
 			  "POST /api/admin/clock can move this server's time; never use this in production",
@@ -401,6 +438,7 @@ out:
 				event_free(s->threads[i].tick);
 			if (s->threads[i].svc.st)
 				store_close(s->threads[i].svc.st);
+			metrics_thread_release(&s->threads[i].metrics);
 		}
 	if (s->fd > 0)
 		close(s->fd);

@@ -31,6 +31,8 @@ struct server_config {
 	int session_hours;         /* browser sessions expire; default 12 */
 	int anon_uploads_per_hour; /* per address; default 30 */
 	const char *ready_file;    /* written with the URL once listening */
+	const char *trusted_proxies; /* net_list text (util/netaddr.h); "" or NULL: none */
+	const char *metrics_allow;   /* net_list text; default "127.0.0.1, ::1" */
 };
 
 void server_config_defaults(struct server_config *c);

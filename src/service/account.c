@@ -16,8 +16,6 @@
 #include <string.h>
 
 #define LOGIN_WINDOW 900      /* seconds over which failures count */
-#define LOGIN_MAX_PER_LOGIN 5
-#define LOGIN_MAX_PER_ADDR 20
 
 static int check_login(const char *s, struct dip_error *e)
 {
@@ -134,7 +132,7 @@ int svc_login(struct svc *v, const char *login, const char *password, const char
 		svc__rollback(v);
 		return svc__st(v, rc, e);
 	}
-	if (by_login >= LOGIN_MAX_PER_LOGIN || by_addr >= LOGIN_MAX_PER_ADDR) {
+	if (by_login >= v->reg->login_max_per_login || by_addr >= v->reg->login_max_per_addr) {
 		svc__rollback(v);
 		return dip_fail(e, DIP_ERATE, "",
 				"too many failed sign-in attempts; wait 15 minutes and try again");

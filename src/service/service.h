@@ -51,6 +51,8 @@ struct registry {
 	char data_dir[1024];        /* uploads live under data_dir/files */
 	struct ledger_keys *keys;   /* signing keys of the log; NULL: checkpoints unsigned */
 	int pw_cost;                /* scrypt log2(N): 15 normally, lower in tests */
+	int login_max_per_login;    /* failed sign-ins per login in 15 minutes; default 5 */
+	int login_max_per_addr;     /* failed sign-ins per address in 15 minutes; default 20 */
 };
 
 /* Loads the built-in defaults: Beijing profile, embedded calendar and

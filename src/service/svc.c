@@ -35,6 +35,8 @@ int registry_init(struct registry *r, struct dip_error *e)
 	memset(r, 0, sizeof(*r));
 	r->zone = DIP_ZONE_SHANGHAI;
 	r->pw_cost = 15;
+	r->login_max_per_login = 5;
+	r->login_max_per_addr = 20;
 	snprintf(r->name, sizeof(r->name), "%s", "北京市知识产权保护中心");
 	snprintf(r->code, sizeof(r->code), "%s", "1100");
 	snprintf(r->base_url, sizeof(r->base_url), "%s", "http://127.0.0.1:8080");

@@ -253,10 +253,16 @@ static int sq_setting_get(struct store *s, const char *key, struct dbuf *out)
 	if (st == NULL)
 		return s->err.code;
 	rc = step_row(s, st);
-	if (rc <= 0)
+	if (rc <= 0) {
+		sqlite3_reset(st);
 		return rc < 0 ? rc : not_found(s, "setting");
+	}
 	dbuf_reset(out);
-	return dbuf_adds(out, (const char *)sqlite3_column_text(st, 0));
+	rc = dbuf_adds(out, (const char *)sqlite3_column_text(st, 0));
+	/* A statement left on its row keeps its read snapshot past the
+	 * transaction's end: the connection would not see later commits. */
+	sqlite3_reset(st);
+	return rc;
 }
 
 static int sq_setting_put(struct store *s, const char *key, const char *value)

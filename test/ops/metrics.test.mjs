@@ -1,0 +1,114 @@
+// GET /metrics: the Prometheus text format, route patterns as labels,
+// the registry's state, and only for the addresses of metrics_allow.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hex, request, startServer, until } from './lib.mjs';
+import { workingDay } from './scenario.mjs';
+
+// name{labels} value lines, with HELP and TYPE for every family.
+function parse(text) {
+  const samples = [];
+  const types = {};
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let m = /^# (HELP|TYPE) (\w+) (.+)$/.exec(line);
+    if (m) {
+      if (m[1] === 'TYPE') types[m[2]] = m[3];
+      continue;
+    }
+    m = /^(\w+)(?:\{(.*)\})? (-?[0-9.e+]+|\+Inf)$/.exec(line);
+    assert.ok(m, `not a sample line: ${line}`);
+    const labels = {};
+    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
+    samples.push({ name: m[1], labels, value: Number(m[3]) });
+  }
+  for (const s of samples) {
+    const family = s.name.replace(/_(bucket|sum|count)$/, '');
+    assert.ok(types[s.name] || types[family], `no TYPE for ${s.name}`);
+  }
+  return samples;
+}
+
+const one = (samples, name, labels = {}) => samples.filter((s) => s.name === name &&
+  Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+
+test('requests by route pattern and status, latency histograms, registry state', async () => {
+  const mark = `M${hex(4)}`;
+  const srv = await startServer({ adminPassword: 'pw-metrics-admin' });
+  try {
+    const said = await workingDay(srv, { mark, adminPassword: 'pw-metrics-admin' });
+    for (let i = 0; i < 3; i++) await request(`${srv.url}/api/applications/${said.appId}`);
+    await request(`${srv.url}/api/applications/999999`);
+    await request(`${srv.url}/api/nothing/here`);
+    // The sequencer signs a checkpoint of the publication.
+    await until(async () => (await request(`${srv.url}/log/checkpoint`)).status === 200, 10000, 'a checkpoint');
+    const r = await request(`${srv.url}/metrics`);
+    assert.equal(r.status, 200);
+    assert.match(r.headers['content-type'], /^text\/plain; version=0\.0\.4/);
+    const s = parse(r.text);
+    // Route patterns, never raw paths.
+    assert.ok(!/route="[^"]*\/\d+/.test(r.text), 'a raw path in a label');
+    const get = one(s, 'dipreg_http_requests_total', { method: 'GET', route: '/api/applications/{id}' });
+    assert.equal(get.find((x) => x.labels.status === '200').value, 4);
+    assert.equal(get.find((x) => x.labels.status === '404').value, 1);
+    assert.equal(one(s, 'dipreg_http_requests_total', { route: '/api/applications/{id}/submit', status: '200' })[0].value, 1);
+    assert.equal(one(s, 'dipreg_http_requests_total', { route: 'none', status: '404' })[0].value, 1);
+    // A histogram: cumulative buckets ending in +Inf, which equals the count.
+    const buckets = one(s, 'dipreg_http_request_duration_seconds_bucket', { route: '/api/applications/{id}', method: 'GET' });
+    assert.equal(buckets.at(-1).labels.le, '+Inf');
+    for (let i = 1; i < buckets.length; i++) assert.ok(buckets[i].value >= buckets[i - 1].value);
+    assert.equal(buckets.at(-1).value, 5);
+    assert.equal(one(s, 'dipreg_http_request_duration_seconds_count', { route: '/api/applications/{id}', method: 'GET' })[0].value, 5);
+    assert.ok(one(s, 'dipreg_http_request_duration_seconds_sum', { route: '/api/applications/{id}', method: 'GET' })[0].value > 0);
+    // The registry.
+    assert.equal(one(s, 'dipreg_applications', { state: 'publication' })[0].value, 1);
+    assert.equal(one(s, 'dipreg_applications', { state: 'draft' })[0].value, 0);
+    assert.equal(one(s, 'dipreg_database_up')[0].value, 1);
+    assert.ok(one(s, 'dipreg_log_entries')[0].value >= 1);
+    assert.ok(one(s, 'dipreg_log_checkpoint_size')[0].value >= 1);
+    const age = one(s, 'dipreg_log_checkpoint_age_seconds')[0].value;
+    assert.ok(age >= 0 && age < 60, `checkpoint age ${age}`);
+    assert.equal(one(s, 'dipreg_tasks_overdue')[0].value, 0);
+    assert.ok(one(s, 'dipreg_scheduler_runs_total')[0].value >= 1);
+    assert.equal(one(s, 'dipreg_database_errors_total')[0].value, 0);
+    assert.equal(one(s, 'dipreg_threads')[0].value, 2);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('overdue tasks show when the clock passes their deadline', async () => {
+  const srv = await startServer({ adminPassword: 'pw-metrics-admin', args: ['--test-clock'] });
+  try {
+    await workingDay(srv, { mark: `M${hex(4)}`, adminPassword: 'pw-metrics-admin' });
+    const { Client } = await import('./lib.mjs');
+    const admin = await new Client(srv.url).signIn('admin', 'pw-metrics-admin');
+    // The forwarded objection awaits the applicant; the registry's own
+    // duties (the objection decision) fall due later.
+    await admin.ok('POST', '/api/admin/clock', { now: new Date(Date.now() + 90 * 86400e3).toISOString() });
+    await until(async () => {
+      const s = parse((await request(`${srv.url}/metrics`)).text);
+      return one(s, 'dipreg_tasks_overdue')[0].value + one(s, 'dipreg_scheduler_applied_total')[0].value > 0;
+    }, 10000, 'overdue work');
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('only the addresses of metrics_allow may read it', async () => {
+  const srv = await startServer({ args: ['--metrics-allow', '127.0.0.9, 10.0.0.0/8'] });
+  try {
+    assert.equal((await request(`${srv.url}/metrics`)).status, 403);
+    assert.equal((await request(`${srv.url}/metrics`, { localAddress: '127.0.0.9' })).status, 200);
+    // A forged header from an address that is no trusted proxy changes nothing.
+    assert.equal((await request(`${srv.url}/metrics`, { headers: { 'X-Forwarded-For': '127.0.0.9' } })).status, 403);
+  } finally {
+    await srv.stop();
+  }
+  const off = await startServer({ args: ['--metrics-allow', ''] });
+  try {
+    assert.equal((await request(`${off.url}/metrics`)).status, 403);
+  } finally {
+    await off.stop();
+  }
+});
