@@ -313,10 +313,17 @@ static int add_summary(void *ud, const struct application *a)
 {
 	struct list_ctx *l = ud;
 
+	json_t *o;
+
 	l->last = a->id;
 	if (l->public_only && !public_state(a->state))
 		return 0;
-	json_array_append_new(l->arr, summary_json(l->v->reg, a));
+	o = summary_json(l->v->reg, a);
+	/* Art. 10: before registration the public learns only what the
+	 * publication shows; the industry belongs to the register. */
+	if (l->public_only && (a->state == APP_PUBLICATION || a->state == APP_OBJECTION))
+		json_object_del(o, "industry");
+	json_array_append_new(l->arr, o);
 	return 0;
 }
 
