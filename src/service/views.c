@@ -201,7 +201,7 @@ int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time no
 	struct dl_json_ctx dl;
 	json_t *o, *parties, *p, *pub;
 	char masked[19], obj[32];
-	int rc, i, inside, grounds;
+	int rc, i, inside, grounds, published;
 
 	rc = svc__begin(v, e);
 	if (rc)
@@ -224,17 +224,18 @@ int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time no
 		json_decref(pd.arr);
 	}
 	if (!inside) {
-		/* Art. 10 during publication; Art. 20 after announcement. */
-		pub = svc__public_record(v, &c, c.a.state == APP_PUBLICATION ? APP_VIEW_PUBLICATION
-									     : APP_VIEW_REGISTER);
+		/* Art. 10 during publication and while objections to it are
+		 * undecided; Art. 20 only after announcement. */
+		published = c.a.state == APP_PUBLICATION || c.a.state == APP_OBJECTION;
+		pub = svc__public_record(v, &c, published ? APP_VIEW_PUBLICATION : APP_VIEW_REGISTER);
 		json_object_update(o, pub);
 		json_decref(pub);
 		json_object_del(o, "industry");
-		if (c.a.state == APP_PUBLICATION) {
+		if (published) {
 			json_object_del(o, "name");
 			json_object_set(o, "name", json_object_get(json_object_get(o, "content"), "name"));
 		}
-		if (c.a.state != APP_PUBLICATION && c.a.industry[0])
+		if (!published && c.a.industry[0])
 			json_object_set_new(o, "industry", json_string(c.a.industry));
 		if (c.a.state == APP_CANCELLED || c.a.state == APP_REVOKED)
 			json_object_set_new(o, "closed_at", time_json(v->reg, c.a.closed_at));
