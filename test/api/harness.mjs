@@ -322,7 +322,7 @@ export async function makeContent(c, { name = '北京市公共交通客流数据
     source: {
       kind: 'own',
       description: '由本公司运营的公交刷卡系统自行采集形成的客流记录。',
-      formed_on: '2024-06-01',
+      formed_on: '2023-12-01',
       lawful_proof: proof,
     },
     structure: {
@@ -344,7 +344,7 @@ export async function makeContent(c, { name = '北京市公共交通客流数据
       kind: 'notarisation',
       fingerprint: fp ?? fingerprint(),
       notary_number: '(2024)京长安内经证字第123号',
-      notary_date: '2024-10-15',
+      notary_date: '2024-01-15',
       notary_scan: scan,
     },
     sample,
