@@ -1,0 +1,136 @@
+// Transfers of a registered data IP right (Art. 16) over HTTP: jointly
+// (the transferee confirms, the registry approves and announces, Art. 17)
+// and unilaterally by a new rights holder with a legal document.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, publishedApplication, makeContent, pdf } from './harness.mjs';
+
+let srv, alice, carol, dave, bob, examiner, joint, single, reqJoint, reqSingle;
+
+before(async () => {
+  srv = await startServer();
+  await srv.admin();
+  await srv.setClock('2025-06-09T09:00:00+08:00');
+  examiner = await srv.examiner();
+  alice = await srv.signUp({ name: '北京数据科技有限公司' });
+  carol = await srv.signUp({ name: '上海港口数据有限公司' });
+  dave = await srv.signUp({ kind: 'natural', name: '赵六' });
+  bob = await srv.signUp();
+  joint = await publishedApplication(alice, examiner);
+  single = await publishedApplication(alice, examiner,
+    { content: await makeContent(alice, { name: '北京市停车场泊位数据集' }) });
+  await srv.setClock('2025-06-24T09:00:00+08:00');
+  await srv.tick();
+  await srv.setClock('2025-07-01T09:00:00+08:00');
+});
+after(() => srv?.stop());
+
+test('art16: a joint transfer waits for the transferee', async () => {
+  const bad = await alice.post(`/api/applications/${joint.id}/requests`,
+    { kind: 'transfer', counterparty: 'nobody-here' });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.error.field, 'counterparty');
+  const r = await alice.ok('POST', `/api/applications/${joint.id}/requests`,
+    { kind: 'transfer', counterparty: carol.login, unilateral: 0 }, 201);
+  assert.equal(r.state, 'awaiting_party');
+  assert.equal(r.kind, 'transfer');
+  reqJoint = r.id;
+  assert.ok((await carol.ok('GET', '/api/inbox')).items.some((m) => m.kind === 'transfer_confirm'));
+  assert.equal((await carol.ok('GET', `/api/requests/${reqJoint}`)).state, 'awaiting_party');
+  assert.equal((await bob.get(`/api/requests/${reqJoint}`)).status, 404);
+  // The registry decides only what both parties applied for.
+  const early = await examiner.post(`/api/requests/${reqJoint}/decision`, { accept: true });
+  assert.equal(early.status, 409);
+  // Only the transferee confirms.
+  assert.equal((await bob.post(`/api/requests/${reqJoint}/confirm`)).status, 404);
+  assert.equal((await alice.post(`/api/requests/${reqJoint}/confirm`)).status, 404);
+});
+
+test('art16 art17: confirmed and approved, the holders change and the transfer is announced', async () => {
+  const c = await carol.ok('POST', `/api/requests/${reqJoint}/confirm`);
+  assert.equal(c.state, 'pending');
+  assert.equal((await carol.post(`/api/requests/${reqJoint}/confirm`)).status, 409);
+  const task = (await examiner.ok('GET', '/api/tasks')).items
+    .find((t) => t.application === joint.id && t.kind === 'review');
+  assert.ok(task);
+  const before = await alice.ok('GET', `/api/applications/${joint.id}`);
+  const d = await examiner.ok('POST', `/api/requests/${reqJoint}/decision`, { accept: true, reason: '双方共同申请，材料齐全' });
+  assert.equal(d.state, 'approved');
+  const now = await carol.ok('GET', `/api/applications/${joint.id}`);
+  assert.deepEqual(now.applicants.map((p) => p.name), ['上海港口数据有限公司']);
+  assert.equal(now.cert_version, before.cert_version + 1);
+  assert.equal(now.certificate_number, before.certificate_number);
+  assert.equal(now.valid_until, before.valid_until);
+  const pub = await srv.anon().ok('GET', `/api/applications/${joint.id}`);
+  assert.deepEqual(pub.holders.map((h) => h.name), ['上海港口数据有限公司']);
+  const ann = (await srv.anon().ok('GET', '/api/announcements')).items.filter((x) => x.application === joint.id);
+  assert.deepEqual(ann.slice(0, 2).map((x) => x.type).sort(), ['certificate_version', 'transfer']);
+  const cert = ann.find((x) => x.type === 'certificate_version').certificate;
+  assert.deepEqual(cert.holders.map((h) => h.name), ['上海港口数据有限公司']);
+  assert.equal(cert.version, 2);
+});
+
+test('art16: the former holder no longer acts on the registration', async () => {
+  const a = await alice.ok('GET', `/api/applications/${joint.id}`);
+  assert.equal(a.content.sample, undefined, 'the former holder sees the register entry only');
+  assert.equal(a.actions, undefined);
+  const back = await alice.post(`/api/applications/${joint.id}/requests`,
+    { kind: 'transfer', counterparty: alice.login });
+  assert.equal(back.status, 403);
+  const change = await alice.post(`/api/applications/${joint.id}/requests`,
+    { kind: 'change', payload: { changes: { other: { status: '停止运营' } } } });
+  assert.equal(change.status, 403);
+  assert.ok([403, 404].includes((await alice.post(`/api/applications/${joint.id}/renew`)).status));
+  assert.ok(!(await alice.ok('GET', '/api/applications')).items.some((x) => x.id === joint.id));
+  // The new holder does.
+  const ch = await carol.ok('POST', `/api/applications/${joint.id}/requests`,
+    { kind: 'change', payload: { changes: { other: { status: '已转让，持续运营' } } } }, 201);
+  assert.equal(ch.state, 'pending');
+  assert.ok((await carol.ok('GET', '/api/applications')).items.some((x) => x.id === joint.id));
+});
+
+test('art16 (2): a new rights holder files alone with the legal document', async () => {
+  const none = await dave.post(`/api/applications/${single.id}/requests`,
+    { kind: 'transfer', unilateral: 2, counterparty: dave.login });
+  assert.equal(none.status, 422);
+  assert.equal(none.body.error.field, 'legal_document');
+  // Someone else's upload is not the filer's document.
+  const others = await bob.upload(pdf('判决书'), 'application/pdf', 'judgment.pdf');
+  const stolen = await dave.post(`/api/applications/${single.id}/requests`,
+    { kind: 'transfer', unilateral: 2, counterparty: dave.login, legal_document: others });
+  assert.equal(stolen.status, 422);
+  // Joint transfers are for the holder; case numbers stop at (4).
+  assert.equal((await dave.post(`/api/applications/${single.id}/requests`,
+    { kind: 'transfer', unilateral: 0, counterparty: dave.login })).status, 403);
+  const doc = await dave.upload(pdf('（2025）京0108民初1234号民事判决书'), 'application/pdf', 'judgment.pdf');
+  assert.equal((await dave.post(`/api/applications/${single.id}/requests`,
+    { kind: 'transfer', unilateral: 5, counterparty: dave.login, legal_document: doc })).status, 403);
+  assert.equal((await alice.post(`/api/applications/${single.id}/requests`,
+    { kind: 'transfer', unilateral: 5, counterparty: dave.login })).status, 422);
+  const r = await dave.ok('POST', `/api/applications/${single.id}/requests`,
+    { kind: 'transfer', unilateral: 2, counterparty: dave.login, legal_document: doc }, 201);
+  assert.equal(r.state, 'pending');
+  assert.equal(r.unilateral, 2);
+  assert.equal(r.payload.legal_document, doc);
+  reqSingle = r.id;
+  // The examiner reads the document; the holder is told when it is decided.
+  assert.equal((await examiner.get(`/api/uploads/${doc}`)).status, 200);
+  assert.equal((await dave.ok('GET', `/api/requests/${reqSingle}`)).state, 'pending');
+});
+
+test('art16 art17: approved, the registration passes to the new rights holder', async () => {
+  const rej = await examiner.post(`/api/requests/${reqSingle}/decision`, { accept: false });
+  assert.equal(rej.status, 422);
+  assert.equal(rej.body.error.field, 'reason');
+  await examiner.ok('POST', `/api/requests/${reqSingle}/decision`, { accept: true, reason: '生效判决确认权属' });
+  const a = await dave.ok('GET', `/api/applications/${single.id}`);
+  assert.deepEqual(a.applicants.map((p) => p.name), ['赵六']);
+  assert.equal(a.applicants[0].id_number.slice(6, 14), '********');
+  assert.ok((await dave.ok('GET', '/api/inbox')).items.some((m) => m.kind === 'request_approved'));
+  assert.ok((await alice.ok('GET', '/api/inbox')).items.some((m) => m.kind === 'request_approved' && m.application === single.id));
+  assert.equal((await alice.post(`/api/applications/${single.id}/requests`,
+    { kind: 'cancel' })).status, 422, 'the former holder is a stranger now: only with a legal document');
+  const pub = await srv.anon().ok('GET', `/api/applications/${single.id}`);
+  assert.deepEqual(pub.holders.map((h) => h.name), ['赵六']);
+  assert.match(pub.holders[0].id_number, /^\d{6}\*{8}\d{3}[\dX]$/);
+});
