@@ -39,6 +39,9 @@ int svc__save(struct svc *v, struct app_ctx *c, struct dip_error *e);
 int svc__check(struct app_ctx *c, enum wf_action act, enum app_state *to, struct dip_error *e);
 /* 1 when account id is an applicant (party) of c. */
 int svc__is_party(const struct app_ctx *c, int64_t account_id);
+/* 1 when agent_id is c's agency and every applicant's power of attorney
+ * for it is confirmed and not revoked (Art. 6 para 2). */
+int svc__agent_authorised(struct svc *v, const struct app_ctx *c, int64_t agent_id);
 
 /* Records an event; detail is stolen (may be NULL). */
 int svc__event(struct svc *v, int64_t app_id, int64_t ref_id, const struct actor *who,

@@ -129,7 +129,7 @@ int svc__load_raw(struct svc *v, int64_t id, struct app_ctx *c, struct dip_error
 
 /* The agent acts for the principals only while each first applicant's
  * power of attorney is confirmed and not revoked (Art. 6 para 2). */
-static int agent_authorised(struct svc *v, const struct app_ctx *c, int64_t agent_id)
+int svc__agent_authorised(struct svc *v, const struct app_ctx *c, int64_t agent_id)
 {
 	char poa[65];
 	dip_time confirmed, revoked;
@@ -161,7 +161,7 @@ int svc__load(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	 * transferred it away acts no more. */
 	if (who->id && svc__is_party(c, who->id))
 		c->roles |= ROLE_APPLICANT;
-	if (who->id && (who->roles & ROLE_AGENT) && agent_authorised(v, c, who->id))
+	if (who->id && (who->roles & ROLE_AGENT) && svc__agent_authorised(v, c, who->id))
 		c->roles |= ROLE_AGENT;
 	/* What the public cannot see does not exist for it. */
 	if (!(c->roles & (ROLE_APPLICANT | ROLE_AGENT | ROLE_EXAMINER | ROLE_ADMIN | ROLE_SYSTEM)) &&

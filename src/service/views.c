@@ -425,8 +425,10 @@ int svc_events_json(struct svc *v, const struct actor *who, int64_t id, json_t *
 		return rc;
 	rc = svc__load_raw(v, id, &c, e);
 	if (rc == 0) {
-		int mine = who->id && (svc__is_party(&c, who->id) || c.a.created_by == who->id ||
-				       c.a.agent_id == who->id);
+		/* As for acting (svc__load): the holders and their authorised
+		 * agency, not whoever drafted it once. */
+		int mine = who->id && (svc__is_party(&c, who->id) ||
+				       svc__agent_authorised(v, &c, who->id));
 
 		if (!mine && !(who->roles & (ROLE_EXAMINER | ROLE_ADMIN)))
 			rc = dip_fail(e, DIP_ENOTFOUND, "", "application %lld not found", (long long)id);
@@ -521,7 +523,7 @@ int svc_objection_json(struct svc *v, const struct actor *who, int64_t obj_id, j
 	if (rc)
 		goto out;
 	examiner = (who->roles & (ROLE_EXAMINER | ROLE_ADMIN)) != 0;
-	party = who->id && (svc__is_party(&c, who->id) || c.a.agent_id == who->id);
+	party = who->id && (svc__is_party(&c, who->id) || svc__agent_authorised(v, &c, who->id));
 	if (who->id && who->id == o.objector_id)
 		objector = 1;
 	if (who->token) {
@@ -583,7 +585,8 @@ int svc_request_json(struct svc *v, const struct actor *who, int64_t req_id, jso
 	rc = svc__load_raw(v, q.app_id, &c, e);
 	if (rc == 0) {
 		if (!(who->roles & (ROLE_EXAMINER | ROLE_ADMIN)) && q.filed_by != who->id &&
-		    q.counterparty_id != who->id && !(who->id && svc__is_party(&c, who->id)))
+		    q.counterparty_id != who->id && !(who->id && svc__is_party(&c, who->id)) &&
+		    !(who->id && svc__agent_authorised(v, &c, who->id)))
 			rc = dip_fail(e, DIP_ENOTFOUND, "", "request %lld not found", (long long)req_id);
 		else
 			*out = request_summary(v->reg, &q);
