@@ -130,6 +130,35 @@ static int public_state(enum app_state s)
 	       s == APP_CANCELLED || s == APP_REVOKED;
 }
 
+struct fwd_ctx {
+	int64_t obj_id;
+	int found;
+};
+
+static int find_forward(void *ud, const struct event *ev)
+{
+	struct fwd_ctx *f = ud;
+
+	if (ev->ref_id == f->obj_id && strcmp(ev->action, obj_action_name(OBJA_FORWARD)) == 0)
+		f->found = 1;
+	return 0;
+}
+
+/* Art. 11: the applicant learns of an objection when the registry forwards
+ * it, or from the decision on it.  One withdrawn or made moot before that
+ * was never theirs to read. */
+static int objection_forwarded(struct svc *v, const struct objection *o)
+{
+	struct fwd_ctx f = { o->id, 0 };
+
+	if (o->state == OBJ_FILED)
+		return 0;
+	if (o->state != OBJ_WITHDRAWN && o->state != OBJ_MOOT)
+		return 1;
+	v->st->event_list(v->st, o->app_id, find_forward, &f);
+	return f.found;
+}
+
 static json_t *objections_json(struct svc *v, const struct app_ctx *c, int full)
 {
 	json_t *arr = json_array(), *o;
@@ -145,7 +174,7 @@ static json_t *objections_json(struct svc *v, const struct app_ctx *c, int full)
 		json_object_set_new(o, "id", json_integer(ob.id));
 		json_object_set_new(o, "state", json_string(obj_state_name(ob.state)));
 		json_object_set_new(o, "filed_at", time_json(v->reg, ob.filed_at));
-		if (full && ob.state != OBJ_FILED) {
+		if (full && objection_forwarded(v, &ob)) {
 			json_object_set_new(o, "objector", json_string(ob.objector_name));
 			json_object_set_new(o, "grounds", json_string(ob.grounds ? ob.grounds : ""));
 			if (ob.decision)
@@ -533,7 +562,7 @@ int svc_objection_json(struct svc *v, const struct actor *who, int64_t obj_id, j
 		objector |= strcmp(th, o.token_hash) == 0;
 	}
 	/* The applicant sees an objection once the registry forwarded it. */
-	if (!examiner && !objector && !(party && o.state != OBJ_FILED)) {
+	if (!examiner && !objector && !(party && objection_forwarded(v, &o))) {
 		rc = dip_fail(e, DIP_ENOTFOUND, "", "objection %lld not found", (long long)obj_id);
 		goto out1;
 	}
