@@ -78,6 +78,17 @@ test('art11: the applicant does not see the objection before the registry forwar
   const inbox = await alice.ok('GET', '/api/inbox');
   assert.ok(!inbox.items.some((m) => m.objection === objA));
   assert.ok(!JSON.stringify(inbox).includes(GROUNDS));
+  // Nor one its objector withdrew before it was forwarded.
+  const quitter = srv.anon();
+  const ev = await quitter.upload(pdf('撤回'), 'application/pdf', 'withdrawn.pdf');
+  const w = await quitter.ok('POST', `/api/applications/${appA.id}/objections`,
+    { name: '赵七', contact: 'z@example.org', grounds: '撤回前的异议理由', evidence: [ev] }, 201);
+  quitter.objectionToken = w.token;
+  assert.equal((await quitter.ok('POST', `/api/objections/${w.id}/withdraw`, {})).state, 'withdrawn');
+  assert.equal((await alice.get(`/api/objections/${w.id}`)).status, 404);
+  assert.equal((await alice.get(`/api/objections/${w.id}/messages`)).status, 404);
+  const after = await alice.ok('GET', `/api/applications/${appA.id}`);
+  assert.ok(!JSON.stringify(after).includes('撤回前的异议理由'));
   // The registry's duty to forward within 3 working days is a task.
   const t = (await examiner.ok('GET', '/api/tasks')).items
     .find((x) => x.application === appA.id && x.kind === 'objection_forward');
