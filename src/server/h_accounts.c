@@ -143,12 +143,23 @@ void h_password(struct req *r)
 {
 	json_t *b = req_json(r);
 	struct dip_error e;
+	char csrf[65];
 
 	if (b == NULL)
 		return;
 	if (check(r, svc_account_set_password(r->v, &r->who, r->who.id, jstr(b, "password"), r->now,
 					      &e), &e))
 		return;
+	/* The change ended every session of the account; the browser that
+	 * made it goes on in a new one (a new cookie and CSRF token). */
+	if (r->by_cookie) {
+		if (auth_start_session(r, &r->account, csrf) != 0) {
+			reply_error(r, &r->v->st->err, NULL);
+			return;
+		}
+		reply_json(r, 200, json_pack("{s:b,s:s}", "ok", 1, "csrf", csrf));
+		return;
+	}
 	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
