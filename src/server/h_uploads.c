@@ -59,7 +59,7 @@ static int name_ok(const char *name)
 	size_t n = strlen(name);
 
 	return n > 0 && n < 200 && utf8_valid(name, n) && !utf8_has_control(name) &&
-	       strchr(name, '/') == NULL && strchr(name, '\\') == NULL && strcmp(name, ".") != 0 &&
+	       strpbrk(name, "\t\r\n/\\") == NULL && strcmp(name, ".") != 0 &&
 	       strcmp(name, "..") != 0;
 }
 
