@@ -323,6 +323,9 @@ const char *route_method_name(int m)
 	case EVHTTP_REQ_DELETE: return "DELETE";
 	case EVHTTP_REQ_PATCH: return "PATCH";
 	case EVHTTP_REQ_HEAD: return "HEAD";
+	case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+	case EVHTTP_REQ_TRACE: return "TRACE";
+	case EVHTTP_REQ_CONNECT: return "CONNECT";
 	}
 	return "OTHER";
 }

@@ -379,8 +379,12 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 							      ? cfg->max_upload : cfg->max_body) + 1);
 		evhttp_set_max_headers_size(th->http, 64 << 10);
 		evhttp_set_timeout(th->http, 60);
+		/* Every method libevent knows reaches dispatch, which answers
+		 * those no route has with a JSON 404; libevent itself would
+		 * answer 501 as if the server were broken. */
 		evhttp_set_allowed_methods(th->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-					   EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD);
+					   EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
+					   EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
 		evhttp_set_gencb(th->http, dispatch, th);
 		if (evhttp_accept_socket(th->http, s->fd) != 0) {
 			fprintf(stderr, "dipreg: cannot accept on %s\n", cfg->listen);
