@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include "server/http.h"
 #include "server/metrics.h"
@@ -21,6 +22,13 @@ struct server_thread {
 	struct event *tick;
 	unsigned polls;              /* thread 0: scheduler poll counter */
 	struct metrics_thread metrics;
+	/* Graceful stop (server.c): everything below is touched only by the
+	 * thread's own loop. */
+	struct evhttp_bound_socket *bound;
+	struct event *drain;
+	int inflight;                /* requests dispatched, reply not yet written */
+	struct timespec last;        /* last dispatch or completed reply */
+	struct timespec drain_until; /* the grace period's end */
 };
 
 struct server {

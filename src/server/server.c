@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/listener.h>
 #include <event2/thread.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -80,6 +81,51 @@ static void security_headers(struct evkeyvalq *h, int api)
 				"form-action 'self'; frame-ancestors 'none'");
 }
 
+/* A request dispatched and not yet answered to the end, for the graceful
+ * stop: done when the reply is written or the connection goes away,
+ * whichever comes first. */
+struct inflight {
+	struct server_thread *th;
+};
+
+static void inflight_done(struct inflight *f)
+{
+	f->th->inflight--;
+	clock_gettime(CLOCK_MONOTONIC, &f->th->last);
+	free(f);
+}
+
+static void on_reply_written(struct evhttp_request *ev, void *arg)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(ev);
+
+	if (conn)
+		evhttp_connection_set_closecb(conn, NULL, NULL);
+	inflight_done(arg);
+}
+
+static void on_conn_closed(struct evhttp_connection *conn, void *arg)
+{
+	(void)conn;
+	inflight_done(arg);
+}
+
+static void track(struct server_thread *th, struct evhttp_request *ev)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(ev);
+	struct inflight *f = malloc(sizeof(*f));
+
+	clock_gettime(CLOCK_MONOTONIC, &th->last);
+	if (f == NULL || conn == NULL) {
+		free(f);
+		return;
+	}
+	f->th = th;
+	th->inflight++;
+	evhttp_request_set_on_complete_cb(ev, on_reply_written, f);
+	evhttp_connection_set_closecb(conn, on_conn_closed, f);
+}
+
 static void dispatch(struct evhttp_request *ev, void *arg)
 {
 	struct server_thread *th = arg;
@@ -99,6 +145,7 @@ static void dispatch(struct evhttp_request *ev, void *arg)
 	uint8_t raw[12];
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	track(th, ev);
 	memset(&r, 0, sizeof(r));
 	TAILQ_INIT(&r.query);
 	r.ev = ev;
@@ -300,16 +347,64 @@ static void *signal_main(void *arg)
 	return NULL;
 }
 
+#define DRAIN_QUIET_MS 250 /* no new request for this long: the thread is done */
+#define DRAIN_GRACE_S 30   /* but never longer than this */
+
+static long ms_since(const struct timespec *t, const struct timespec *now)
+{
+	return (now->tv_sec - t->tv_sec) * 1000 + (now->tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* The loop stops when every request dispatched was answered and no request
+ * came for a while (a body still arriving dispatches meanwhile), or when
+ * the grace period is over. */
+static void drain_check(evutil_socket_t fd, short what, void *arg)
+{
+	struct server_thread *th = arg;
+	struct timespec now;
+
+	(void)fd;
+	(void)what;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((th->inflight <= 0 && ms_since(&th->last, &now) >= DRAIN_QUIET_MS) ||
+	    ms_since(&th->drain_until, &now) >= 0)
+		event_base_loopexit(th->base, NULL);
+}
+
+/* Runs on the thread's own loop: stop accepting, then drain. */
+static void drain_start(evutil_socket_t fd, short what, void *arg)
+{
+	struct server_thread *th = arg;
+	struct timeval tv = { 0, 50000 };
+
+	(void)fd;
+	(void)what;
+	if (th->bound)
+		evconnlistener_disable(evhttp_bound_socket_get_listener(th->bound));
+	clock_gettime(CLOCK_MONOTONIC, &th->drain_until);
+	th->drain_until.tv_sec += DRAIN_GRACE_S;
+	th->drain = event_new(th->base, -1, EV_PERSIST, drain_check, th);
+	if (th->drain == NULL || event_add(th->drain, &tv) != 0)
+		event_base_loopexit(th->base, NULL);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
+	static int signalled;
 	struct server *s = arg;
+	struct timeval now = { 0, 0 };
 	int i;
 
 	(void)what;
-	log_event(LOG_INFO, "shutdown", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
-	/* Stop accepting, let requests in flight finish, then stop loops. */
+	log_event(LOG_INFO, "shutdown", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM",
+		  "then", signalled ? "stop now" : "finish requests in flight", NULL);
+	/* Stop accepting, let requests in flight finish, then stop loops; a
+	 * second signal stops at once. */
 	for (i = 0; i < s->nthreads; i++)
-		event_base_loopexit(s->threads[i].base, NULL);
+		if (signalled || event_base_once(s->threads[i].base, -1, EV_TIMEOUT, drain_start,
+						 &s->threads[i], &now) != 0)
+			event_base_loopexit(s->threads[i].base, NULL);
+	signalled = 1;
 }
 
 static void load_stored_calendar(struct server *s, struct svc *v)
@@ -386,7 +481,8 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 					   EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
 					   EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
 		evhttp_set_gencb(th->http, dispatch, th);
-		if (evhttp_accept_socket(th->http, s->fd) != 0) {
+		th->bound = evhttp_accept_socket_with_handle(th->http, s->fd);
+		if (th->bound == NULL) {
 			fprintf(stderr, "dipreg: cannot accept on %s\n", cfg->listen);
 			goto out;
 		}
@@ -440,6 +536,8 @@ out:
 				evhttp_free(s->threads[i].http);
 			if (s->threads[i].tick)
 				event_free(s->threads[i].tick);
+			if (s->threads[i].drain)
+				event_free(s->threads[i].drain);
 			if (s->threads[i].svc.st)
 				store_close(s->threads[i].svc.st);
 			metrics_thread_release(&s->threads[i].metrics);
