@@ -84,6 +84,17 @@ test('art8: the examiner sees overdue examinations flagged (两超期)', async (
   assert.equal(await task(app.id, 'correction_reply'), undefined);
 });
 
+test('art9 (5): the same dataset filed again is flagged as a duplicate for the examiner', async () => {
+  const content = (await alice.ok('GET', `/api/applications/${app.id}`)).content;
+  const again = await fileApplication(alice, { content: await makeContent(alice, { fp: content.evidence.fingerprint }) });
+  const seen = await examiner.ok('GET', `/api/applications/${again.id}`);
+  assert.deepEqual(seen.flags, ['duplicate']);
+  assert.equal(seen.related_application, app.id);
+  const t = await task(again.id, 'examine');
+  assert.deepEqual(t.flags, ['duplicate']);
+  await examiner.ok('POST', `/api/applications/${again.id}/refuse`, { grounds: [5], text: '重复登记（第九条第（五）项）' });
+});
+
 test('art8: silence until the end of the last day keeps the application open', async () => {
   await srv.setClock('2025-02-17T23:59:30+08:00');
   await srv.tick();
@@ -92,7 +103,14 @@ test('art8: silence until the end of the last day keeps the application open', a
 
 test('art8: no reply in time, so it is deemed withdrawn, dated at the deadline', async () => {
   await srv.setClock('2025-02-18T08:30:00+08:00');
-  await srv.tick();
+  // The scheduler, explicit runs and reads that apply due deadlines race
+  // each other: the effect happens exactly once.
+  const runs = await Promise.all([
+    ...Array.from({ length: 6 }, () => srv.tick()),
+    ...Array.from({ length: 6 }, () => alice.ok('GET', `/api/applications/${app.id}`)),
+    ...Array.from({ length: 4 }, () => examiner.ok('GET', `/api/applications/${app.id}`)),
+  ]);
+  assert.ok(runs.slice(6).every((x) => x.state === 'deemed_withdrawn'));
   const a = await alice.ok('GET', `/api/applications/${app.id}`);
   assert.equal(a.state, 'deemed_withdrawn');
   assert.equal(a.closed_at, '2025-02-18T00:00:00+08:00');
