@@ -425,7 +425,7 @@ static void load_stored_calendar(struct server *s, struct svc *v)
 int server_run(struct registry *reg, const struct server_config *cfg)
 {
 	struct server *s = calloc(1, sizeof(*s));
-	struct event *sigint = NULL, *sigterm = NULL;
+	struct event *sigint = NULL, *sigterm = NULL, *poll = NULL;
 	struct timeval tv;
 	struct dip_error e;
 	char threads_s[8], db[1024];
@@ -495,10 +495,9 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	tv.tv_usec = 0;
 	event_add(s->threads[0].tick, &tv);
 	{
-		struct event *poll = event_new(s->threads[0].base, -1, EV_PERSIST, on_poll_tick,
-					       &s->threads[0]);
 		struct timeval pt = { 0, 200000 };
 
+		poll = event_new(s->threads[0].base, -1, EV_PERSIST, on_poll_tick, &s->threads[0]);
 		event_add(poll, &pt);
 	}
 	atomic_store(&s->tick_now, 1);
@@ -538,6 +537,11 @@ out:
 				event_free(s->threads[i].tick);
 			if (s->threads[i].drain)
 				event_free(s->threads[i].drain);
+			if (i == 0 && poll)
+				event_free(poll);
+			/* Also runs the finalizers of connections closed above. */
+			if (s->threads[i].base)
+				event_base_free(s->threads[i].base);
 			if (s->threads[i].svc.st)
 				store_close(s->threads[i].svc.st);
 			metrics_thread_release(&s->threads[i].metrics);
