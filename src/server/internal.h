@@ -27,7 +27,7 @@ struct server_thread {
 	struct evhttp_bound_socket *bound;
 	struct event *drain;
 	int inflight;                /* requests dispatched, reply not yet written */
-	struct timespec last;        /* last dispatch or completed reply */
+	struct timespec last;        /* last request, reply or bytes received */
 	struct timespec drain_until; /* the grace period's end */
 };
 

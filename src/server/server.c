@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <netinet/in.h>
@@ -108,6 +109,26 @@ static void on_conn_closed(struct evhttp_connection *conn, void *arg)
 {
 	(void)conn;
 	inflight_done(arg);
+}
+
+/* Bytes arriving on any connection of the thread: a request whose body is
+ * still coming is not dispatched yet, but keeps the thread from stopping. */
+static void on_input(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct server_thread *th = arg;
+
+	(void)b;
+	if (info->n_added)
+		clock_gettime(CLOCK_MONOTONIC, &th->last);
+}
+
+static struct bufferevent *new_connection(struct event_base *base, void *arg)
+{
+	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+
+	if (bev)
+		evbuffer_add_cb(bufferevent_get_input(bev), on_input, arg);
+	return bev;
 }
 
 static void track(struct server_thread *th, struct evhttp_request *ev)
@@ -347,7 +368,7 @@ static void *signal_main(void *arg)
 	return NULL;
 }
 
-#define DRAIN_QUIET_MS 250 /* no new request for this long: the thread is done */
+#define DRAIN_QUIET_MS 500 /* no request nor byte for this long: the thread is done */
 #define DRAIN_GRACE_S 30   /* but never longer than this */
 
 static long ms_since(const struct timespec *t, const struct timespec *now)
@@ -355,9 +376,8 @@ static long ms_since(const struct timespec *t, const struct timespec *now)
 	return (now->tv_sec - t->tv_sec) * 1000 + (now->tv_nsec - t->tv_nsec) / 1000000;
 }
 
-/* The loop stops when every request dispatched was answered and no request
- * came for a while (a body still arriving dispatches meanwhile), or when
- * the grace period is over. */
+/* The loop stops when every request dispatched was answered and nothing
+ * arrived for a while, or when the grace period is over. */
 static void drain_check(evutil_socket_t fd, short what, void *arg)
 {
 	struct server_thread *th = arg;
@@ -481,6 +501,7 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 					   EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
 					   EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
 		evhttp_set_gencb(th->http, dispatch, th);
+		evhttp_set_bevcb(th->http, new_connection, th);
 		th->bound = evhttp_accept_socket_with_handle(th->http, s->fd);
 		if (th->bound == NULL) {
 			fprintf(stderr, "dipreg: cannot accept on %s\n", cfg->listen);
