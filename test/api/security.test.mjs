@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, fileApplication, publishedApplication, makeContent, rawRequest, pdf, csv, citizenNumber,
+import { startServer, fileApplication, publishedApplication, makeContent, rawRequest, pdf, csv, citizenNumber, creditCode,
   PASSWORD, ADMIN_PASSWORD, Client } from './harness.mjs';
 
 let srv, small, alice, examiner, admin, registered, content;
@@ -188,7 +188,11 @@ test('422: field errors name the field', async () => {
   const anon = srv.anon();
   const base = { login: 'field-errors', password: PASSWORD, display_name: '某某', kind: 'natural', id_number: citizenNumber() };
   assertError(await anon.post('/api/accounts', { ...base, id_number: '110105199003071238' }), 422, 'invalid_field', 'id_number');
-  assertError(await anon.post('/api/accounts', { ...base, kind: 'legal' }), 422, 'invalid_field', 'id_number');
+  const code = creditCode();
+  const wrongCheck = code.slice(0, 17) + (code[17] === '0' ? '1' : '0');
+  assertError(await anon.post('/api/accounts', { ...base, kind: 'legal', id_number: wrongCheck }), 422, 'invalid_field', 'id_number');
+  assertError(await anon.post('/api/accounts', { ...base, kind: 'org', id_number: `${code.slice(0, 16)}I${code[17]}` }),
+    422, 'invalid_field', 'id_number');
   assertError(await anon.post('/api/accounts', { ...base, login: 'UPPER' }), 422, 'invalid_field', 'login');
   assertError(await anon.post('/api/accounts', { ...base, kind: 'robot' }), 422, 'invalid_field', 'kind');
   assertError(await anon.post('/api/accounts', { ...base, email: 'no-at-sign' }), 422, 'invalid_field', 'email');
