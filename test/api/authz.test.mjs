@@ -107,7 +107,27 @@ const MATRIX = [
   ['PUT', '/api/admin/calendar', {}, [401, 403, 403, 403, 403, 403, 422, 401]],
   ['POST', '/api/admin/tick', undefined, [401, 403, 403, 403, 403, 403, 200, 401]],
   ['POST', '/api/admin/clock', {}, nobody.map((s, i) => (i === 6 ? 422 : s))],
+  // certificates: C is A's certificate number
+  ['GET', '/api/certificates/{C}', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/certificates/{C}/document', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/certificates/{C}/pdf', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/certificates/{C}/qr.svg', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  // the transparency log: T a tile of it, I an entry, G A's fingerprint;
+  // K is a deposit of the owner
+  ['GET', '/log/checkpoint', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/log/keys', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/log/tile/{T}', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/log/entries/{I}', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/log/proof/inclusion?index={I}', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/log/proof/consistency?from=1', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/log/fingerprints/{G}', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['POST', '/api/log/cosignatures', {}, [422, 422, 422, 422, 422, 422, 422, 422]],
+  ['POST', '/api/deposits', {}, [401, 422, 422, 422, 422, 403, 403, 401]],
+  ['GET', '/api/deposits/{K}/receipt', undefined, [401, 200, 404, 404, 404, 200, 200, 401]],
 ];
+
+// The parameter a fixture stands for in the document's path patterns.
+const PARAM = { S: 'sha256', C: 'number', T: 'path', I: 'index', G: 'fingerprint' };
 
 const INVENTED = [
   ['GET', '/api/nothing-here'],
@@ -174,15 +194,23 @@ before(async () => {
   fx.R = r.id;
   fx.M = (await owner.ok('GET', '/api/inbox')).items[0].id;
   fx.U = other.id;
+  fx.C = (await owner.ok('GET', `/api/applications/${fx.A}`)).certificate_number;
+  fx.G = encodeURIComponent(content.evidence.fingerprint);
+  fx.I = 0;
+  const dep = await owner.call('POST', '/api/deposits', { json: { fingerprint: `sha256:${hex(32)}`, files: 3, bytes: 4096 } });
+  assert.equal(dep.status, 201, dep.text);
+  fx.K = Number(dep.headers.get('x-deposit-id'));
+  const size = Number((await srv.anon().call('GET', '/log/checkpoint')).text.split('\n')[1]);
+  assert.ok(size > 0 && size < 256, `log size ${size}`);
+  fx.T = `0/000.p/${size}`;
+  fx.logSize = (await srv.anon().ok('GET', '/api/health')).log_size;
   doc = await srv.anon().ok('GET', '/api/openapi.json');
 });
 after(() => srv?.stop());
 
 const key = (method, pattern) => `${method} ${pattern}`;
 // The document's pattern of a row's path: fixtures become the parameter.
-const docPattern = (path) => path
-  .replace(/\{S\}/, '{sha256}')
-  .replace(/\{[A-Z]\}/g, '{id}');
+const docPattern = (path) => path.split('?')[0].replace(/\{([A-Z])\}/g, (_, k) => `{${PARAM[k] ?? 'id'}}`);
 
 function documented() {
   const out = [];
@@ -253,6 +281,7 @@ test('the matrix changed none of the fixtures', async () => {
   const u = (await clients.admin.ok('GET', '/api/admin/accounts')).items.find((x) => x.id === fx.U);
   assert.deepEqual(u.roles, ['applicant']);
   assert.equal(u.disabled, false);
+  assert.equal((await clients.anon.ok('GET', '/api/health')).log_size, fx.logSize, 'no public act');
 });
 
 test('art6: an agency whose power of attorney is revoked no longer acts or reads for the principal', async () => {

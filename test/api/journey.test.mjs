@@ -95,7 +95,8 @@ test('art10: publication shows exactly the applicant, name, scenario, data sourc
   assert.deepEqual(p.applicants.map((a) => a.name), ['北京数据科技有限公司']);
   for (const k of Object.keys(p))
     assert.ok(['id', 'state', 'name', 'application', 'applicants', 'content', 'objections',
-      'submitted_at', 'published_at', 'registration_date', 'valid_until'].includes(k), `public key ${k}`);
+      'submitted_at', 'published_at', 'registration_date', 'valid_until', 'registration_number'].includes(k),
+    `public key ${k}`);
   assert.equal(p.industry, undefined);
   // The list of publications says no more than the publication itself.
   const list = await publicGet('/api/publications');

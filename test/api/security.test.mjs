@@ -246,7 +246,7 @@ test('upload names are labels, never paths', async () => {
   // Stored by content hash inside the data directory, nowhere else.
   const sha = ok.body.sha256;
   assert.ok(existsSync(join(srv.dir, 'files', sha.slice(0, 2), sha)));
-  assert.deepEqual(readdirSync(srv.dir).filter((f) => !/^(r\.db.*|files|ready)$/.test(f)), []);
+  assert.deepEqual(readdirSync(srv.dir).filter((f) => !/^(r\.db.*|files|keys|ready)$/.test(f)), []);
   // The download is an attachment named by its hash.
   const dl = await alice.get(`/api/uploads/${sha}`);
   assert.match(dl.headers.get('content-disposition'), new RegExp(`^attachment; filename\\*=UTF-8''${sha}$`));
