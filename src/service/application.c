@@ -256,7 +256,9 @@ static int check_evidence(struct svc *v, struct app_ctx *c, dip_time now, struct
 			return dip_fail(e, DIP_EINVAL, "evidence.fingerprint",
 					"evidence.fingerprint: differs from the fingerprint of deposit %lld",
 					(long long)d.id);
-		if (d.created_at >= now)
+		/* Times are whole seconds: a deposit of the same second was
+		 * committed before this submission began. */
+		if (d.created_at > now)
 			return dip_fail(e, DIP_EINVAL, "evidence.deposit_id",
 					"evidence.deposit_id: the deposit must precede the submission");
 		return 0;
