@@ -193,3 +193,29 @@ test('art10 art20: no public answer, announcement or log line holds confidential
   const audit = await admin.ok('GET', `/api/admin/audit?object=application:${app.id}`);
   assert.ok(audit.items.some((x) => x.action === 'read_confidential' && x.actor === examiner.id));
 });
+
+test('art9 (3): a dataset deposited moments before the submission has its evidence in time', async () => {
+  const c = await makeContent(alice, { name: '北京市出租车轨迹数据集' });
+  const fp = `sha256:${hex(32)}`;
+  const dep = await alice.call('POST', '/api/deposits', { json: { fingerprint: fp, files: 12, bytes: 123456 } });
+  assert.equal(dep.status, 201, dep.text);
+  assert.equal(dep.body.entry.fingerprint, fp);
+  const id = Number(dep.headers.get('x-deposit-id'));
+  assert.equal((await alice.get(`/api/deposits/${id}/receipt`)).status, 200);
+  assert.equal((await srv.anon().get(`/api/deposits/${id}/receipt`)).status, 401);
+  c.evidence = { kind: 'deposit', fingerprint: fp, deposit_id: id };
+  const d = await alice.ok('POST', '/api/applications', { content: c }, 201);
+  const s = await alice.ok('POST', `/api/applications/${d.id}/submit`);
+  assert.equal(s.state, 'submitted');
+  // A deposit of another dataset, or of somebody else, is not evidence.
+  const bob = await srv.signUp();
+  const theirs = await bob.call('POST', '/api/deposits', { json: { fingerprint: `sha256:${hex(32)}`, files: 1, bytes: 1 } });
+  const c2 = await makeContent(alice, { name: '北京市网约车订单数据集' });
+  c2.evidence = { kind: 'deposit', fingerprint: theirs.body.entry.fingerprint, deposit_id: Number(theirs.headers.get('x-deposit-id')) };
+  const d2 = await alice.ok('POST', '/api/applications', { content: c2 }, 201);
+  const r = await alice.post(`/api/applications/${d2.id}/submit`);
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.field, 'evidence.deposit_id');
+  // Deposits are receipts for their depositor, not announcements.
+  assert.ok(!(await srv.anon().ok('GET', '/api/announcements?limit=200')).items.some((x) => x.type === 'deposit'));
+});
