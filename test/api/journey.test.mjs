@@ -144,6 +144,16 @@ test('art12 art13: registered the next day, with a certificate valid three years
   assert.equal(pub.content.algorithm?.anonymisation, undefined);
   const register = await publicGet('/api/register');
   assert.ok(register.body.items.some((x) => x.id === app.id));
+  // Anyone verifies the certificate (Arts. 13, 22).
+  const cert = (await publicGet(`/api/certificates/${a.certificate_number}`)).body;
+  assert.equal(cert.status, 'in_force');
+  assert.equal(cert.valid_from, '2025-03-18');
+  assert.equal(cert.valid_until, '2028-03-17');
+  assert.equal(cert.version, 1);
+  await publicGet(`/api/certificates/${a.certificate_number}/document`);
+  const pdf = await srv.anon().get(`/api/certificates/${a.certificate_number}/pdf`);
+  assert.equal(pdf.status, 200);
+  assert.match(pdf.headers.get('content-type'), /^application\/pdf/);
 });
 
 test('art12: announcements list the publication and the registration with its certificate', async () => {

@@ -128,6 +128,13 @@ test('art14: inside the window the renewal works: new certificate version, three
   const msg = (await alice.ok('GET', '/api/inbox')).items
     .find((m) => m.kind === 'renewal' && m.application === renewed.id);
   assert.match(msg.body, /2028-06-24/);
+  const cert = await srv.anon().ok('GET', `/api/certificates/${a.certificate_number}`);
+  assert.equal(cert.latest_version, 2);
+  assert.equal(cert.status, 'in_force');
+  assert.deepEqual(cert.versions.map((x) => [x.version, x.status, x.valid_from, x.valid_until]), [
+    [1, 'superseded', '2025-06-24', '2028-06-23'],
+    [2, 'in_force', '2028-06-24', '2031-06-23'],
+  ]);
   // Renewed once, the next window is three years away.
   const again = await alice.post(`/api/applications/${renewed.id}/renew`);
   assert.equal(again.status, 409);
@@ -161,6 +168,10 @@ test('art14: not renewed, the registration is cancelled after its last day and a
   assert.equal(pub.closed_at, '2028-06-24T00:00:00+08:00');
   const cancelled = await srv.anon().ok('GET', '/api/register?state=cancelled');
   assert.ok(cancelled.items.some((x) => x.id === lapsed.id));
+  const cert = await srv.anon().ok('GET', `/api/certificates/${a.certificate_number}`);
+  assert.equal(cert.status, 'expired');
+  assert.equal(cert.in_force, false);
+  assert.equal(cert.reason, 'expired');
   const late = await alice.post(`/api/applications/${lapsed.id}/renew`);
   assert.equal(late.status, 409);
   assert.ok((await alice.ok('GET', '/api/inbox')).items
