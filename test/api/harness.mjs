@@ -286,10 +286,14 @@ export async function startServer({ extra = [], pwCost = 4, dir } = {}) {
     ...extra];
   const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const srv = new Server(dir, proc, null);
+  // Never leave a server behind, whatever happens to the test process.
+  const reap = () => { if (!srv.exited) proc.kill('SIGKILL'); };
+  process.once('exit', reap);
   proc.stdout.on('data', (d) => { srv.output += d; });
   proc.stderr.on('data', (d) => { srv.output += d; });
   srv.exitPromise = new Promise((resolve) => proc.on('exit', (code, signal) => {
     srv.exited = { code, signal };
+    process.removeListener('exit', reap);
     resolve(srv.exited);
   }));
   for (let i = 0; i < 500 && !srv.exited; i++) {
