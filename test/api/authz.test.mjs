@@ -124,6 +124,25 @@ const MATRIX = [
   ['POST', '/api/log/cosignatures', {}, [422, 422, 422, 422, 422, 422, 422, 422]],
   ['POST', '/api/deposits', {}, [401, 422, 422, 422, 422, 403, 403, 401]],
   ['GET', '/api/deposits/{K}/receipt', undefined, [401, 200, 404, 404, 404, 200, 200, 401]],
+  // statistics and open data: public, and nothing confidential in them
+  ['GET', '/api/stats/summary', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/summary.csv', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/registrations', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/registrations.csv', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/filings', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/filings.csv', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/index', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/index.csv', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/charts/registrations.svg', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/charts/filings.svg', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/charts/amounts.svg', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/charts/index.svg', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/charts/sections.svg', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/stats/charts/holders.svg', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['PUT', '/api/admin/stats/index-base', {}, [401, 403, 403, 403, 403, 403, 200, 401]], // {}: the default rule, as before
+  ['GET', '/api/open/register.csv', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/open/catalog.jsonld', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/open/feed.atom', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
 ];
 
 // The parameter a fixture stands for in the document's path patterns.
