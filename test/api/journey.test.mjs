@@ -95,9 +95,11 @@ test('art10: publication shows exactly the applicant, name, scenario, data sourc
   assert.deepEqual(p.applicants.map((a) => a.name), ['北京数据科技有限公司']);
   for (const k of Object.keys(p))
     assert.ok(['id', 'state', 'name', 'application', 'applicants', 'content', 'objections',
-      'submitted_at', 'published_at', 'registration_date', 'valid_until', 'registration_number'].includes(k),
+      'submitted_at', 'published_at', 'publication_ends', 'registration_date', 'valid_until',
+      'registration_number'].includes(k),
     `public key ${k}`);
   assert.equal(p.industry, undefined);
+  assert.equal(p.publication_ends, '2025-03-17T23:59:59+08:00');
   // The list of publications says no more than the publication itself.
   const list = await publicGet('/api/publications');
   const item = list.body.items.find((x) => x.id === app.id);
