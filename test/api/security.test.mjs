@@ -80,8 +80,20 @@ test('sessions end on sign-out', async () => {
   c.cookie = cookie; // a client that keeps the old cookie gets nothing
   assert.equal((await c.get('/api/session')).status, 401);
   assert.equal((await c.post('/api/tokens', {})).status, 401);
-  // A stale cookie on a public read is just anonymous.
-  assert.equal((await c.get('/api/publications')).status, 200);
+  // A stale cookie on a public read is just anonymous, and is cleared.
+  c.cookie = cookie;
+  const read = await c.get('/api/publications');
+  assert.equal(read.status, 200);
+  assert.match(read.headers.getSetCookie()[0] ?? '', /^dipreg_session=; .*Max-Age=0/);
+  // A change meant for the account does not quietly happen anonymously.
+  c.cookie = cookie;
+  const up = await c.call('POST', '/api/uploads?name=mine.pdf', { body: pdf('stale'), type: 'application/pdf' });
+  assertError(up, 401, 'unauthenticated');
+  assert.match(up.headers.getSetCookie()[0] ?? '', /Max-Age=0/);
+  // Signing in again works with the stale cookie still sent.
+  c.cookie = cookie;
+  const again = await c.call('POST', '/api/session', { json: { login: alice.login, password: PASSWORD } });
+  assert.equal(again.status, 200, again.text);
 });
 
 test('sessions end on a password change: every other one, tokens included; this one goes on', async () => {
