@@ -143,6 +143,8 @@ const MATRIX = [
   ['GET', '/api/open/register.csv', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
   ['GET', '/api/open/catalog.jsonld', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
   ['GET', '/api/open/feed.atom', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  // operations: by address (metrics_allow), not by account
+  ['GET', '/metrics', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
 ];
 
 // The parameter a fixture stands for in the document's path patterns.
