@@ -308,7 +308,7 @@ struct store {
 	/* Whole tables, for dipreg migrate.  table_export calls cb with every
 	 * row of t in key order, one row in memory at a time, each valid only
 	 * during the call; it runs in the caller's transaction (a read
-	 * transaction sees one snapshot).  table_import inserts nrows rows
+	 * transaction sees one snapshot), one export at a time on a store.  table_import inserts nrows rows
 	 * (nrows * strlen(t->types) values, row after row) as they are, ids
 	 * included, in the caller's write transaction; later inserts number
 	 * their rows after the largest id imported.  DIP_ECONFLICT when a key
