@@ -63,12 +63,11 @@ test('two servers on one database: each timeout once, nothing lost, the survivor
       };
 
       // Load: each holder submits and deposits, the examiner publishes,
-      // all through both servers.  Returns when each worker has done n
-      // rounds or stop() says so.
-      let stopped = false;
+      // all through both servers; returns when each worker has done n
+      // rounds.
       const load = async (n, tag) => {
         const worker = async (h, k) => {
-          for (let i = 0; i < n && !stopped; i++) {
+          for (let i = 0; i < n; i++) {
             try {
               const app = await submit(via(h), `双实例数据集${tag}-${k}-${i}`);
               acked.submitted.push(app.id);
@@ -103,9 +102,12 @@ test('two servers on one database: each timeout once, nothing lost, the survivor
       // ---- one server killed mid-way ----
       for (const c of [examiner, ...holders]) await c.signIn();
       const before = acked.published.length;
-      stopped = false;
-      const round = load(6, 'b');
-      await sleep(300 + Math.floor(Math.random() * 700));
+      let roundDone = false;
+      const round = load(6, 'b').then(() => { roundDone = true; });
+      await eventually(() => acked.published.length >= before + 4, 'the second round under way',
+        { tries: 1000, ms: 10 });
+      await sleep(Math.floor(Math.random() * 100));
+      assert.ok(!roundDone, 'A is killed while the second round is in flight');
       await A.kill('SIGKILL');
       await round;
       assert.equal(A.exited.signal, 'SIGKILL');
