@@ -34,35 +34,11 @@ stop_cluster() {
 trap stop_cluster EXIT
 trap 'exit 130' INT TERM HUP
 
-# Where the cluster lives: on tmpfs when there is room (half a gigabyte),
-# where creating a database per test is several times faster than on disk.
-cluster_parent() {
-	if [ -n "${DIPREG_PG_TMPDIR:-}" ]; then
-		echo "$DIPREG_PG_TMPDIR"
-		return
-	fi
-	avail=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
-	if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "${avail:-0}" -ge 524288 ]; then
-		echo /dev/shm
-	else
-		echo "${TMPDIR:-/tmp}"
-	fi
-}
-
 start_cluster() {
-	tries=0
-	while [ $tries -lt 3 ]; do
-		tries=$((tries + 1))
-		pgdir=$(mktemp -d "$(cluster_parent)/dipreg-pg-XXXXXX") || return 1
-		port=$(sh test/pg/cluster.sh freeport) || return 1
-		# Another process may take the port first: then try another.
-		if DIPREG_TEST_PG=$(sh test/pg/cluster.sh start "$pgdir" "$port" 2>"$logdir/pg-cluster.log"); then
-			export DIPREG_TEST_PG
-			return 0
-		fi
-		stop_cluster
-	done
-	return 1
+	out=$(sh test/pg/cluster.sh throwaway 2>"$logdir/pg-cluster.log") || return 1
+	pgdir=${out%% *}
+	DIPREG_TEST_PG=${out#* }
+	export DIPREG_TEST_PG
 }
 
 pg_suites=""

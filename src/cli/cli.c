@@ -55,6 +55,8 @@ const struct cli_command cli_commands[] = {
 	  "dipreg restore --from FILE --db PATH [--data-dir DIR] [--force]" },
 	{ "check", cli_check, "database integrity and the transparency log recomputed and verified",
 	  "dipreg check --db PATH [--data-dir DIR] [--head CHECKPOINT_FILE]..." },
+	{ "migrate", cli_migrate, "copy a registry into an empty database, e.g. from SQLite to PostgreSQL, and verify the copy",
+	  "dipreg migrate --from PATH.db --to postgresql://... [--data-dir DIR] [--no-sessions]" },
 	{ "tick", cli_tick, "apply every deadline that ran out (the scheduler, once)",
 	  "dipreg tick [--now ISO8601]" },
 	{ "fingerprint", cli_fingerprint, "compute a dataset fingerprint (Merkle root of a file or directory)",

@@ -31,6 +31,7 @@ int cli_demo(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
 /* Subcommands of the ledger (cmd_fingerprint.c, cmd_verify.c, cmd_keys.c). */
 int cli_fingerprint(int argc, char **argv);
 int cli_verify(int argc, char **argv);

@@ -33,8 +33,7 @@ static int is_pg(const char *db)
 	return strncmp(db, "postgres", 8) == 0;
 }
 
-/* Integrity and log checks of the database at db; prints a summary. */
-static int check_db(const char *db, const char *data_dir, const struct led_checkpoint *heads,
+int cli_check_db(const char *db, const char *data_dir, const struct led_checkpoint *heads,
 		    size_t nheads)
 {
 	struct cli_registry_opts ro = { NULL, NULL };
@@ -74,8 +73,8 @@ static int check_db(const char *db, const char *data_dir, const struct led_check
 	v.st->begin(v.st, 0);
 	v.st->account_count(v.st, &n);
 	v.st->rollback(v.st);
-	printf("ok: %s: integrity ok; log of %lld entries matches its checkpoint of size %lld%s",
-	       db, (long long)rep.entries, (long long)rep.checkpoint_size,
+	printf("ok: %s: %slog of %lld entries matches its checkpoint of size %lld%s",
+	       db, is_pg(db) ? "" : "integrity ok; ", (long long)rep.entries, (long long)rep.checkpoint_size,
 	       rep.signature_checked ? " (signature and tiles verified)" : " (no key to verify the signature)");
 	if (nheads)
 		printf("; consistent with %zu checkpoint(s) handed out", rep.heads_checked);
@@ -139,7 +138,7 @@ int cli_check(int argc, char **argv)
 	}
 	if (db == NULL || optind != argc)
 		return cli_usage("dipreg check --db PATH [--data-dir DIR] [--head FILE]...");
-	return check_db(db, data_dir, heads, nheads);
+	return cli_check_db(db, data_dir, heads, nheads);
 }
 
 int cli_backup(int argc, char **argv)
@@ -170,7 +169,7 @@ int cli_backup(int argc, char **argv)
 	if (store_sqlite_backup(db, to, &e))
 		return cli_fail("backup: %s", e.message);
 	/* A backup that does not verify is no backup. */
-	if (check_db(to, data_dir, NULL, 0)) {
+	if (cli_check_db(to, data_dir, NULL, 0)) {
 		unlink(to);
 		return cli_fail("backup: the copy did not verify and was removed");
 	}
@@ -206,7 +205,7 @@ int cli_restore(int argc, char **argv)
 	}
 	if (from == NULL || db == NULL || optind != argc || is_pg(db))
 		return cli_usage("dipreg restore --from FILE --db PATH [--data-dir DIR] [--force]");
-	if (check_db(from, data_dir, NULL, 0))
+	if (cli_check_db(from, data_dir, NULL, 0))
 		return cli_fail("restore: %s does not verify; nothing was changed", from);
 	if (stat(db, &sb) == 0) {
 		if (!force)

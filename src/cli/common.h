@@ -23,6 +23,14 @@ int cli_registry(struct registry *r, const struct cli_registry_opts *o);
  * DATA_DIR/keys/log.key.  Prints the error and returns 1. */
 int cli_log_open(struct registry *r, const char *db, const char *origin, const char *fallback,
 		 const struct ledger_key_opts *ko);
+/* "dipreg check" of the database at db (cmd_backup.c): the database's
+ * integrity (SQLite), then the log recomputed and compared with its latest
+ * checkpoint (and its signature, when DATA_DIR/keys/log.key exists) and
+ * with the nheads checkpoints handed out earlier.  Prints a one-line
+ * summary; 0, or 1 with the failure reported. */
+struct led_checkpoint;
+int cli_check_db(const char *db, const char *data_dir, const struct led_checkpoint *heads,
+		 size_t nheads);
 /* The wall clock, or the instant given by an --now option. 0 or 1. */
 int cli_now(const char *opt, dip_time *now);
 /* Strict decimal parse; 0 or DIP_EINVAL. */

@@ -152,6 +152,21 @@ static const struct page_text pages[] = {
 	  "fell due. The server does the same on a timer; this is for cron or after an outage.",
 	  "--now ISO8601\tthe time to run at (default: now)",
 	  "dipreg tick --config /etc/dipreg/dipreg.conf" },
+	{ "migrate",
+	  "Copies a whole registry into an empty database, typically from the embedded SQLite "
+	  "file to PostgreSQL when it outgrows one machine: every table, ids included, from one "
+	  "snapshot of the source, in one transaction of the target, which must hold no row. "
+	  "Sessions and API tokens come along unless --no-sessions; the failed sign-ins of the "
+	  "rate limit do not. Row counts are compared before the commit; afterwards the copy is "
+	  "checked as check does, the log against the source's latest checkpoint.\n\n"
+	  "Uploaded files and the log's keys are not in the database: they stay in the data "
+	  "directory, and the servers on the new database use the same one. Stop the server "
+	  "first: what is written after the snapshot would stay behind.",
+	  "--from DB\tthe registry to copy: a SQLite file, or a database URL\n"
+	  "--to URL\tthe empty database to copy it into\n"
+	  "--data-dir DIR\tthe registry's data directory, for the log key (default var)\n"
+	  "--no-sessions\tleave sessions and API tokens behind",
+	  "dipreg migrate --from var/dipreg.db --to postgresql://dipreg@db.internal/dipreg --data-dir var" },
 	{ "fingerprint",
 	  "Computes a dataset fingerprint: a Merkle root over the files of a directory (sorted "
 	  "relative paths, sizes and contents), locally, so the data never leaves its holder.",

@@ -255,7 +255,9 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	pthread_rwlock_rdlock(&s->reg_lock);
 	metrics_count(&th->metrics.scheduler_runs, 1);
 	memset(&rep, 0, sizeof(rep));
-	if (svc_tick(&th->svc, server_now(s), &rep, &e) != 0) {
+	/* Several servers may share the database: one scheduler at a time,
+	 * and a busy one is left to its round. */
+	if (svc_tick_if_idle(&th->svc, server_now(s), &rep, &e) != 0) {
 		log_event(LOG_ERROR, "scheduler_failed", "error", e.message, NULL);
 		metrics_count(&th->metrics.scheduler_failures, 1);
 		if (e.code == DIP_EDB || e.code == DIP_EBUSY)
@@ -269,6 +271,7 @@ static void on_poll_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct server_thread *th = arg;
 	struct dip_error e;
+	int busy;
 
 	if (atomic_load(&th->srv->tick_now))
 		on_tick(fd, what, arg);
@@ -276,7 +279,7 @@ static void on_poll_tick(evutil_socket_t fd, short what, void *arg)
 	 * once a second (this timer runs on thread 0 only). */
 	if (++th->polls % 5 == 0 && th->srv->reg->keys) {
 		pthread_rwlock_rdlock(&th->srv->reg_lock);
-		if (svc_log_integrate(&th->svc, server_now(th->srv), NULL, &e) != 0) {
+		if (svc_log_integrate_if_idle(&th->svc, server_now(th->srv), &busy, &e) != 0) {
 			log_event(LOG_ERROR, "sequencer_failed", "error", e.message, NULL);
 			metrics_count(&th->metrics.sequencer_failures, 1);
 			if (e.code == DIP_EDB || e.code == DIP_EBUSY)

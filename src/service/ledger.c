@@ -194,7 +194,13 @@ static int need_keys(struct svc *v, struct dip_error *e)
 	return 0;
 }
 
-int svc_log_integrate(struct svc *v, dip_time now, int64_t *size, struct dip_error *e)
+/* The sequencer.  One runs at a time: across the threads of a server by
+ * the process's mutex, across servers sharing a database by the store's
+ * "sequencer" lock, held to the end of the transaction that signs; the
+ * next one then reads the checkpoint that one wrote.  wait = 0 leaves the
+ * work to a sequencer found at work (*busy = 1). */
+static int integrate(struct svc *v, dip_time now, int wait, int64_t *size, int *busy,
+		     struct dip_error *e)
 {
 	struct ledger_keys *k = v->reg->keys;
 	struct checkpoint_row cp, row;
@@ -202,7 +208,7 @@ int svc_log_integrate(struct svc *v, dip_time now, int64_t *size, struct dip_err
 	struct dbuf entry, note;
 	led_hash *leaves = NULL;
 	int64_t n = 0, m = 0, i;
-	int rc;
+	int rc, got = 0;
 
 	rc = need_keys(v, e);
 	if (rc)
@@ -210,11 +216,22 @@ int svc_log_integrate(struct svc *v, dip_time now, int64_t *size, struct dip_err
 	memset(&cp, 0, sizeof(cp));
 	dbuf_init(&entry, LED_ENTRY_MAX);
 	dbuf_init(&note, LED_NOTE_MAX);
-	pthread_mutex_lock(&k->seq_lock);
+	if (wait) {
+		pthread_mutex_lock(&k->seq_lock);
+	} else if (pthread_mutex_trylock(&k->seq_lock) != 0) {
+		*busy = 1;
+		goto done;
+	}
 	rc = svc__begin(v, e);
 	if (rc)
 		goto unlock;
-	rc = svc__st(v, v->st->ledger_size(v->st, &n), e);
+	rc = svc__st(v, v->st->tx_lock(v->st, "sequencer", wait, &got), e);
+	if (rc == 0 && !got) {
+		*busy = 1;
+		goto out;
+	}
+	if (rc == 0)
+		rc = svc__st(v, v->st->ledger_size(v->st, &n), e);
 	if (rc == 0 && v->st->checkpoint_latest(v->st, &cp) == 0)
 		m = cp.size;
 	if (rc || n == m)
@@ -261,11 +278,25 @@ unlock:
 	pthread_mutex_unlock(&k->seq_lock);
 	if (rc == 0 && size)
 		*size = m;
+done:
 	free(leaves);
 	checkpoint_row_release(&cp);
 	dbuf_free(&entry);
 	dbuf_free(&note);
 	return rc;
+}
+
+int svc_log_integrate(struct svc *v, dip_time now, int64_t *size, struct dip_error *e)
+{
+	int busy = 0;
+
+	return integrate(v, now, 1, size, &busy, e);
+}
+
+int svc_log_integrate_if_idle(struct svc *v, dip_time now, int *busy, struct dip_error *e)
+{
+	*busy = 0;
+	return integrate(v, now, 0, NULL, busy, e);
 }
 
 int svc_log_checkpoint(struct svc *v, struct dbuf *out, int64_t *size, struct dip_error *e)
@@ -577,7 +608,7 @@ int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_er
 	struct dbuf note;
 	unsigned had = 0, now_valid = 0;
 	size_t i, j;
-	int rc;
+	int rc, got = 0;
 
 	rc = need_keys(v, e);
 	if (rc)
@@ -594,7 +625,11 @@ int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_er
 	rc = svc__begin(v, e);
 	if (rc)
 		goto unlock;
-	rc = svc__st(v, v->st->checkpoint_latest(v->st, &cp), e);
+	/* A sequencer on another server must not sign over the cosigned
+	 * note, nor this one over its checkpoint. */
+	rc = svc__st(v, v->st->tx_lock(v->st, "sequencer", 1, &got), e);
+	if (rc == 0)
+		rc = svc__st(v, v->st->checkpoint_latest(v->st, &cp), e);
 	if (rc == 0 && cp.size != size)
 		rc = dip_fail(e, DIP_ECONFLICT, "size",
 			      "size: the latest checkpoint has size %lld; cosign that one",

@@ -8,7 +8,8 @@
  * (svc__ledger); the sequencer later integrates every entry past the last
  * checkpoint in one transaction of its own: leaf hashes, tiles, root, and
  * a checkpoint signed by the registry's key(s).  One sequencer runs at a
- * time (a process lock; on PostgreSQL also a database lock).
+ * time: a process lock among threads, the store's "sequencer" lock among
+ * the servers that share a database (store.h, tx_lock).
  */
 #ifndef DIP_SERVICE_LEDGER_H
 #define DIP_SERVICE_LEDGER_H
@@ -52,8 +53,13 @@ void ledger_close(struct registry *r);
 int ledger_vkeys(const struct registry *r, struct dbuf *out);
 
 /* The sequencer: integrates entries past the last checkpoint and signs a
- * new checkpoint.  *size (may be NULL) gets the checkpointed size. */
+ * new checkpoint.  *size (may be NULL) gets the checkpointed size.  One
+ * sequencer runs at a time, across the servers of one database too: this
+ * waits for one at work to end. */
 int svc_log_integrate(struct svc *v, dip_time now, int64_t *size, struct dip_error *e);
+/* svc_log_integrate for a server's timer: when another sequencer is at
+ * work (another thread or server), leaves the work to it: *busy = 1. */
+int svc_log_integrate_if_idle(struct svc *v, dip_time now, int *busy, struct dip_error *e);
 /* The latest signed checkpoint (note text). */
 int svc_log_checkpoint(struct svc *v, struct dbuf *out, int64_t *size, struct dip_error *e);
 /* A hash tile (level >= 0) or an entry bundle (level LED_TILE_ENTRIES) of

@@ -246,13 +246,21 @@ int svc_upload_access(struct svc *v, const struct actor *who, const char *sha256
 struct tick_report {
 	int applied;        /* timeouts applied */
 	int remaining;      /* due timeouts left (limit reached) */
+	int busy;           /* svc_tick_if_idle: another scheduler was at work */
 };
 
 /* Applies every binding deadline due at or before now, oldest first, each
  * exactly once in its own transaction, dating each effect at the moment
  * the deadline ran out; deadlines those effects open are applied too when
- * they are also due.  Safe to run again: a second run finds nothing. */
+ * they are also due.  Safe to run again: a second run finds nothing, and
+ * safe to run on several servers of one database at once: each deadline
+ * is applied by one of them (tick.c).  Waits for a scheduler at work
+ * elsewhere to end each of its transactions. */
 int svc_tick(struct svc *v, dip_time now, struct tick_report *rep, struct dip_error *e);
+/* svc_tick for a server's timer: when another scheduler is at work (on
+ * another server, or an operator's tick), leaves the round to it and
+ * returns with rep->busy set. */
+int svc_tick_if_idle(struct svc *v, dip_time now, struct tick_report *rep, struct dip_error *e);
 
 /* ---- reading (views.c) ---- */
 

@@ -12,6 +12,17 @@
  * closed in the same transaction, so it is applied exactly once.  Effects
  * may open deadlines that are themselves already due; those are applied in
  * turn.
+ *
+ * Several servers may share one database (DESIGN.md §7), and a use case
+ * applies its application's due deadlines before it acts (svc__load), so
+ * two transactions may find the same deadline due at once.  Each takes the
+ * application's row lock before closing any of its deadlines and reads
+ * them again behind it, and a deadline is closed only while still open:
+ * the second finds it closed and applies nothing.  Besides, one scheduler
+ * runs at a time across servers: each of its transactions holds the
+ * "scheduler" lock, and a server's timer that finds another scheduler at
+ * work leaves the round to it; if that server dies, its lock goes with its
+ * connection and the next timer takes over.
  */
 #include "service/internal.h"
 #include "util/log.h"
@@ -95,6 +106,7 @@ static int end_publication(struct svc *v, struct app_ctx *c, dip_time eff, dip_t
 	return rc;
 }
 
+/* Applies the effect of deadline d, which the caller just closed. */
 static int apply_one(struct svc *v, const struct deadline *d, dip_time now, struct dip_error *e)
 {
 	struct app_ctx c;
@@ -102,9 +114,6 @@ static int apply_one(struct svc *v, const struct deadline *d, dip_time now, stru
 	char until[11], body[400];
 	int rc;
 
-	rc = svc__st(v, v->st->deadline_close(v->st, d->id, eff), e);
-	if (rc)
-		return rc;
 	switch (d->kind) {
 	case DL_OBJ_ANSWER:
 		return lapse_objection(v, d, OBJA_ANSWER_LAPSED, eff, now, e);
@@ -165,10 +174,11 @@ static int apply_one(struct svc *v, const struct deadline *d, dip_time now, stru
 int svc__apply_due(struct svc *v, int64_t app_id, dip_time now, int *applied,
 		   struct dip_error *e)
 {
+	struct application a;
 	struct due_list l;
-	int rc, i, round;
+	int rc, i, round, locked = 0;
 
-	for (round = 0; round < MAX_CHAIN; round++) {
+	for (round = 0; round < MAX_CHAIN + 1; round++) {
 		l.n = 0;
 		rc = svc__st(v, v->st->deadline_open_for(v->st, app_id, -1, collect_due, &l), e);
 		if (rc)
@@ -181,6 +191,21 @@ int svc__apply_due(struct svc *v, int64_t app_id, dip_time now, int *applied,
 				break;
 		if (i == l.n)
 			return 0;
+		if (!locked) {
+			/* Behind the application's lock, what another
+			 * transaction applied meanwhile is closed: look again. */
+			rc = svc__st(v, v->st->app_get(v->st, app_id, &a), e);
+			if (rc)
+				return rc;
+			application_release(&a);
+			locked = 1;
+			continue;
+		}
+		rc = v->st->deadline_close(v->st, l.v[i].id, l.v[i].due_at + 1);
+		if (rc == DIP_ECONFLICT)
+			continue; /* closed since it was read: applied already */
+		if (rc)
+			return svc__st(v, rc, e);
 		rc = apply_one(v, &l.v[i], now, e);
 		if (rc)
 			return rc;
@@ -207,16 +232,17 @@ static int collect_apps(void *ud, const struct deadline *d)
 	return 0;
 }
 
-int svc_tick(struct svc *v, dip_time now, struct tick_report *rep, struct dip_error *e)
+/* A round of the scheduler; wait = 0 leaves it to another scheduler found
+ * at work. */
+static int tick(struct svc *v, dip_time now, int wait, struct tick_report *rep,
+		struct dip_error *e)
 {
 	struct app_ids ids;
-	int i, rc, applied;
+	int i, rc, applied, got, rounds;
 	char n_s[16];
 
-	int rounds;
-
 	memset(rep, 0, sizeof(*rep));
-	for (rounds = 0; rounds < 100000; rounds++) {
+	for (rounds = 0; rounds < 100000 && !rep->busy; rounds++) {
 		ids.n = 0;
 		rc = svc__st(v, v->st->begin(v->st, 0), e);
 		if (rc)
@@ -227,15 +253,21 @@ int svc_tick(struct svc *v, dip_time now, struct tick_report *rep, struct dip_er
 			return rc;
 		if (ids.n == 0)
 			break;
-		for (i = 0; i < ids.n; i++) {
+		for (i = 0; i < ids.n && !rep->busy; i++) {
 			applied = 0;
 			rc = svc__begin(v, e);
 			if (rc)
 				return rc;
-			rc = svc__apply_due(v, ids.v[i], now, &applied, e);
-			if (rc) {
+			got = 0;
+			rc = svc__st(v, v->st->tx_lock(v->st, "scheduler", wait, &got), e);
+			if (rc == 0 && got)
+				rc = svc__apply_due(v, ids.v[i], now, &applied, e);
+			if (rc || !got) {
 				svc__rollback(v);
-				return rc;
+				if (rc)
+					return rc;
+				rep->busy = 1;
+				break;
 			}
 			rc = svc__commit(v, e);
 			if (rc)
@@ -248,4 +280,14 @@ int svc_tick(struct svc *v, dip_time now, struct tick_report *rep, struct dip_er
 		log_event(LOG_INFO, "scheduler_applied", "count", n_s, NULL);
 	}
 	return 0;
+}
+
+int svc_tick(struct svc *v, dip_time now, struct tick_report *rep, struct dip_error *e)
+{
+	return tick(v, now, 1, rep, e);
+}
+
+int svc_tick_if_idle(struct svc *v, dip_time now, struct tick_report *rep, struct dip_error *e)
+{
+	return tick(v, now, 0, rep, e);
 }

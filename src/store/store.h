@@ -116,6 +116,38 @@ struct stats_row {
 };
 typedef int (*store_stats_cb)(void *ud, const struct stats_row *r);
 
+/* A table as whole rows, for moving a registry from one backend to the
+ * other (dipreg migrate): every backend has the same tables with the same
+ * columns, so one description serves both. */
+struct store_table {
+	const char *name;
+	const char *cols;        /* the column list, as SQL */
+	const char *types;       /* one letter a column: i integer, t text, b blob */
+	const char *order;       /* the ORDER BY of an export: the primary key */
+	int identity;            /* the database numbers new rows' "id" */
+};
+
+/* Every table that holds a registry's records, referenced tables before
+ * those that reference them, ended by a NULL name.  Backend-private state
+ * (PostgreSQL's ledger_head, schema versions) is not in it: an import
+ * brings that up to date itself. */
+extern const struct store_table store_tables[];
+/* The entry of store_tables called name, or NULL. */
+const struct store_table *store_table_find(const char *name);
+
+/* One value of a row, by its column's type letter: i in .i, t and b as
+ * bytes .p/.len (text is UTF-8 and not NUL-terminated); .null for SQL
+ * NULL. */
+struct store_value {
+	int null;
+	int64_t i;
+	const void *p;
+	size_t len;
+};
+
+/* The row has strlen(t->types) values. */
+typedef int (*store_row_cb)(void *ud, const struct store_value *row);
+
 struct store {
 	void *impl;
 	struct dip_error err;
@@ -159,7 +191,11 @@ struct store {
 	int (*agency_get)(struct store *s, int64_t agent_id, int64_t principal_id,
 			  char poa_sha256[65], dip_time *confirmed_at, dip_time *revoked_at);
 
-	/* Applications and their parties. */
+	/* Applications and their parties.  In a write transaction app_get
+	 * also locks the application until the transaction ends: another
+	 * write transaction's app_get of it waits, then reads what the first
+	 * left (SQLite: the write transaction excludes every other anyway;
+	 * PostgreSQL: FOR UPDATE). */
 	int (*app_insert)(struct store *s, struct application *a);
 	int (*app_get)(struct store *s, int64_t id, struct application *a);
 	int (*app_update)(struct store *s, struct application *a);
@@ -256,6 +292,31 @@ struct store {
 	/* Applications now, drafts left out, per state (key), holder class
 	 * (flag) and industry; day is 0. */
 	int (*stats_register)(struct store *s, store_stats_cb cb, void *ud);
+
+	/* Several servers on one database (DESIGN.md §7).  Takes the lock
+	 * called name ("scheduler", "sequencer", ...) until the open
+	 * transaction ends.  wait = 1 waits for it; wait = 0 returns at once,
+	 * *got = 0 when another connection holds it.  PostgreSQL: a
+	 * transaction-scoped advisory lock, released by commit, rollback or
+	 * the connection's end, so a server that dies hands it on; taking it
+	 * again in the same transaction is a no-op.  "sequencer" is the lock
+	 * a write transaction also takes by reading the log's head (size,
+	 * latest checkpoint).  SQLite: a write transaction already excludes
+	 * every other, so *got = 1.  DIP_ESTATE outside a transaction. */
+	int (*tx_lock)(struct store *s, const char *name, int wait, int *got);
+
+	/* Whole tables, for dipreg migrate.  table_export calls cb with every
+	 * row of t in key order, one row in memory at a time, each valid only
+	 * during the call; it runs in the caller's transaction (a read
+	 * transaction sees one snapshot), one export at a time on a store.  table_import inserts nrows rows
+	 * (nrows * strlen(t->types) values, row after row) as they are, ids
+	 * included, in the caller's write transaction; later inserts number
+	 * their rows after the largest id imported.  DIP_ECONFLICT when a key
+	 * is taken. */
+	int (*table_export)(struct store *s, const struct store_table *t, store_row_cb cb, void *ud);
+	int (*table_import)(struct store *s, const struct store_table *t,
+			    const struct store_value *rows, size_t nrows);
+	int (*table_count)(struct store *s, const struct store_table *t, int64_t *n);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for

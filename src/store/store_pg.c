@@ -40,7 +40,12 @@
  *     from them.  In a write transaction the first such read takes an
  *     advisory lock, the sequencer's, held to the end of the transaction:
  *     one instance sequences at a time, and the next one reads what the
- *     last one left.  Appenders do not take it.
+ *     last one left.  Appenders do not take it.  tx_lock takes the same
+ *     lock by name ("sequencer"), or the scheduler's, explicitly; a server
+ *     that dies loses its connection and with it every such lock.
+ *   - Whole tables (dipreg migrate) leave through a cursor a few hundred
+ *     rows at a time and come in through COPY; an import then moves the
+ *     identity sequences past the ids imported and sets the log's size.
  *   - Migrations run in one transaction holding an advisory lock, so two
  *     servers starting at once do not both migrate.
  *
@@ -68,6 +73,7 @@
 /* pg_advisory_xact_lock keys: "dipreg" and a number. */
 #define MIGRATION_LOCK INT64_C(0x6469707265670001)
 #define SEQUENCER_LOCK INT64_C(0x6469707265670002)
+#define SCHEDULER_LOCK INT64_C(0x6469707265670003)
 
 struct pg {
 	PGconn *conn;
@@ -1734,6 +1740,260 @@ static int pg_checkpoint_latest(struct store *s, struct checkpoint_row *c)
 	return 0;
 }
 
+/* ---- several servers; whole tables ------------------------------------------------------------ */
+
+/* The advisory lock of each name tx_lock knows. */
+static int64_t lock_key(const char *name)
+{
+	static const struct {
+		const char *name;
+		int64_t key;
+	} keys[] = {
+		{ "sequencer", SEQUENCER_LOCK },
+		{ "scheduler", SCHEDULER_LOCK },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return keys[i].key;
+	return 0;
+}
+
+static int pg_tx_lock(struct store *s, const char *name, int wait, int *got)
+{
+	struct pg *g = s->impl;
+	int64_t key = lock_key(name), v = 0;
+	int rc;
+
+	*got = 0;
+	if (key == 0)
+		return dip_fail(&s->err, DIP_EINVAL, "", "database: no lock called \"%s\"", name);
+	if (!g->in_tx)
+		return dip_fail(&s->err, DIP_ESTATE, "", "database: the %s lock needs a transaction",
+				name);
+	if (key == SEQUENCER_LOCK && g->sequencing) {
+		*got = 1;
+		return 0;
+	}
+	if (wait) {
+		rc = exec(s, "SELECT pg_advisory_xact_lock($1)", "i", key);
+		v = 1;
+	} else {
+		rc = count_query(s, run(s, "SELECT pg_try_advisory_xact_lock($1)", "i", key), &v);
+	}
+	if (rc)
+		return rc;
+	*got = v != 0;
+	if (*got && key == SEQUENCER_LOCK)
+		g->sequencing = 1;
+	return 0;
+}
+
+/* Formats an SQL text about a table of store_tables into out: names from
+ * that list only, never outside values.  DIP_ELIMIT should it not fit. */
+static int build_sql(struct store *s, char *out, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int build_sql(struct store *s, char *out, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(out, n, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= n)
+		return dip_fail(&s->err, DIP_ELIMIT, "", "database: statement too long");
+	return 0;
+}
+
+/* Runs a statement of build_sql's: unprepared, since its text is no static
+ * literal for the statement cache, with binary results. */
+static PGresult *run_built(struct store *s, const char *sql, const char *what)
+{
+	PGresult *res;
+	ExecStatusType st;
+
+	if (ensure_conn(s))
+		return NULL;
+	res = PQexecParams(CONN(s), sql, 0, NULL, NULL, NULL, NULL, 1);
+	st = PQresultStatus(res);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		return res;
+	fail_res(s, res, what);
+	PQclear(res);
+	return NULL;
+}
+
+static int exec_built(struct store *s, const char *sql, const char *what)
+{
+	PGresult *res = run_built(s, sql, what);
+
+	if (res == NULL)
+		return s->err.code;
+	PQclear(res);
+	return 0;
+}
+
+#define TABLE_MAX_COLS 64
+#define EXPORT_BATCH 500
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* Rows come through a cursor, EXPORT_BATCH at a time, so that a table of
+ * any size costs the memory of one batch. */
+static int pg_table_export(struct store *s, const struct store_table *t, store_row_cb cb, void *ud)
+{
+	struct pg *g = s->impl;
+	struct store_value row[TABLE_MAX_COLS];
+	size_t ncols = strlen(t->types), c;
+	PGresult *res;
+	char sql[4096];
+	int i, n, rc;
+
+	if (!g->in_tx)
+		return dip_fail(&s->err, DIP_ESTATE, "", "database: export needs a transaction");
+	if (ncols > TABLE_MAX_COLS)
+		return dip_fail(&s->err, DIP_ELIMIT, "", "database: %s: too many columns", t->name);
+	rc = build_sql(s, sql, sizeof(sql), "DECLARE dip_export NO SCROLL CURSOR FOR SELECT %s "
+		       "FROM %s ORDER BY %s", t->cols, t->name, t->order);
+	if (rc == 0)
+		rc = exec_built(s, sql, "export");
+	if (rc)
+		return rc;
+	do {
+		res = run_built(s, "FETCH FORWARD " STR(EXPORT_BATCH) " FROM dip_export", "export");
+		if (res == NULL)
+			return s->err.code;
+		n = PQntuples(res);
+		if ((size_t)PQnfields(res) != ncols) {
+			PQclear(res);
+			return dip_fail(&s->err, DIP_EDB, "", "database: %s: unexpected columns", t->name);
+		}
+		for (i = 0; rc == 0 && i < n; i++) {
+			for (c = 0; c < ncols; c++) {
+				memset(&row[c], 0, sizeof(row[c]));
+				row[c].null = PQgetisnull(res, i, (int)c);
+				if (t->types[c] == 'i')
+					row[c].i = col_i(res, i, (int)c);
+				row[c].p = PQgetvalue(res, i, (int)c);
+				row[c].len = (size_t)PQgetlength(res, i, (int)c);
+			}
+			rc = cb(ud, row);
+		}
+		PQclear(res);
+	} while (rc == 0 && n == EXPORT_BATCH);
+	if (rc == 0)
+		rc = exec_built(s, "CLOSE dip_export", "export");
+	return rc;
+}
+
+/* One value in COPY's text format: \N for NULL, bytea as \\x and hex,
+ * text with backslash, tab, newline and carriage return escaped. */
+static int copy_value(struct dbuf *b, char type, const struct store_value *v)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = v->p;
+	size_t i;
+	int rc = 0;
+
+	if (v->null)
+		return dbuf_add(b, "\\N", 2);
+	if (type == 'i')
+		return dbuf_addf(b, "%lld", (long long)v->i);
+	if (type == 'b') {
+		rc = dbuf_add(b, "\\\\x", 3);
+		for (i = 0; rc == 0 && i < v->len; i++) {
+			char two[2] = { hex[p[i] >> 4], hex[p[i] & 15] };
+
+			rc = dbuf_add(b, two, 2);
+		}
+		return rc;
+	}
+	for (i = 0; rc == 0 && i < v->len; i++) {
+		switch (p[i]) {
+		case '\\': rc = dbuf_add(b, "\\\\", 2); break;
+		case '\t': rc = dbuf_add(b, "\\t", 2); break;
+		case '\n': rc = dbuf_add(b, "\\n", 2); break;
+		case '\r': rc = dbuf_add(b, "\\r", 2); break;
+		default: rc = dbuf_addc(b, (char)p[i]); break;
+		}
+	}
+	return rc;
+}
+
+/* The rows go in with one COPY; then the numbering of new rows and the
+ * log's size, which PostgreSQL keeps apart from the rows, catch up. */
+static int pg_table_import(struct store *s, const struct store_table *t,
+			   const struct store_value *rows, size_t nrows)
+{
+	struct pg *g = s->impl;
+	size_t ncols = strlen(t->types), r, c;
+	PGresult *res;
+	struct dbuf b;
+	char sql[4096];
+	int rc = 0;
+
+	if (!g->in_tx || !g->write)
+		return dip_fail(&s->err, DIP_ESTATE, "", "database: import needs a write transaction");
+	if (nrows == 0)
+		return 0;
+	dbuf_init(&b, 0);
+	for (r = 0; rc == 0 && r < nrows; r++)
+		for (c = 0; rc == 0 && c < ncols; c++) {
+			rc = copy_value(&b, t->types[c], &rows[r * ncols + c]);
+			if (rc == 0)
+				rc = dbuf_addc(&b, c + 1 < ncols ? '\t' : '\n');
+		}
+	if (rc == 0 && b.len > INT32_MAX)
+		rc = DIP_ELIMIT;
+	if (rc) {
+		dbuf_free(&b);
+		return dip_fail(&s->err, rc, "", "database: %s: the rows to import are too large",
+				t->name);
+	}
+	rc = build_sql(s, sql, sizeof(sql), "COPY %s (%s) FROM STDIN", t->name, t->cols);
+	if (rc)
+		goto out;
+	res = PQexec(CONN(s), sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		rc = fail_res(s, res, "import");
+		PQclear(res);
+		goto out;
+	}
+	PQclear(res);
+	if (PQputCopyData(CONN(s), b.p, (int)b.len) != 1 || PQputCopyEnd(CONN(s), NULL) != 1) {
+		rc = fail_res(s, NULL, "import");
+		goto out;
+	}
+	/* The outcome of the COPY, then the end of results. */
+	while ((res = PQgetResult(CONN(s))) != NULL) {
+		if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = fail_res(s, res, "import");
+		PQclear(res);
+	}
+	if (rc == 0 && t->identity) {
+		rc = build_sql(s, sql, sizeof(sql), "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
+			       "max(id)) FROM %s", t->name, t->name);
+		if (rc == 0)
+			rc = exec_built(s, sql, "import");
+	}
+	if (rc == 0 && strcmp(t->name, "ledger_entries") == 0)
+		rc = exec(s, "UPDATE ledger_head SET size = (SELECT coalesce(max(idx) + 1, 0) FROM "
+			  "ledger_entries)", "");
+out:
+	dbuf_free(&b);
+	return rc;
+}
+
+static int pg_table_count(struct store *s, const struct store_table *t, int64_t *n)
+{
+	char sql[256];
+	int rc = build_sql(s, sql, sizeof(sql), "SELECT count(*) FROM %s", t->name);
+
+	return rc ? rc : count_query(s, run_built(s, sql, "count"), n);
+}
+
 /* ---- opening, migrations ------------------------------------------------------------------------ */
 
 struct migrate_ctx {
@@ -1980,6 +2240,10 @@ static const struct store pg_ops = {
 	.stats_flows = pg_stats_flows,
 	.stats_filings = pg_stats_filings,
 	.stats_register = pg_stats_register,
+	.tx_lock = pg_tx_lock,
+	.table_export = pg_table_export,
+	.table_import = pg_table_import,
+	.table_count = pg_table_count,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

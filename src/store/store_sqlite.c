@@ -1509,6 +1509,153 @@ static int sq_checkpoint_latest(struct store *s, struct checkpoint_row *c)
 	return 0;
 }
 
+/* ---- several servers; whole tables ------------------------------------------------------------ */
+
+/* BEGIN IMMEDIATE already gave the transaction the database's only write
+ * lock, across processes too: every named lock is held with it. */
+static int sq_tx_lock(struct store *s, const char *name, int wait, int *got)
+{
+	struct sq *q = s->impl;
+
+	(void)wait;
+	*got = 0;
+	if (!q->in_tx)
+		return dip_fail(&s->err, DIP_ESTATE, "", "database: the %s lock needs a transaction",
+				name);
+	*got = 1;
+	return 0;
+}
+
+#define TABLE_MAX_COLS 64
+
+/* Prepares an SQL text about a table of store_tables (names from that
+ * list only, never outside values), outside the statement cache: its
+ * text is no static literal.  The caller finalizes it; NULL on error. */
+static sqlite3_stmt *prepare_built(struct store *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static sqlite3_stmt *prepare_built(struct store *s, const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[4096];
+	va_list ap;
+	int len, rc;
+
+	va_start(ap, fmt);
+	len = vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(sql)) {
+		dip_fail(&s->err, DIP_ELIMIT, "", "database: statement too long");
+		return NULL;
+	}
+	rc = sqlite3_prepare_v2(DB(s), sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		fail_db(s, rc, "prepare");
+		return NULL;
+	}
+	return st;
+}
+
+/* Stepping the statement keeps one row in memory at a time. */
+static int sq_table_export(struct store *s, const struct store_table *t, store_row_cb cb, void *ud)
+{
+	struct store_value row[TABLE_MAX_COLS];
+	size_t ncols = strlen(t->types), c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ncols > TABLE_MAX_COLS)
+		return dip_fail(&s->err, DIP_ELIMIT, "", "database: %s: too many columns", t->name);
+	st = prepare_built(s, "SELECT %s FROM %s ORDER BY %s", t->cols, t->name, t->order);
+	if (st == NULL)
+		return s->err.code;
+	if ((size_t)sqlite3_column_count(st) != ncols) {
+		sqlite3_finalize(st);
+		return dip_fail(&s->err, DIP_EDB, "", "database: %s: unexpected columns", t->name);
+	}
+	while ((rc = step_row(s, st)) == 1) {
+		for (c = 0; c < ncols; c++) {
+			memset(&row[c], 0, sizeof(row[c]));
+			row[c].null = sqlite3_column_type(st, (int)c) == SQLITE_NULL;
+			if (t->types[c] == 'i') {
+				row[c].i = sqlite3_column_int64(st, (int)c);
+			} else if (t->types[c] == 'b') {
+				row[c].p = sqlite3_column_blob(st, (int)c);
+				row[c].len = (size_t)sqlite3_column_bytes(st, (int)c);
+			} else {
+				row[c].p = sqlite3_column_text(st, (int)c);
+				row[c].len = (size_t)sqlite3_column_bytes(st, (int)c);
+			}
+			if (row[c].p == NULL)
+				row[c].p = "";
+		}
+		rc = cb(ud, row);
+		if (rc)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sq_table_import(struct store *s, const struct store_table *t,
+			   const struct store_value *rows, size_t nrows)
+{
+	struct sq *q = s->impl;
+	size_t ncols = strlen(t->types), r, c;
+	char marks[TABLE_MAX_COLS * 2];
+	const struct store_value *v;
+	sqlite3_stmt *st;
+	int rc = SQLITE_OK;
+
+	if (!q->in_tx)
+		return dip_fail(&s->err, DIP_ESTATE, "", "database: import needs a write transaction");
+	if (ncols == 0 || ncols > TABLE_MAX_COLS)
+		return dip_fail(&s->err, DIP_ELIMIT, "", "database: %s: too many columns", t->name);
+	if (nrows == 0)
+		return 0;
+	for (c = 0; c < ncols; c++) {
+		marks[2 * c] = '?';
+		marks[2 * c + 1] = c + 1 < ncols ? ',' : '\0';
+	}
+	st = prepare_built(s, "INSERT INTO %s (%s) VALUES (%s)", t->name, t->cols, marks);
+	if (st == NULL)
+		return s->err.code;
+	for (r = 0; rc == SQLITE_OK && r < nrows; r++) {
+		sqlite3_reset(st);
+		for (c = 0; rc == SQLITE_OK && c < ncols; c++) {
+			v = &rows[r * ncols + c];
+			if (v->null)
+				rc = sqlite3_bind_null(st, (int)c + 1);
+			else if (t->types[c] == 'i')
+				rc = sqlite3_bind_int64(st, (int)c + 1, v->i);
+			else if (t->types[c] == 'b')
+				rc = sqlite3_bind_blob64(st, (int)c + 1, v->p, v->len, SQLITE_STATIC);
+			else
+				rc = sqlite3_bind_text64(st, (int)c + 1, v->p, v->len, SQLITE_STATIC,
+							 SQLITE_UTF8);
+		}
+		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK)
+		fail_db(s, rc, "import");
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK ? 0 : s->err.code;
+}
+
+static int sq_table_count(struct store *s, const struct store_table *t, int64_t *n)
+{
+	sqlite3_stmt *st = prepare_built(s, "SELECT count(*) FROM %s", t->name);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc == 1)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- opening, migrations ------------------------------------------------------------------------ */
 
 struct migrate_ctx {
@@ -1745,6 +1892,10 @@ static const struct store sqlite_ops = {
 	.stats_flows = sq_stats_flows,
 	.stats_filings = sq_stats_filings,
 	.stats_register = sq_stats_register,
+	.tx_lock = sq_tx_lock,
+	.table_export = sq_table_export,
+	.table_import = sq_table_import,
+	.table_count = sq_table_count,
 };
 
 struct store *store_open_sqlite(const char *path, struct dip_error *e)

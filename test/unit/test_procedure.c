@@ -890,6 +890,93 @@ static void test_scheduler_catches_up_after_60_day_outage(void **state)
 	assert_int_equal(event_found(f, a, "deem_withdrawn", NULL), 1);
 }
 
+/* Several servers on one database: their schedulers, and the use cases
+ * that apply an application's due deadlines before they act, may find the
+ * same deadline due at once. */
+struct server_sim {
+	struct fx *f;
+	const int64_t *ids;
+	int n;
+	int reader;      /* reads the applications instead of ticking */
+	int applied;
+	int rc;
+	char msg[600];
+};
+
+static void *server_thread(void *arg)
+{
+	struct server_sim *s = arg;
+	struct svc v = s->f->v;
+	struct tick_report rep;
+	struct dip_error e;
+	int64_t size;
+	json_t *o;
+	int i;
+
+	s->rc = -99;
+	v.st = store_open(s->f->tdb.url, &e);
+	if (v.st == NULL)
+		return NULL;
+	s->rc = 0;
+	if (s->reader) {
+		for (i = 0; s->rc == 0 && i < s->n; i++) {
+			s->rc = svc_app_json(&v, &s->f->examiner, s->ids[i],
+					     T("2024-06-01T12:00:00+08:00"), &o, &e);
+			if (s->rc == 0)
+				json_decref(o);
+		}
+	} else {
+		s->rc = svc_tick(&v, T("2024-06-01T12:00:00+08:00"), &rep, &e);
+		s->applied = rep.applied;
+	}
+	if (s->rc == 0)
+		s->rc = svc_log_integrate(&v, T("2024-06-01T12:00:01+08:00"), &size, &e);
+	if (s->rc)
+		snprintf(s->msg, sizeof(s->msg), "%s", e.message);
+	store_close(v.st);
+	return NULL;
+}
+
+static void test_art10_art12_several_servers_apply_each_deadline_once(void **state)
+{
+	struct fx *f = *state;
+	struct server_sim sim[4];
+	struct log_verify_report rep;
+	struct dip_error e;
+	pthread_t th[4];
+	int64_t ids[8];
+	int i, applied = 0;
+
+	for (i = 0; i < 8; i++)
+		ids[i] = published(f, "多实例数据集", FP, T("2024-04-01T09:00:00+08:00"));
+	/* Three schedulers and a reader, as if on four servers. */
+	for (i = 0; i < 4; i++) {
+		sim[i] = (struct server_sim){ f, ids, 8, i == 3, 0, -99, "" };
+		assert_int_equal(pthread_create(&th[i], NULL, server_thread, &sim[i]), 0);
+	}
+	for (i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < 4; i++) {
+		if (sim[i].rc)
+			fail_msg("server %d: %d: %s", i, sim[i].rc, sim[i].msg);
+		applied += sim[i].applied;
+	}
+	/* Art. 10, 12: each publication ended once, each application
+	 * registered once, and the schedulers' counts add up to that (the
+	 * reader's svc__load applies without counting). */
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(state_of(f, ids[i]), APP_REGISTERED);
+		assert_int_equal(event_found(f, ids[i], "end_publication", NULL), 1);
+		assert_int_equal(event_found(f, ids[i], "register", NULL), 1);
+	}
+	assert_true(applied <= 8);
+	assert_int_equal(tick(f, T("2024-06-01T12:00:00+08:00")), 0);
+	/* The sequencers signed over each other's work, never beside it. */
+	ok(svc_log_verify(&f->v, NULL, 0, &rep, &e), &e);
+	assert_int_equal(rep.checkpoint_size, rep.entries);
+	assert_true(rep.signature_checked);
+}
+
 struct race {
 	struct fx *f;
 	int64_t id;
@@ -1076,6 +1163,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_art10_public_sees_only_published_items, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_scheduler_catches_up_after_60_day_outage, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art8_two_examiners_deciding_at_once_one_wins, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_art10_art12_several_servers_apply_each_deadline_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_store_stale_version_is_a_conflict, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art13_art21_art22_certificate_is_signed_logged_and_versioned, fx_setup, fx_teardown),
 	};
