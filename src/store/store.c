@@ -32,3 +32,58 @@ void checkpoint_row_release(struct checkpoint_row *c)
 	free(c->note);
 	c->note = NULL;
 }
+
+/* ---- search keys (store.h) --------------------------------------------- */
+
+int64_t store_search_key(const struct search_keyinfo *k)
+{
+	int64_t sec = k->section ? k->section - 'A' + 1 : 0;
+
+	if (k->day < 0 || k->day > SEARCH_DAY_MAX || k->app_id <= 0 || k->app_id > SEARCH_APP_MAX ||
+	    (int)k->status < 0 || k->status >= APP__COUNT || sec < 0 || sec > 20 ||
+	    k->division < 0 || k->division > 99)
+		return -1;
+	return (int64_t)k->day << SEARCH_KEY_DAY_SHIFT | k->app_id << SEARCH_KEY_APP_SHIFT |
+	       (int64_t)k->status << SEARCH_KEY_STATUS_SHIFT | sec << SEARCH_KEY_SECTION_SHIFT |
+	       k->division;
+}
+
+void store_search_key_split(int64_t key, struct search_keyinfo *out)
+{
+	int sec = (int)(key >> SEARCH_KEY_SECTION_SHIFT & 31);
+
+	out->day = (dip_day)(key >> SEARCH_KEY_DAY_SHIFT & 0xffff);
+	out->app_id = key >> SEARCH_KEY_APP_SHIFT & SEARCH_APP_MAX;
+	out->status = (enum app_state)(key >> SEARCH_KEY_STATUS_SHIFT & 15);
+	out->section = sec ? (char)('A' + sec - 1) : 0;
+	out->division = (int)(key & 127);
+}
+
+int64_t store_search_day_first(dip_day day)
+{
+	return day < 0 ? 0 : (int64_t)(day > SEARCH_DAY_MAX ? SEARCH_DAY_MAX : day) << SEARCH_KEY_DAY_SHIFT;
+}
+
+int64_t store_search_day_last(dip_day day)
+{
+	if (day < 0)
+		return 0;
+	if (day >= SEARCH_DAY_MAX)
+		return INT64_MAX;
+	return ((int64_t)(day + 1) << SEARCH_KEY_DAY_SHIFT) - 1;
+}
+
+void store_search_dims(int64_t key, int64_t values[SEARCH_NDIMS])
+{
+	struct search_keyinfo k;
+	int y, m, d;
+
+	store_search_key_split(key, &k);
+	day_to_ymd(k.day, &y, &m, &d);
+	values[SEARCH_DIM_TOTAL] = 0;
+	values[SEARCH_DIM_STATUS] = k.status;
+	values[SEARCH_DIM_SECTION] = k.section ? k.section - 'A' + 1 : 0;
+	values[SEARCH_DIM_DIVISION] = k.division;
+	values[SEARCH_DIM_YEAR] = y;
+	values[SEARCH_DIM_DAY] = k.day;
+}

@@ -49,6 +49,8 @@
  * a BEGIN or a read that found the connection dead.
  */
 #include "store/store.h"
+#include "domain/query.h"
+#include "domain/tokenize.h"
 #include "util/res.h"
 
 #include <libpq-fe.h>
@@ -87,6 +89,7 @@ struct params {
 	Oid type[MAX_PARAMS];
 	unsigned char ints[MAX_PARAMS][8];
 	int overflow;
+	int adhoc;               /* run unprepared: planned for these values */
 };
 
 #define CONN(s) (((struct pg *)(s)->impl)->conn)
@@ -278,7 +281,7 @@ static PGresult *run_p(struct store *s, const char *sql, const struct params *p)
 	for (attempt = 0;; attempt++) {
 		if (ensure_conn(s))
 			return NULL;
-		name = prepared(s, sql, p, what, buf);
+		name = p->adhoc ? "" : prepared(s, sql, p, what, buf);
 		if (name == NULL) {
 			if (attempt == 0 && may_retry(s, read, 0))
 				continue;
@@ -336,6 +339,7 @@ static PGresult *run(struct store *s, const char *sql, const char *fmt, ...)
 
 	p.n = 0;
 	p.overflow = 0;
+	p.adhoc = 0;
 	va_start(ap, fmt);
 	vparams(&p, fmt, ap);
 	va_end(ap);
@@ -359,6 +363,7 @@ static int exec_changes(struct store *s, int64_t *changes, const char *sql, cons
 
 	p.n = 0;
 	p.overflow = 0;
+	p.adhoc = 0;
 	va_start(ap, fmt);
 	vparams(&p, fmt, ap);
 	va_end(ap);
@@ -790,6 +795,7 @@ static void app_params(struct params *p, const struct application *a)
 {
 	p->n = 0;
 	p->overflow = 0;
+	p->adhoc = 0;
 	p_int(p, a->version);
 	p_int(p, a->state);
 	p_int(p, a->created_by);
@@ -1015,6 +1021,7 @@ static void objection_params(struct params *p, const struct objection *o)
 {
 	p->n = 0;
 	p->overflow = 0;
+	p->adhoc = 0;
 	p_int(p, o->app_id);
 	p_int(p, o->version);
 	p_int(p, o->state);
@@ -1131,6 +1138,7 @@ static void request_params(struct params *p, const struct request *r)
 {
 	p->n = 0;
 	p->overflow = 0;
+	p->adhoc = 0;
 	p_int(p, r->app_id);
 	p_int(p, r->version);
 	p_int(p, r->kind);
@@ -1734,6 +1742,248 @@ static int pg_checkpoint_latest(struct store *s, struct checkpoint_row *c)
 	return 0;
 }
 
+/* ---- search (store.h: the key's layout) ------------------------------- */
+
+static int stat_add(struct store *s, int64_t key, int64_t delta)
+{
+	int64_t v[SEARCH_NDIMS];
+	int d, rc = 0;
+
+	store_search_dims(key, v);
+	for (d = 0; rc == 0 && d < SEARCH_NDIMS; d++)
+		rc = exec(s, "INSERT INTO search_stats(dim, value, n) VALUES ($1, $2, $3) "
+			  "ON CONFLICT (dim, value) DO UPDATE SET n = search_stats.n + excluded.n",
+			  "dii", d, v[d], delta);
+	return rc;
+}
+
+static int pg_search_delete(struct store *s, int64_t app_id)
+{
+	PGresult *res = run(s, "DELETE FROM search_docs WHERE app_id = $1 RETURNING key", "i", app_id);
+	int64_t key;
+	int rc;
+
+	if (res == NULL)
+		return s->err.code;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return 0;
+	}
+	key = col_i(res, 0, 0);
+	PQclear(res);
+	rc = exec(s, "DELETE FROM search_holders WHERE app_id = $1", "i", app_id);
+	if (rc == 0)
+		rc = stat_add(s, key, -1);
+	return rc;
+}
+
+/* The tsvector literal of a document: its three fields one after the
+ * other, a position apart, so that no phrase spans two (FTS5 columns). */
+static int doc_tsvector(const struct search_doc *d, struct dbuf *out)
+{
+	const char *f[3] = { d->name, d->holder ? d->holder : "", d->body ? d->body : "" };
+	size_t pos = 0;
+	int i, rc = 0;
+
+	for (i = 0; i < 3 && (rc == 0 || rc == DIP_ELIMIT); i++) {
+		/* Past TOK_MAX_TOKENS a field is indexed that far, as by the
+		 * FTS5 tokenizer. */
+		rc = tok_tsvector_at(f[i], strlen(f[i]), &pos, out);
+		pos++;
+	}
+	return rc == DIP_ELIMIT && (out->max == 0 || out->len < out->max) ? 0 : rc;
+}
+
+static int pg_search_put(struct store *s, const struct search_doc *d)
+{
+	struct search_keyinfo k;
+	struct dbuf tsv;
+	int i, rc;
+
+	store_search_key_split(d->key, &k);
+	dbuf_init(&tsv, 0);
+	rc = doc_tsvector(d, &tsv);
+	if (rc) {
+		dbuf_free(&tsv);
+		return dip_fail(&s->err, rc, "", "search: cannot index application %lld",
+				(long long)k.app_id);
+	}
+	rc = pg_search_delete(s, k.app_id);
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_docs(key, app_id, industry, cert_no, reg_no, "
+			  "fingerprint, name, holder, body, tsv) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+			  "$8, $9, $10::tsvector)", "iitttttttt", d->key, k.app_id, d->industry,
+			  d->cert_no, d->reg_no, d->fingerprint, d->name, d->holder ? d->holder : "",
+			  d->body ? d->body : "", tsv.p ? tsv.p : "");
+	for (i = 0; rc == 0 && i < d->nholders; i++)
+		rc = exec(s, "INSERT INTO search_holders(app_id, name, code) VALUES ($1, $2, $3)",
+			  "itt", k.app_id, d->holders[i].name, d->holders[i].code);
+	if (rc == 0)
+		rc = stat_add(s, d->key, 1);
+	dbuf_free(&tsv);
+	return rc;
+}
+
+/* The filters of struct search_match; $1 is the tsquery (or NULL), $2..$7
+ * the filters, $8 the limit. */
+#define PG_SEARCH_FILTER                                                                   \
+	" AND key >= $2 AND key <= $3 AND (($4 >> ((key >> 12) & 15)::int) & 1) = 1"        \
+	" AND ($5 = 0 OR ((key >> 7) & 31) = $5) AND ($6 = 0 OR (key & 127) = $6)"           \
+	" AND ($7::text IS NULL OR app_id IN"                                                \
+	" (SELECT app_id FROM search_holders WHERE name = $7 OR code = $7))"
+
+static const char pg_match_desc[] = "SELECT key FROM search_docs WHERE tsv @@ $1::tsquery"
+	PG_SEARCH_FILTER " ORDER BY key DESC LIMIT $8";
+static const char pg_match_asc[] = "SELECT key FROM search_docs WHERE tsv @@ $1::tsquery"
+	PG_SEARCH_FILTER " ORDER BY key ASC LIMIT $8";
+static const char pg_all_desc[] = "SELECT key FROM search_docs WHERE $1::text IS NULL"
+	PG_SEARCH_FILTER " ORDER BY key DESC LIMIT $8";
+static const char pg_all_asc[] = "SELECT key FROM search_docs WHERE $1::text IS NULL"
+	PG_SEARCH_FILTER " ORDER BY key ASC LIMIT $8";
+
+static int pg_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)
+{
+	int limit = m->limit < 0 ? 0 : m->limit > SEARCH_MAX_KEYS ? SEARCH_MAX_KEYS : m->limit;
+	struct dbuf expr;
+	struct params p;
+	PGresult *res;
+	const char *sql;
+	int i, rc = 0;
+
+	*n = 0;
+	dbuf_init(&expr, 64 * 1024);
+	if (m->q && qry_to_tsquery(m->q, &expr) != 0) {
+		rc = dip_fail(&s->err, DIP_ELIMIT, "q", "q: the query is too large");
+		goto out;
+	}
+	if (m->q)
+		sql = m->ascending ? pg_match_asc : pg_match_desc;
+	else
+		sql = m->ascending ? pg_all_asc : pg_all_desc;
+	p.n = 0;
+	p.overflow = 0;
+	/* Planned for the query at hand: a generic plan cannot tell a word in
+	 * most records (walk the key index) from a rare one (the GIN index). */
+	p.adhoc = 1;
+	p_text(&p, m->q ? expr.p : NULL);
+	p_int(&p, m->lo);
+	p_int(&p, m->hi > 0 ? m->hi : INT64_MAX);
+	p_int(&p, (int64_t)(m->statuses ? m->statuses : 0xffffu));
+	p_int(&p, m->section ? m->section - 'A' + 1 : 0);
+	p_int(&p, m->division);
+	p_text(&p, m->holder);
+	p_int(&p, limit);
+	res = run_p(s, sql, &p);
+	if (res == NULL) {
+		rc = s->err.code;
+		goto out;
+	}
+	for (i = 0; i < PQntuples(res) && *n < limit; i++)
+		keys[(*n)++] = col_i(res, i, 0);
+	PQclear(res);
+out:
+	dbuf_free(&expr);
+	return rc;
+}
+
+static int pg_search_docs(struct store *s, const int64_t *keys, int n, int with_body,
+			  store_search_cb cb, void *ud)
+{
+	struct search_doc d;
+	struct dbuf list;
+	PGresult *res;
+	int i, rc = 0;
+
+	if (n <= 0)
+		return 0;
+	dbuf_init(&list, 0);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = dbuf_addf(&list, "%s%lld", i ? "," : "{", (long long)keys[i]);
+	if (rc == 0)
+		rc = dbuf_addc(&list, '}');
+	if (rc) {
+		dbuf_free(&list);
+		return dip_fail(&s->err, rc, "", "out of memory");
+	}
+	res = with_body ? run(s, "SELECT key, industry, cert_no, reg_no, fingerprint, name, holder, "
+			      "body FROM search_docs WHERE key = ANY($1::bigint[])", "t", list.p)
+			: run(s, "SELECT key, industry, cert_no, reg_no, fingerprint, name, holder, "
+			      "NULL FROM search_docs WHERE key = ANY($1::bigint[])", "t", list.p);
+	dbuf_free(&list);
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; rc == 0 && i < PQntuples(res); i++) {
+		memset(&d, 0, sizeof(d));
+		d.key = col_i(res, i, 0);
+		col_text(res, i, 1, d.industry, sizeof(d.industry));
+		col_text(res, i, 2, d.cert_no, sizeof(d.cert_no));
+		col_text(res, i, 3, d.reg_no, sizeof(d.reg_no));
+		col_text(res, i, 4, d.fingerprint, sizeof(d.fingerprint));
+		d.name = PQgetvalue(res, i, 5);
+		d.holder = PQgetvalue(res, i, 6);
+		d.body = PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7);
+		rc = cb(ud, &d);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_search_lookup(struct store *s, char field, const char *value, int64_t *keys, int max,
+			    int *n)
+{
+	PGresult *res;
+	int i;
+
+	*n = 0;
+	if (field == 'c')
+		res = run(s, "SELECT key FROM search_docs WHERE cert_no = $1 AND cert_no <> '' "
+			  "ORDER BY key DESC LIMIT $2", "td", value, max);
+	else if (field == 'r')
+		res = run(s, "SELECT key FROM search_docs WHERE reg_no = $1 AND reg_no <> '' "
+			  "ORDER BY key DESC LIMIT $2", "td", value, max);
+	else
+		res = run(s, "SELECT key FROM search_docs WHERE fingerprint = $1 AND fingerprint <> '' "
+			  "ORDER BY key DESC LIMIT $2", "td", value, max);
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; i < PQntuples(res) && *n < max; i++)
+		keys[(*n)++] = col_i(res, i, 0);
+	PQclear(res);
+	return 0;
+}
+
+static int pg_search_stats(struct store *s, store_stat_cb cb, void *ud)
+{
+	PGresult *res = run(s, "SELECT dim, value, n FROM search_stats WHERE dim <> $1 AND n <> 0 "
+			    "ORDER BY dim, value", "d", (int)SEARCH_DIM_DAY);
+	int i, rc = 0;
+
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; rc == 0 && i < PQntuples(res); i++)
+		rc = cb(ud, (enum search_dim)col_i(res, i, 0), col_i(res, i, 1), col_i(res, i, 2));
+	PQclear(res);
+	return rc;
+}
+
+static int pg_search_day_count(struct store *s, dip_day from, dip_day to, int64_t *n)
+{
+	return count_query(s, run(s, "SELECT coalesce(sum(n), 0)::bigint FROM search_stats "
+				  "WHERE dim = $1 AND value >= $2 AND value <= $3", "dii",
+				  (int)SEARCH_DIM_DAY, (int64_t)from, (int64_t)to), n);
+}
+
+static int pg_search_clear(struct store *s)
+{
+	int rc = exec(s, "DELETE FROM search_docs", "");
+
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_holders", "");
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_stats", "");
+	return rc;
+}
+
 /* ---- opening, migrations ------------------------------------------------------------------------ */
 
 struct migrate_ctx {
@@ -1980,6 +2230,14 @@ static const struct store pg_ops = {
 	.stats_flows = pg_stats_flows,
 	.stats_filings = pg_stats_filings,
 	.stats_register = pg_stats_register,
+	.search_put = pg_search_put,
+	.search_delete = pg_search_delete,
+	.search_match = pg_search_match,
+	.search_docs = pg_search_docs,
+	.search_lookup = pg_search_lookup,
+	.search_stats = pg_search_stats,
+	.search_day_count = pg_search_day_count,
+	.search_clear = pg_search_clear,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

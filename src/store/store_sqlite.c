@@ -12,6 +12,8 @@
  * a lost race between two examiners into DIP_ECONFLICT.
  */
 #include "store/store.h"
+#include "domain/query.h"
+#include "store/fts5_tokenizer.h"
 #include "util/res.h"
 
 #include <sqlite3.h>
@@ -1509,6 +1511,252 @@ static int sq_checkpoint_latest(struct store *s, struct checkpoint_row *c)
 	return 0;
 }
 
+/* ---- search (store.h: the key's layout) ------------------------------- */
+
+static int stat_add(struct store *s, int64_t key, int64_t delta)
+{
+	int64_t v[SEARCH_NDIMS];
+	int d, rc = 0;
+
+	store_search_dims(key, v);
+	for (d = 0; rc == 0 && d < SEARCH_NDIMS; d++)
+		rc = exec(s, "INSERT INTO search_stats(dim, value, n) VALUES (?, ?, ?) "
+			  "ON CONFLICT(dim, value) DO UPDATE SET n = n + excluded.n", "dii", d, v[d],
+			  delta);
+	return rc;
+}
+
+static int sq_search_delete(struct store *s, int64_t app_id)
+{
+	sqlite3_stmt *st = run(s, "SELECT key, name, holder, body FROM search_docs WHERE app_id = ?",
+			       "i", app_id);
+	char *name = NULL, *holder = NULL, *body = NULL;
+	int64_t key;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	key = col_i(st, 0);
+	name = col_dup(st, 1);
+	holder = col_dup(st, 2);
+	body = col_dup(st, 3);
+	sqlite3_reset(st);
+	if (name == NULL || holder == NULL || body == NULL) {
+		rc = dip_fail(&s->err, DIP_ENOMEM, "", "out of memory");
+		goto out;
+	}
+	/* The index is contentless: removing a document takes the text that
+	 * was indexed. */
+	rc = exec(s, "INSERT INTO search_fts(search_fts, rowid, name, holder, body) "
+		  "VALUES ('delete', ?, ?, ?, ?)", "ittt", key, name, holder, body);
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_docs WHERE key = ?", "i", key);
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_holders WHERE app_id = ?", "i", app_id);
+	if (rc == 0)
+		rc = stat_add(s, key, -1);
+out:
+	free(name);
+	free(holder);
+	free(body);
+	return rc;
+}
+
+static int sq_search_put(struct store *s, const struct search_doc *d)
+{
+	struct search_keyinfo k;
+	int i, rc;
+
+	store_search_key_split(d->key, &k);
+	rc = sq_search_delete(s, k.app_id);
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_docs(key, app_id, industry, cert_no, reg_no, "
+			  "fingerprint, name, holder, body) VALUES (?,?,?,?,?,?,?,?,?)", "iittttttt",
+			  d->key, k.app_id, d->industry, d->cert_no, d->reg_no, d->fingerprint,
+			  d->name, d->holder ? d->holder : "", d->body ? d->body : "");
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_fts(rowid, name, holder, body) VALUES (?, ?, ?, ?)",
+			  "ittt", d->key, d->name, d->holder ? d->holder : "", d->body ? d->body : "");
+	for (i = 0; rc == 0 && i < d->nholders; i++)
+		rc = exec(s, "INSERT INTO search_holders(app_id, name, code) VALUES (?, ?, ?)", "itt",
+			  k.app_id, d->holders[i].name, d->holders[i].code);
+	if (rc == 0)
+		rc = stat_add(s, d->key, 1);
+	return rc;
+}
+
+/* The filters of struct search_match over a key column; ?1 is the match
+ * expression (or NULL), ?2..?7 the filters, ?8 the limit. */
+#define SQ_SEARCH_FILTER(col)                                                              \
+	" AND " col " >= ?2 AND " col " <= ?3 AND ((?4 >> ((" col " >> 12) & 15)) & 1) = 1"  \
+	" AND (?5 = 0 OR ((" col " >> 7) & 31) = ?5) AND (?6 = 0 OR (" col " & 127) = ?6)"   \
+	" AND (?7 IS NULL OR ((" col " >> 16) & 2147483647) IN"                               \
+	" (SELECT app_id FROM search_holders WHERE name = ?7 OR code = ?7))"
+
+static const char sq_match_desc[] = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1"
+	SQ_SEARCH_FILTER("rowid") " ORDER BY rowid DESC LIMIT ?8";
+static const char sq_match_asc[] = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1"
+	SQ_SEARCH_FILTER("rowid") " ORDER BY rowid ASC LIMIT ?8";
+static const char sq_all_desc[] = "SELECT key FROM search_docs WHERE ?1 IS NULL"
+	SQ_SEARCH_FILTER("key") " ORDER BY key DESC LIMIT ?8";
+static const char sq_all_asc[] = "SELECT key FROM search_docs WHERE ?1 IS NULL"
+	SQ_SEARCH_FILTER("key") " ORDER BY key ASC LIMIT ?8";
+
+static int sq_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)
+{
+	struct dbuf expr;
+	sqlite3_stmt *st;
+	const char *sql;
+	int limit = m->limit < 0 ? 0 : m->limit > SEARCH_MAX_KEYS ? SEARCH_MAX_KEYS : m->limit;
+	int rc = 0;
+
+	*n = 0;
+	dbuf_init(&expr, 64 * 1024);
+	if (m->q && qry_to_fts5(m->q, &expr) != 0) {
+		rc = dip_fail(&s->err, DIP_ELIMIT, "q", "q: the query is too large");
+		goto out;
+	}
+	if (m->q)
+		sql = m->ascending ? sq_match_asc : sq_match_desc;
+	else
+		sql = m->ascending ? sq_all_asc : sq_all_desc;
+	st = run(s, sql, "tiiiiitd", m->q ? expr.p : NULL, m->lo,
+		 m->hi > 0 ? m->hi : INT64_MAX, (int64_t)(m->statuses ? m->statuses : 0xffffu),
+		 (int64_t)(m->section ? m->section - 'A' + 1 : 0), (int64_t)m->division, m->holder,
+		 limit);
+	if (st == NULL) {
+		rc = s->err.code;
+		goto out;
+	}
+	while (*n < limit && (rc = step_row(s, st)) == 1)
+		keys[(*n)++] = col_i(st, 0);
+	sqlite3_reset(st);
+	if (rc > 0)
+		rc = 0;
+out:
+	dbuf_free(&expr);
+	return rc;
+}
+
+static int sq_search_docs(struct store *s, const int64_t *keys, int n, int with_body,
+			  store_search_cb cb, void *ud)
+{
+	struct search_doc d;
+	struct dbuf list;
+	sqlite3_stmt *st;
+	int i, rc = 0;
+
+	if (n <= 0)
+		return 0;
+	dbuf_init(&list, 0);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = dbuf_addf(&list, "%s%lld", i ? "," : "[", (long long)keys[i]);
+	if (rc == 0)
+		rc = dbuf_addc(&list, ']');
+	if (rc) {
+		dbuf_free(&list);
+		return dip_fail(&s->err, rc, "", "out of memory");
+	}
+	st = with_body ? run(s, "SELECT key, industry, cert_no, reg_no, fingerprint, name, holder, "
+			     "body FROM search_docs WHERE key IN (SELECT value FROM json_each(?))",
+			     "t", list.p)
+		       : run(s, "SELECT key, industry, cert_no, reg_no, fingerprint, name, holder, "
+			     "NULL FROM search_docs WHERE key IN (SELECT value FROM json_each(?))",
+			     "t", list.p);
+	if (st == NULL) {
+		rc = s->err.code;
+		goto out;
+	}
+	while ((rc = step_row(s, st)) == 1) {
+		memset(&d, 0, sizeof(d));
+		d.key = col_i(st, 0);
+		col_text(st, 1, d.industry, sizeof(d.industry));
+		col_text(st, 2, d.cert_no, sizeof(d.cert_no));
+		col_text(st, 3, d.reg_no, sizeof(d.reg_no));
+		col_text(st, 4, d.fingerprint, sizeof(d.fingerprint));
+		d.name = (const char *)sqlite3_column_text(st, 5);
+		d.holder = (const char *)sqlite3_column_text(st, 6);
+		d.body = (const char *)sqlite3_column_text(st, 7);
+		if (d.name == NULL)
+			d.name = "";
+		if (d.holder == NULL)
+			d.holder = "";
+		rc = cb(ud, &d);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+out:
+	dbuf_free(&list);
+	return rc;
+}
+
+static int sq_search_lookup(struct store *s, char field, const char *value, int64_t *keys, int max,
+			    int *n)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*n = 0;
+	if (field == 'c')
+		st = run(s, "SELECT key FROM search_docs WHERE cert_no = ? AND cert_no <> '' "
+			 "ORDER BY key DESC LIMIT ?", "td", value, max);
+	else if (field == 'r')
+		st = run(s, "SELECT key FROM search_docs WHERE reg_no = ? AND reg_no <> '' "
+			 "ORDER BY key DESC LIMIT ?", "td", value, max);
+	else
+		st = run(s, "SELECT key FROM search_docs WHERE fingerprint = ? AND fingerprint <> '' "
+			 "ORDER BY key DESC LIMIT ?", "td", value, max);
+	if (st == NULL)
+		return s->err.code;
+	while (*n < max && (rc = step_row(s, st)) == 1)
+		keys[(*n)++] = col_i(st, 0);
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int sq_search_stats(struct store *s, store_stat_cb cb, void *ud)
+{
+	sqlite3_stmt *st = run(s, "SELECT dim, value, n FROM search_stats WHERE dim <> ? AND n <> 0 "
+			       "ORDER BY dim, value", "d", (int)SEARCH_DIM_DAY);
+	int rc = 0;
+
+	if (st == NULL)
+		return s->err.code;
+	while ((rc = step_row(s, st)) == 1) {
+		rc = cb(ud, (enum search_dim)col_i(st, 0), col_i(st, 1), col_i(st, 2));
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_search_day_count(struct store *s, dip_day from, dip_day to, int64_t *n)
+{
+	return count_query(s, run(s, "SELECT coalesce(sum(n), 0) FROM search_stats WHERE dim = ? "
+				  "AND value >= ? AND value <= ?", "dii", (int)SEARCH_DIM_DAY,
+				  (int64_t)from, (int64_t)to), n);
+}
+
+static int sq_search_clear(struct store *s)
+{
+	int rc = exec(s, "INSERT INTO search_fts(search_fts) VALUES ('delete-all')", "");
+
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_docs", "");
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_holders", "");
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_stats", "");
+	return rc;
+}
+
 /* ---- opening, migrations ------------------------------------------------------------------------ */
 
 struct migrate_ctx {
@@ -1745,6 +1993,14 @@ static const struct store sqlite_ops = {
 	.stats_flows = sq_stats_flows,
 	.stats_filings = sq_stats_filings,
 	.stats_register = sq_stats_register,
+	.search_put = sq_search_put,
+	.search_delete = sq_search_delete,
+	.search_match = sq_search_match,
+	.search_docs = sq_search_docs,
+	.search_lookup = sq_search_lookup,
+	.search_stats = sq_search_stats,
+	.search_day_count = sq_search_day_count,
+	.search_clear = sq_search_clear,
 };
 
 struct store *store_open_sqlite(const char *path, struct dip_error *e)
@@ -1776,6 +2032,10 @@ struct store *store_open_sqlite(const char *path, struct dip_error *e)
 		dip_fail(e, DIP_EDB, "db", "database %s: %s", path, sqlite3_errmsg(q->db));
 		goto fail;
 	}
+	/* The search index's table names the tokenizer: every connection
+	 * needs it before any statement touches that table. */
+	if (fts_register(q->db, e) != 0)
+		goto fail;
 	if (migrate(s)) {
 		if (e)
 			*e = s->err;
