@@ -306,7 +306,10 @@ static int ranges(const struct rank_query *rq, struct range **out, size_t *n)
 		return 0;
 	qsort(r, k, sizeof(*r), by_start);
 	for (i = 1, m = 0; i < k; i++) {
-		if (r[i].a <= r[m].b) {
+		/* Overlapping occurrences merge (bigrams overlap by a
+		 * character); adjacent ones stay apart, as in FTS5's
+		 * highlight(). */
+		if (r[i].a < r[m].b) {
 			if (r[i].b > r[m].b)
 				r[m].b = r[i].b;
 		} else {

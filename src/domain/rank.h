@@ -22,7 +22,10 @@
  * Highlighting marks every occurrence of every phrase, from the first
  * byte of its first token to the last byte of its last; a prefix token
  * that matched a longer one marks only its own character ("股" in
- * "股票").  Output is HTML: the text escaped, the marks as <mark>...</mark>.
+ * "股票").  Occurrences that overlap make one mark, adjacent ones two, as
+ * FTS5's highlight() does where the two can be compared (it cannot mark
+ * overlapping bigrams or part of a token).  Output is HTML: the text
+ * escaped, the marks as <mark>...</mark>.
  *
  * A struct rank_query is made from one parsed query and used by one
  * thread (it keeps scratch memory between calls).

@@ -1513,17 +1513,18 @@ static int sq_checkpoint_latest(struct store *s, struct checkpoint_row *c)
 
 /* ---- search (store.h: the key's layout) ------------------------------- */
 
+/* One row a dimension (enum search_dim, in order), in one statement. */
 static int stat_add(struct store *s, int64_t key, int64_t delta)
 {
 	int64_t v[SEARCH_NDIMS];
-	int d, rc = 0;
+
+	_Static_assert(SEARCH_NDIMS == 6, "the statement below writes six dimensions");
 
 	store_search_dims(key, v);
-	for (d = 0; rc == 0 && d < SEARCH_NDIMS; d++)
-		rc = exec(s, "INSERT INTO search_stats(dim, value, n) VALUES (?, ?, ?) "
-			  "ON CONFLICT(dim, value) DO UPDATE SET n = n + excluded.n", "dii", d, v[d],
-			  delta);
-	return rc;
+	return exec(s, "INSERT INTO search_stats(dim, value, n) VALUES (0, ?1, ?7), (1, ?2, ?7), "
+		    "(2, ?3, ?7), (3, ?4, ?7), (4, ?5, ?7), (5, ?6, ?7) ON CONFLICT(dim, value) "
+		    "DO UPDATE SET n = n + excluded.n", "iiiiiii", v[0], v[1], v[2], v[3], v[4],
+		    v[5], delta);
 }
 
 static int sq_search_delete(struct store *s, int64_t app_id)
