@@ -22,12 +22,13 @@ CREATE INDEX search_docs_fingerprint ON search_docs(fingerprint) WHERE fingerpri
 
 CREATE TABLE search_holders (
   app_id BIGINT NOT NULL,
+  key    BIGINT NOT NULL,
   name   TEXT NOT NULL,
   code   TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX search_holders_app ON search_holders(app_id);
-CREATE INDEX search_holders_name ON search_holders(name);
-CREATE INDEX search_holders_code ON search_holders(code);
+CREATE INDEX search_holders_name ON search_holders(name, key);
+CREATE INDEX search_holders_code ON search_holders(code, key);
 
 CREATE TABLE search_stats (
   dim   BIGINT NOT NULL,

@@ -240,27 +240,19 @@ uint64_t rank_find(struct rank_query *rq, const char *text, size_t len)
 	return found(rq);
 }
 
-int rank_score(struct rank_query *rq, const char *name, const char *holder, const char *body)
+int rank_score(struct rank_query *rq, const char *name, const char *holder)
 {
 	uint64_t fn = rank_find(rq, name, strlen(name));
-	uint64_t fh = holder ? rank_find(rq, holder, strlen(holder)) : 0;
-	uint64_t fb = 0, bit;
-	int p, score = 0, need_body = 0;
+	uint64_t fh = holder && *holder ? rank_find(rq, holder, strlen(holder)) : 0, bit;
+	int p, score = 0;
 
-	for (p = 0; p < rq->nphrases; p++) {
-		bit = UINT64_C(1) << p;
-		if (!(fn & bit) && !(fh & bit) && !rq->phrase[p].required)
-			need_body = 1;
-	}
-	if (need_body && body)
-		fb = rank_find(rq, body, strlen(body));
 	for (p = 0; p < rq->nphrases; p++) {
 		bit = UINT64_C(1) << p;
 		if (fn & bit)
 			score += RANK_W_NAME;
 		else if (fh & bit)
 			score += RANK_W_HOLDER;
-		else if (rq->phrase[p].required || (fb & bit))
+		else if (rq->phrase[p].required)
 			score += RANK_W_BODY;
 	}
 	return score;
@@ -374,16 +366,6 @@ static int marked(struct dbuf *out, const char *text, size_t a, size_t b, const 
 	if (rc == 0)
 		rc = escape(out, text, at, b, flat);
 	return rc;
-}
-
-int rank_needs_body(const struct rank_query *rq)
-{
-	int p;
-
-	for (p = 0; p < rq->nphrases; p++)
-		if (!rq->phrase[p].required)
-			return 1;
-	return 0;
 }
 
 int rank_escape(const char *text, size_t len, struct dbuf *out)

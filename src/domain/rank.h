@@ -14,9 +14,11 @@
  * matching any token that starts with it: the rule of FTS5 phrases and of
  * PostgreSQL's <->.
  *
- * Score of a record: the sum, over the phrases, of the best field each one
- * occurs in: 4 for the dataset's name, 2 for the holders' names, 1 for the
- * rest of the indexed text, 0 when absent (an alternative of an OR).  Ties
+ * Score of a record: the sum, over the phrases, of 4 when the phrase occurs
+ * in the dataset's name, else 2 when in a holder's name, else 1 when every
+ * record the query matches contains it (it is not an alternative of an OR),
+ * else 0.  So the score reads only the two short fields, never the rest of
+ * the text, and a ranked window of a thousand records costs little.  Ties
  * are the caller's to break.
  *
  * Highlighting marks every occurrence of every phrase, from the first
@@ -58,14 +60,9 @@ void rank_query_free(struct rank_query *rq);
  * 0 also when memory runs out (nothing is then found). */
 uint64_t rank_find(struct rank_query *rq, const char *text, size_t len);
 
-/* The score of a record from its three indexed fields (NUL-terminated;
- * holder and body may be NULL for empty).  A required phrase missing from
- * the name and the holders is counted in the body without looking: the
- * record matched, so it is there. */
-int rank_score(struct rank_query *rq, const char *name, const char *holder, const char *body);
-
-/* 1 when rank_score reads the body: some phrase is an OR alternative. */
-int rank_needs_body(const struct rank_query *rq);
+/* The score of a record from its name and holders' names (NUL-terminated;
+ * holder may be NULL for none). */
+int rank_score(struct rank_query *rq, const char *name, const char *holder);
 
 /* Appends len bytes of text as HTML without marks.  Returns as
  * rank_highlight. */

@@ -174,7 +174,7 @@ const struct route routes[] = {
 	  "state:string:registered, cancelled or revoked|after:integer:cursor|limit:integer:page size",
 	  "" },
 	{ GET, "/api/search", h_search, AUTH_NONE, "public",
-	  "Search the register and the publications (Art. 20): words in Chinese or English, \"phrases\", OR, -excluded, (groups); a certificate number, registration number or sha256: fingerprint finds its record. Hits are highlighted; totals past 10,000 are estimated",
+	  "Search the register and the publications (Art. 20): words in Chinese or English, \"phrases\", OR, -excluded, (groups); a certificate number, registration number or sha256: fingerprint finds its record. Hits are highlighted; totals past 2,000 are estimated",
 	  NULL, "SearchResult", 200,
 	  "q:string:the query; blank lists the register|industry:string:GB/T 4754-2017 section letter or division|status:string:publication, objection, registered, cancelled, revoked (comma-separated)|holder:string:a holder's exact name or credit code|from:string:registration (publication) date from, YYYY-MM-DD|to:string:up to this date, inclusive|sort:string:relevance (default with q), newest, oldest|cursor:string:next of the previous page|limit:integer:page size, 1 to 100 (default 20)",
 	  "400 422" },

@@ -78,6 +78,7 @@ static const char *jpath(const json_t *o, const char *path)
 int svc__search_index(struct svc *v, const struct app_ctx *c, struct dip_error *e)
 {
 	enum app_view view = is_publication(c->a.state) ? APP_VIEW_PUBLICATION : APP_VIEW_REGISTER;
+	struct search_holder hs[SEARCH_MAX_HOLDERS];
 	struct search_keyinfo k;
 	struct search_doc d;
 	struct dbuf holder, body;
@@ -100,12 +101,13 @@ int svc__search_index(struct svc *v, const struct app_ctx *c, struct dip_error *
 			   i, h) {
 		add_line(&holder, json_string_value(json_object_get(h, "name")));
 		if (d.nholders < SEARCH_MAX_HOLDERS) {
-			snprintf(d.holders[d.nholders].name, sizeof(d.holders[0].name), "%s",
+			memset(&hs[d.nholders], 0, sizeof(hs[0]));
+			snprintf(hs[d.nholders].name, sizeof(hs[0].name), "%s",
 				 json_string_value(json_object_get(h, "name")));
 			/* The register shows a legal person's or organisation's
 			 * credit code unmasked, a citizen number masked. */
 			if (i < (size_t)c->nparties && c->parties[i].kind != PARTY_NATURAL)
-				snprintf(d.holders[d.nholders].code, sizeof(d.holders[0].code), "%s",
+				snprintf(hs[d.nholders].code, sizeof(hs[0].code), "%s",
 					 c->parties[i].id_number);
 			d.nholders++;
 		}
@@ -136,6 +138,7 @@ int svc__search_index(struct svc *v, const struct app_ctx *c, struct dip_error *
 								: "");
 	}
 	d.key = store_search_key(&k);
+	d.holders = hs;
 	d.name = jpath(content, "name") ? jpath(content, "name") : c->a.name;
 	d.holder = holder.p ? holder.p : "";
 	d.body = body.p ? body.p : "";
@@ -264,6 +267,7 @@ struct search_run {
 	struct facets fa;
 	int exact;
 	int64_t page[SEARCH_PAGE_MAX];
+	int page_score[SEARCH_PAGE_MAX];  /* -1: not ranked yet */
 	int npage;
 	int next_tier;
 	int64_t boundary;
@@ -278,19 +282,38 @@ static int dim_index(int dim, int64_t value)
 	return value >= 0 && value < F_VALUES ? (int)value : -1;
 }
 
-static void facet_add(struct facets *f, int64_t key, int64_t count)
+/* The year of a day, through a one-year cache: counted keys come in day
+ * order. */
+struct year_cache {
+	dip_day lo, hi;
+	int year;
+};
+
+static int year_of(struct year_cache *c, dip_day day)
 {
-	int64_t v[SEARCH_NDIMS];
+	int m, d;
+
+	if (c->hi == 0 || day < c->lo || day > c->hi) {
+		day_to_ymd(day, &c->year, &m, &d);
+		c->lo = day_from_ymd(c->year, 1, 1);
+		c->hi = day_from_ymd(c->year + 1, 1, 1) - 1;
+	}
+	return c->year;
+}
+
+static void facet_add(struct facets *f, struct year_cache *yc, int64_t key, int64_t count)
+{
+	struct search_keyinfo k;
 	int i;
 
-	store_search_dims(key, v);
-	if ((i = dim_index(F_STATUS, v[SEARCH_DIM_STATUS])) >= 0)
+	store_search_key_split(key, &k);
+	if ((i = dim_index(F_STATUS, k.status)) >= 0)
 		f->n[F_STATUS][i] += count;
-	if ((i = dim_index(F_SECTION, v[SEARCH_DIM_SECTION])) >= 0)
+	if ((i = dim_index(F_SECTION, k.section ? k.section - 'A' + 1 : 0)) >= 0)
 		f->n[F_SECTION][i] += count;
-	if ((i = dim_index(F_DIVISION, v[SEARCH_DIM_DIVISION])) >= 0)
+	if ((i = dim_index(F_DIVISION, k.division)) >= 0)
 		f->n[F_DIVISION][i] += count;
-	if ((i = dim_index(F_YEAR, v[SEARCH_DIM_YEAR])) >= 0)
+	if ((i = dim_index(F_YEAR, year_of(yc, k.day))) >= 0)
 		f->n[F_YEAR][i] += count;
 	f->total += count;
 }
@@ -520,8 +543,8 @@ static int prepare(struct search_run *r, const struct search_params *p, struct q
 		return rc;
 	if (r->from > r->to)
 		return bad(e, "from", "after \"to\"");
-	r->m.lo = store_search_day_first(r->from);
-	r->m.hi = store_search_day_last(r->to);
+	r->m.lo = store_search_day_first(r->to);
+	r->m.hi = store_search_day_last(r->from);
 	r->filtered = r->m.statuses || r->m.section || r->m.holder || r->from > 0 ||
 		      r->to < SEARCH_DAY_MAX;
 	sortname[0] = r->sortc;
@@ -541,8 +564,9 @@ static int prepare(struct search_run *r, const struct search_params *p, struct q
 	return 0;
 }
 
-/* Keys of the matches in [lo, hi] by the run's filters. */
-static int match(struct search_run *r, int64_t lo, int64_t hi, int ascending, int limit,
+/* Keys of the matches in [lo, hi] (hi 0: no bound) by the run's filters,
+ * newest first or, descending, oldest first. */
+static int match(struct search_run *r, int64_t lo, int64_t hi, int descending, int limit,
 		 int64_t *keys, int *n, struct dip_error *e)
 {
 	struct search_match m = r->m;
@@ -551,7 +575,7 @@ static int match(struct search_run *r, int64_t lo, int64_t hi, int ascending, in
 		m.lo = lo;
 	if (hi > 0 && hi < m.hi)
 		m.hi = hi;
-	m.ascending = ascending;
+	m.descending = descending;
 	m.limit = limit;
 	*n = 0;
 	if (m.hi < m.lo)
@@ -559,27 +583,19 @@ static int match(struct search_run *r, int64_t lo, int64_t hi, int ascending, in
 	return svc__st(r->v, r->v->st->search_match(r->v->st, &m, keys, n), e);
 }
 
-/* The total and facets: exact up to the count limit, else estimated. */
-static int count(struct search_run *r, struct dip_error *e)
+/* The total and the facets from the counted keys (r->keys, newest
+ * first): exact up to the count limit, else estimated. */
+static int tally(struct search_run *r, struct dip_error *e)
 {
+	struct year_cache yc = { 0, 0, 0 };
 	int64_t all = 0, since = 0, est;
 	struct search_keyinfo k;
 	int i, d, rc;
 
 	memset(&r->fa, 0, sizeof(r->fa));
-	if (r->q == NULL && !r->filtered) {
-		r->exact = 1;
-		return svc__st(r->v, r->v->st->search_stats(r->v->st, stat_cb, &r->fa), e);
-	}
-	r->keys = malloc(((size_t)r->count_limit + 1) * sizeof(*r->keys));
-	if (r->keys == NULL)
-		return dip_fail(e, DIP_ENOMEM, "", "out of memory");
-	rc = match(r, 0, 0, 0, r->count_limit + 1, r->keys, &r->nkeys, e);
-	if (rc)
-		return rc;
 	r->exact = r->nkeys <= r->count_limit;
 	for (i = 0; i < r->nkeys && i < r->count_limit; i++)
-		facet_add(&r->fa, r->keys[i], 1);
+		facet_add(&r->fa, &yc, r->keys[i], 1);
 	if (r->exact)
 		return 0;
 	/* The newest count_limit matches reach back to day k.day: suppose
@@ -601,24 +617,48 @@ static int count(struct search_run *r, struct dip_error *e)
 	return 0;
 }
 
+static int alloc_keys(struct search_run *r, struct dip_error *e)
+{
+	r->keys = malloc(((size_t)r->count_limit + 1) * sizeof(*r->keys));
+	return r->keys ? 0 : dip_fail(e, DIP_ENOMEM, "", "out of memory");
+}
+
+/* The total and facets of the whole search. */
+static int count(struct search_run *r, struct dip_error *e)
+{
+	int rc;
+
+	if (r->q == NULL && !r->filtered) {
+		memset(&r->fa, 0, sizeof(r->fa));
+		r->exact = 1;
+		return svc__st(r->v, r->v->st->search_stats(r->v->st, stat_cb, &r->fa), e);
+	}
+	rc = alloc_keys(r, e);
+	if (rc == 0)
+		rc = match(r, 0, 0, 0, r->count_limit + 1, r->keys, &r->nkeys, e);
+	return rc ? rc : tally(r, e);
+}
+
 struct ranked {
 	int64_t key;
 	int score;
 };
 
+/* Better scores first; among equals the newer, the smaller key. */
 static int by_rank(const void *x, const void *y)
 {
 	const struct ranked *a = x, *b = y;
 
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
-	return a->key > b->key ? -1 : a->key < b->key;
+	return a->key < b->key ? -1 : a->key > b->key;
 }
 
 struct score_ctx {
 	struct rank_query *rq;
 	struct ranked *v;
 	int n, max;
+	int64_t *keys;             /* also collects the keys, when not NULL */
 };
 
 static int score_doc(void *ud, const struct search_doc *d)
@@ -626,49 +666,72 @@ static int score_doc(void *ud, const struct search_doc *d)
 	struct score_ctx *s = ud;
 
 	if (s->n < s->max) {
+		if (s->keys)
+			s->keys[s->n] = d->key;
 		s->v[s->n].key = d->key;
-		s->v[s->n].score = rank_score(s->rq, d->name, d->holder, d->body);
+		s->v[s->n].score = rank_score(s->rq, d->name, d->holder);
 		s->n++;
 	}
 	return 0;
 }
 
-/* The page in relevance order: the window ranked, then older matches. */
+/* Scores the window: the matches with keys up to hi (0: any), newest
+ * first, at most max.  keys (may be NULL) collects their keys too. */
+static int rank_window(struct search_run *r, int64_t hi, int max, int64_t *keys,
+		       struct score_ctx *sc, struct dip_error *e)
+{
+	struct search_match m = r->m;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->rq = r->rq;
+	sc->max = max;
+	sc->keys = keys;
+	sc->v = malloc(((size_t)max + 1) * sizeof(*sc->v));
+	if (sc->v == NULL)
+		return dip_fail(e, DIP_ENOMEM, "", "out of memory");
+	if (hi > 0 && hi < m.hi)
+		m.hi = hi;
+	m.descending = 0;
+	m.limit = max;
+	return svc__st(r->v, r->v->st->search_match_docs(r->v->st, &m, 0, score_doc, sc), e);
+}
+
+/* The page in relevance order: the window ranked, then older matches.  On
+ * the first page the window is the start of the counted keys, read with
+ * the documents, and only the rest is counted by key. */
 static int page_relevance(struct search_run *r, struct dip_error *e)
 {
 	struct score_ctx sc;
-	int64_t *win = NULL;
-	int nwin = 0, i, start, rc = 0, got = 0, cap;
+	int n = 0, i, start, rc = 0, got = 0;
 
 	memset(&sc, 0, sizeof(sc));
-	if (r->has_cursor) {
-		r->boundary = r->c_boundary;
-	} else {
-		r->boundary = r->nkeys > r->window ? r->keys[r->window - 1] : 0;
-	}
-	if (!r->has_cursor || r->c_tier == 1) {
-		if (!r->has_cursor) {
-			win = r->keys;
-			nwin = r->nkeys < r->window ? r->nkeys : r->window;
-		} else {
-			/* Records added since the first page join the window. */
-			cap = r->window * 2;
-			win = malloc((size_t)cap * sizeof(*win));
-			if (win == NULL)
-				return dip_fail(e, DIP_ENOMEM, "", "out of memory");
-			rc = match(r, r->boundary, 0, 0, cap, win, &nwin, e);
-		}
-		sc.rq = r->rq;
-		sc.max = nwin;
-		sc.v = malloc(((size_t)nwin + 1) * sizeof(*sc.v));
-		if (rc == 0 && sc.v == NULL)
-			rc = dip_fail(e, DIP_ENOMEM, "", "out of memory");
+	if (!r->has_cursor) {
+		rc = alloc_keys(r, e);
 		if (rc == 0)
-			rc = svc__st(r->v, r->v->st->search_docs(r->v->st, win, nwin,
-								 rank_needs_body(r->rq), score_doc,
-								 &sc), e);
+			rc = rank_window(r, 0, r->window, r->keys, &sc, e);
+		r->nkeys = sc.n;
+		if (rc == 0 && sc.n == r->window && r->window <= r->count_limit) {
+			rc = match(r, r->keys[sc.n - 1] + 1, 0, 0, r->count_limit + 1 - sc.n,
+				   r->keys + sc.n, &n, e);
+			r->nkeys += n;
+		}
+		if (rc == 0)
+			rc = tally(r, e);
 		if (rc)
 			goto out;
+		r->boundary = r->nkeys > r->window ? r->keys[r->window - 1] : 0;
+	} else {
+		rc = count(r, e);
+		if (rc)
+			goto out;
+		r->boundary = r->c_boundary;
+		/* Records added since the first page join the window. */
+		if (r->c_tier == 1)
+			rc = rank_window(r, r->boundary, r->window * 2, NULL, &sc, e);
+		if (rc)
+			goto out;
+	}
+	if (!r->has_cursor || r->c_tier == 1) {
 		qsort(sc.v, (size_t)sc.n, sizeof(*sc.v), by_rank);
 		start = 0;
 		if (r->has_cursor) {
@@ -678,6 +741,7 @@ static int page_relevance(struct search_run *r, struct dip_error *e)
 				start++;
 		}
 		for (i = start; i < sc.n && got < r->limit; i++) {
+			r->page_score[got] = sc.v[i].score;
 			r->page[got++] = sc.v[i].key;
 			r->next_tier = 1;
 			r->next_score = sc.v[i].score;
@@ -689,13 +753,13 @@ static int page_relevance(struct search_run *r, struct dip_error *e)
 	}
 	/* Older than the window, newest first. */
 	if (r->boundary > 0 && got < r->limit) {
-		int64_t hi = r->boundary - 1, tail[SEARCH_PAGE_MAX + 1];
-		int n = 0;
+		int64_t lo = r->boundary + 1, tail[SEARCH_PAGE_MAX + 1];
 
-		if (r->has_cursor && r->c_tier == 2 && r->c_key - 1 < hi)
-			hi = r->c_key - 1;
-		rc = match(r, 0, hi, 0, r->limit - got + 1, tail, &n, e);
+		if (r->has_cursor && r->c_tier == 2 && r->c_key + 1 > lo)
+			lo = r->c_key + 1;
+		rc = match(r, lo, 0, 0, r->limit - got + 1, tail, &n, e);
 		for (i = 0; rc == 0 && i < n && got < r->limit; i++) {
+			r->page_score[got] = -1;
 			r->page[got++] = tail[i];
 			r->next_tier = 2;
 			r->next_score = 0;
@@ -709,26 +773,25 @@ static int page_relevance(struct search_run *r, struct dip_error *e)
 out:
 	r->npage = got;
 	free(sc.v);
-	if (win != r->keys)
-		free(win);
 	return rc;
 }
 
 static int page_by_key(struct search_run *r, struct dip_error *e)
 {
 	int64_t keys[SEARCH_PAGE_MAX + 1];
-	int n = 0, rc, asc = r->sort == S_OLDEST;
+	int n = 0, rc, oldest = r->sort == S_OLDEST;
 
 	if (r->has_cursor)
-		rc = asc ? match(r, r->c_key + 1, 0, 1, r->limit + 1, keys, &n, e)
-			 : match(r, 0, r->c_key - 1, 0, r->limit + 1, keys, &n, e);
+		rc = oldest ? match(r, 0, r->c_key - 1, 1, r->limit + 1, keys, &n, e)
+			    : match(r, r->c_key + 1, 0, 0, r->limit + 1, keys, &n, e);
 	else
-		rc = match(r, 0, 0, asc, r->limit + 1, keys, &n, e);
+		rc = match(r, 0, 0, oldest, r->limit + 1, keys, &n, e);
 	if (rc)
 		return rc;
 	r->more = n > r->limit;
 	r->npage = n > r->limit ? r->limit : n;
 	memcpy(r->page, keys, (size_t)r->npage * sizeof(*keys));
+	memset(r->page_score, 0xff, sizeof(r->page_score));
 	r->next_tier = 1;
 	return 0;
 }
@@ -854,8 +917,8 @@ static int hit_json(void *ud, const struct search_doc *d)
 	if (d->fingerprint[0])
 		json_object_set_new(h, "fingerprint", json_string(d->fingerprint));
 	if (r->rq)
-		json_object_set_new(h, "score",
-				    json_integer(rank_score(r->rq, d->name, d->holder, d->body)));
+		json_object_set_new(h, "score", json_integer(r->page_score[i] >= 0 ? r->page_score[i]
+							     : rank_score(r->rq, d->name, d->holder)));
 	hl = json_object();
 	json_object_set_new(hl, "name", marked(r->rq, d->name, 0));
 	json_object_set_new(hl, is_publication(k.status) ? "applicants" : "holders", marks);
@@ -918,12 +981,14 @@ static int respond(struct search_run *r, json_t **out, struct dip_error *e)
  * of those or names nothing public. */
 static int lookup(struct search_run *r, struct dip_error *e)
 {
+	struct year_cache yc = { 0, 0, 0 };
 	char norm[100];
 	char kind = lookup_kind(r->p->q ? r->p->q : "", norm, sizeof(norm));
 	int i, rc;
 
 	if (kind == 0)
 		return 0;
+	memset(r->page_score, 0xff, sizeof(r->page_score));
 	rc = svc__st(r->v, r->v->st->search_lookup(r->v->st, kind, norm, r->page, r->limit,
 						   &r->npage), e);
 	if (rc || r->npage == 0)
@@ -933,7 +998,7 @@ static int lookup(struct search_run *r, struct dip_error *e)
 	r->exact = 1;
 	memset(&r->fa, 0, sizeof(r->fa));
 	for (i = 0; i < r->npage; i++)
-		facet_add(&r->fa, r->page[i], 1);
+		facet_add(&r->fa, &yc, r->page[i], 1);
 	/* A number names its record: the ranking is moot. */
 	rank_query_free(r->rq);
 	r->rq = NULL;
@@ -961,9 +1026,13 @@ int svc_search_json(struct svc *v, const struct search_params *p, json_t **out,
 	if (!r->has_cursor)
 		rc = lookup(r, e);
 	if (rc == 0 && r->lookup == NULL) {
-		rc = count(r, e);
-		if (rc == 0)
-			rc = r->sort == S_RELEVANCE ? page_relevance(r, e) : page_by_key(r, e);
+		if (r->sort == S_RELEVANCE) {
+			rc = page_relevance(r, e);
+		} else {
+			rc = count(r, e);
+			if (rc == 0)
+				rc = page_by_key(r, e);
+		}
 	}
 	if (rc == 0)
 		rc = respond(r, out, e);

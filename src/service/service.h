@@ -245,8 +245,8 @@ int svc_upload_access(struct svc *v, const struct actor *who, const char *sha256
 
 #define SEARCH_PAGE_DEFAULT 20
 #define SEARCH_PAGE_MAX 100
-#define SEARCH_COUNT_LIMIT 10000  /* totals and facets exact up to this many matches */
-#define SEARCH_WINDOW 1000        /* the newest matches ranked by relevance */
+#define SEARCH_COUNT_LIMIT 2000   /* totals and facets exact up to this many matches */
+#define SEARCH_WINDOW 500         /* the newest matches ranked by relevance */
 #define SEARCH_SNIPPET_CHARS 80
 
 /* A search as the public asks it (GET /api/search); every member may be

@@ -43,7 +43,8 @@ int64_t store_search_key(const struct search_keyinfo *k)
 	    (int)k->status < 0 || k->status >= APP__COUNT || sec < 0 || sec > 20 ||
 	    k->division < 0 || k->division > 99)
 		return -1;
-	return (int64_t)k->day << SEARCH_KEY_DAY_SHIFT | k->app_id << SEARCH_KEY_APP_SHIFT |
+	return (int64_t)(SEARCH_DAY_MAX - k->day) << SEARCH_KEY_DAY_SHIFT |
+	       (SEARCH_APP_MAX - k->app_id) << SEARCH_KEY_APP_SHIFT |
 	       (int64_t)k->status << SEARCH_KEY_STATUS_SHIFT | sec << SEARCH_KEY_SECTION_SHIFT |
 	       k->division;
 }
@@ -52,8 +53,8 @@ void store_search_key_split(int64_t key, struct search_keyinfo *out)
 {
 	int sec = (int)(key >> SEARCH_KEY_SECTION_SHIFT & 31);
 
-	out->day = (dip_day)(key >> SEARCH_KEY_DAY_SHIFT & 0xffff);
-	out->app_id = key >> SEARCH_KEY_APP_SHIFT & SEARCH_APP_MAX;
+	out->day = SEARCH_DAY_MAX - (dip_day)(key >> SEARCH_KEY_DAY_SHIFT & 0xffff);
+	out->app_id = SEARCH_APP_MAX - (key >> SEARCH_KEY_APP_SHIFT & SEARCH_APP_MAX);
 	out->status = (enum app_state)(key >> SEARCH_KEY_STATUS_SHIFT & 15);
 	out->section = sec ? (char)('A' + sec - 1) : 0;
 	out->division = (int)(key & 127);
@@ -61,16 +62,16 @@ void store_search_key_split(int64_t key, struct search_keyinfo *out)
 
 int64_t store_search_day_first(dip_day day)
 {
-	return day < 0 ? 0 : (int64_t)(day > SEARCH_DAY_MAX ? SEARCH_DAY_MAX : day) << SEARCH_KEY_DAY_SHIFT;
+	if (day < 0)
+		day = 0;
+	if (day > SEARCH_DAY_MAX)
+		day = SEARCH_DAY_MAX;
+	return (int64_t)(SEARCH_DAY_MAX - day) << SEARCH_KEY_DAY_SHIFT;
 }
 
 int64_t store_search_day_last(dip_day day)
 {
-	if (day < 0)
-		return 0;
-	if (day >= SEARCH_DAY_MAX)
-		return INT64_MAX;
-	return ((int64_t)(day + 1) << SEARCH_KEY_DAY_SHIFT) - 1;
+	return store_search_day_first(day) | ((INT64_C(1) << SEARCH_KEY_DAY_SHIFT) - 1);
 }
 
 void store_search_dims(int64_t key, int64_t values[SEARCH_NDIMS])

@@ -87,13 +87,15 @@ struct checkpoint_row {
  * facets need, so that a search reads nothing but the full-text index
  * until it has chosen the records it shows:
  *
- *   bits 62..47  day (dip_day of registration, or of publication), 0..65535
- *   bits 46..16  application id, below 2^31
+ *   bits 62..47  65535 - day (dip_day of registration, or of publication)
+ *   bits 46..16  2^31 - 1 - application id
  *   bits 15..12  status (enum app_state)
  *   bits 11..7   industry section, 1..20 for A..T, 0 for none
  *   bits  6..0   industry division, 1..97, 0 for none
  *
- * Keys sort by day, then by application id; no two documents share one.
+ * Ascending keys run newest first: by day, then by application id, both
+ * descending (the way FTS5 reads its index fastest).  No two documents
+ * share a key.
  */
 #define SEARCH_KEY_DAY_SHIFT 47
 #define SEARCH_KEY_APP_SHIFT 16
@@ -113,7 +115,9 @@ struct search_keyinfo {
 /* The key of a document; -1 when a value is out of range. */
 int64_t store_search_key(const struct search_keyinfo *k);
 void store_search_key_split(int64_t key, struct search_keyinfo *out);
-/* The smallest and the largest key of a day. */
+/* The smallest and the largest key of a day: the keys of the days
+ * [from, to] run from store_search_day_first(to) to
+ * store_search_day_last(from). */
 int64_t store_search_day_first(dip_day day);
 int64_t store_search_day_last(dip_day day);
 
@@ -134,12 +138,12 @@ struct search_doc {
 	const char *name;        /* the indexed text, three fields: */
 	const char *holder;      /*   holders' names, one a line */
 	const char *body;        /*   the other public text, one item a line */
-	struct search_holder holders[SEARCH_MAX_HOLDERS];
+	const struct search_holder *holders; /* for search_put; not filled by reads */
 	int nholders;
 };
 
 /* What a search matches: documents containing q (NULL: every document)
- * that pass every filter given, by key, stopping after limit. */
+ * that pass every filter given, in key order, stopping after limit. */
 struct search_match {
 	const struct qry *q;
 	unsigned statuses;       /* bit set of enum app_state; 0 = any */
@@ -147,7 +151,7 @@ struct search_match {
 	int division;            /* 0 = any */
 	const char *holder;      /* exact holder name or credit code; NULL = any */
 	int64_t lo, hi;          /* keys in [lo, hi]; hi 0 = no upper bound */
-	int ascending;           /* 0: largest key first */
+	int descending;          /* 0: smallest key (newest) first */
 	int limit;
 };
 
@@ -361,12 +365,16 @@ struct store {
 	/* Keys of the documents m matches, in key order, into keys (room for
 	 * m->limit, at most SEARCH_MAX_KEYS); *n gets their number. */
 	int (*search_match)(struct store *s, const struct search_match *m, int64_t *keys, int *n);
-	/* The documents of n keys (those that exist), in no particular order,
-	 * without holders[]; with_body 0 leaves body NULL. */
+	/* The documents m matches, in key order, each passed to cb (body NULL
+	 * unless with_body). */
+	int (*search_match_docs)(struct store *s, const struct search_match *m, int with_body,
+				 store_search_cb cb, void *ud);
+	/* The documents of n keys (those that exist), in no particular order;
+	 * with_body 0 leaves body NULL. */
 	int (*search_docs)(struct store *s, const int64_t *keys, int n, int with_body,
 			   store_search_cb cb, void *ud);
 	/* Keys of the documents whose certificate number (field 'c'),
-	 * registration number ('r') or fingerprint ('f') is value, largest
+	 * registration number ('r') or fingerprint ('f') is value, newest
 	 * first, up to max. */
 	int (*search_lookup)(struct store *s, char field, const char *value, int64_t *keys, int max,
 			     int *n);

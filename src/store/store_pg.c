@@ -1817,54 +1817,57 @@ static int pg_search_put(struct store *s, const struct search_doc *d)
 			  d->cert_no, d->reg_no, d->fingerprint, d->name, d->holder ? d->holder : "",
 			  d->body ? d->body : "", tsv.p ? tsv.p : "");
 	for (i = 0; rc == 0 && i < d->nholders; i++)
-		rc = exec(s, "INSERT INTO search_holders(app_id, name, code) VALUES ($1, $2, $3)",
-			  "itt", k.app_id, d->holders[i].name, d->holders[i].code);
+		rc = exec(s, "INSERT INTO search_holders(app_id, key, name, code) "
+			  "VALUES ($1, $2, $3, $4)", "iitt", k.app_id, d->key, d->holders[i].name,
+			  d->holders[i].code);
 	if (rc == 0)
 		rc = stat_add(s, d->key, 1);
 	dbuf_free(&tsv);
 	return rc;
 }
 
-/* The filters of struct search_match; $1 is the tsquery (or NULL), $2..$7
- * the filters, $8 the limit. */
+/* The statements of search_match and search_match_docs: $1 is the
+ * tsquery (or NULL), $2 and $3 the key range, $4..$7 the filters, $8 the
+ * limit.  They run unprepared, so the planner sees the values: the filters
+ * not asked for fold away, and it can tell a word in most records (walk
+ * the key index) from a rare one (the GIN index), which a generic plan
+ * cannot. */
 #define PG_SEARCH_FILTER                                                                   \
 	" AND key >= $2 AND key <= $3 AND (($4 >> ((key >> 12) & 15)::int) & 1) = 1"        \
 	" AND ($5 = 0 OR ((key >> 7) & 31) = $5) AND ($6 = 0 OR (key & 127) = $6)"           \
-	" AND ($7::text IS NULL OR app_id IN"                                                \
-	" (SELECT app_id FROM search_holders WHERE name = $7 OR code = $7))"
+	" AND ($7::text IS NULL OR key IN"                                                   \
+	" (SELECT key FROM search_holders WHERE name = $7 OR code = $7))"
+#define PG_COLS "key, industry, cert_no, reg_no, fingerprint, name, holder"
+#define PG_DIRS(head)                                                                      \
+	{ head PG_SEARCH_FILTER " ORDER BY key ASC LIMIT $8",                                \
+	  head PG_SEARCH_FILTER " ORDER BY key DESC LIMIT $8" }
 
-static const char pg_match_desc[] = "SELECT key FROM search_docs WHERE tsv @@ $1::tsquery"
-	PG_SEARCH_FILTER " ORDER BY key DESC LIMIT $8";
-static const char pg_match_asc[] = "SELECT key FROM search_docs WHERE tsv @@ $1::tsquery"
-	PG_SEARCH_FILTER " ORDER BY key ASC LIMIT $8";
-static const char pg_all_desc[] = "SELECT key FROM search_docs WHERE $1::text IS NULL"
-	PG_SEARCH_FILTER " ORDER BY key DESC LIMIT $8";
-static const char pg_all_asc[] = "SELECT key FROM search_docs WHERE $1::text IS NULL"
-	PG_SEARCH_FILTER " ORDER BY key ASC LIMIT $8";
+/* [what: keys, docs, docs with body][q: no, yes][descending] */
+static const char *const pg_search_sql[3][2][2] = {
+	{ PG_DIRS("SELECT key FROM search_docs WHERE $1::text IS NULL"),
+	  PG_DIRS("SELECT key FROM search_docs WHERE tsv @@ $1::tsquery") },
+	{ PG_DIRS("SELECT " PG_COLS ", NULL FROM search_docs WHERE $1::text IS NULL"),
+	  PG_DIRS("SELECT " PG_COLS ", NULL FROM search_docs WHERE tsv @@ $1::tsquery") },
+	{ PG_DIRS("SELECT " PG_COLS ", body FROM search_docs WHERE $1::text IS NULL"),
+	  PG_DIRS("SELECT " PG_COLS ", body FROM search_docs WHERE tsv @@ $1::tsquery") },
+};
 
-static int pg_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)
+/* Runs m's statement (what as above); the result is the caller's. */
+static PGresult *search_run(struct store *s, const struct search_match *m, int what)
 {
 	int limit = m->limit < 0 ? 0 : m->limit > SEARCH_MAX_KEYS ? SEARCH_MAX_KEYS : m->limit;
 	struct dbuf expr;
 	struct params p;
 	PGresult *res;
-	const char *sql;
-	int i, rc = 0;
 
-	*n = 0;
 	dbuf_init(&expr, 64 * 1024);
 	if (m->q && qry_to_tsquery(m->q, &expr) != 0) {
-		rc = dip_fail(&s->err, DIP_ELIMIT, "q", "q: the query is too large");
-		goto out;
+		dbuf_free(&expr);
+		dip_fail(&s->err, DIP_ELIMIT, "q", "q: the query is too large");
+		return NULL;
 	}
-	if (m->q)
-		sql = m->ascending ? pg_match_asc : pg_match_desc;
-	else
-		sql = m->ascending ? pg_all_asc : pg_all_desc;
 	p.n = 0;
 	p.overflow = 0;
-	/* Planned for the query at hand: a generic plan cannot tell a word in
-	 * most records (walk the key index) from a rare one (the GIN index). */
 	p.adhoc = 1;
 	p_text(&p, m->q ? expr.p : NULL);
 	p_int(&p, m->lo);
@@ -1874,43 +1877,32 @@ static int pg_search_match(struct store *s, const struct search_match *m, int64_
 	p_int(&p, m->division);
 	p_text(&p, m->holder);
 	p_int(&p, limit);
-	res = run_p(s, sql, &p);
-	if (res == NULL) {
-		rc = s->err.code;
-		goto out;
-	}
-	for (i = 0; i < PQntuples(res) && *n < limit; i++)
-		keys[(*n)++] = col_i(res, i, 0);
-	PQclear(res);
-out:
+	res = run_p(s, pg_search_sql[what][m->q != NULL][m->descending != 0], &p);
 	dbuf_free(&expr);
-	return rc;
+	return res;
 }
 
-static int pg_search_docs(struct store *s, const int64_t *keys, int n, int with_body,
-			  store_search_cb cb, void *ud)
+static int pg_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)
+{
+	PGresult *res = search_run(s, m, 0);
+	int i;
+
+	*n = 0;
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; i < PQntuples(res) && *n < m->limit; i++)
+		keys[(*n)++] = col_i(res, i, 0);
+	PQclear(res);
+	return 0;
+}
+
+/* Calls cb with each row of a result of key, industry, cert_no, reg_no,
+ * fingerprint, name, holder, body; clears it. */
+static int each_doc(struct store *s, PGresult *res, store_search_cb cb, void *ud)
 {
 	struct search_doc d;
-	struct dbuf list;
-	PGresult *res;
 	int i, rc = 0;
 
-	if (n <= 0)
-		return 0;
-	dbuf_init(&list, 0);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = dbuf_addf(&list, "%s%lld", i ? "," : "{", (long long)keys[i]);
-	if (rc == 0)
-		rc = dbuf_addc(&list, '}');
-	if (rc) {
-		dbuf_free(&list);
-		return dip_fail(&s->err, rc, "", "out of memory");
-	}
-	res = with_body ? run(s, "SELECT key, industry, cert_no, reg_no, fingerprint, name, holder, "
-			      "body FROM search_docs WHERE key = ANY($1::bigint[])", "t", list.p)
-			: run(s, "SELECT key, industry, cert_no, reg_no, fingerprint, name, holder, "
-			      "NULL FROM search_docs WHERE key = ANY($1::bigint[])", "t", list.p);
-	dbuf_free(&list);
 	if (res == NULL)
 		return s->err.code;
 	for (i = 0; rc == 0 && i < PQntuples(res); i++) {
@@ -1929,6 +1921,38 @@ static int pg_search_docs(struct store *s, const int64_t *keys, int n, int with_
 	return rc;
 }
 
+static int pg_search_match_docs(struct store *s, const struct search_match *m, int with_body,
+				store_search_cb cb, void *ud)
+{
+	return each_doc(s, search_run(s, m, with_body ? 2 : 1), cb, ud);
+}
+
+static int pg_search_docs(struct store *s, const int64_t *keys, int n, int with_body,
+			  store_search_cb cb, void *ud)
+{
+	struct dbuf list;
+	PGresult *res;
+	int i, rc = 0;
+
+	if (n <= 0)
+		return 0;
+	dbuf_init(&list, 0);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = dbuf_addf(&list, "%s%lld", i ? "," : "{", (long long)keys[i]);
+	if (rc == 0)
+		rc = dbuf_addc(&list, '}');
+	if (rc) {
+		dbuf_free(&list);
+		return dip_fail(&s->err, rc, "", "out of memory");
+	}
+	res = with_body ? run(s, "SELECT " PG_COLS ", body FROM search_docs "
+			      "WHERE key = ANY($1::bigint[])", "t", list.p)
+			: run(s, "SELECT " PG_COLS ", NULL FROM search_docs "
+			      "WHERE key = ANY($1::bigint[])", "t", list.p);
+	dbuf_free(&list);
+	return each_doc(s, res, cb, ud);
+}
+
 static int pg_search_lookup(struct store *s, char field, const char *value, int64_t *keys, int max,
 			    int *n)
 {
@@ -1938,13 +1962,13 @@ static int pg_search_lookup(struct store *s, char field, const char *value, int6
 	*n = 0;
 	if (field == 'c')
 		res = run(s, "SELECT key FROM search_docs WHERE cert_no = $1 AND cert_no <> '' "
-			  "ORDER BY key DESC LIMIT $2", "td", value, max);
+			  "ORDER BY key ASC LIMIT $2", "td", value, max);
 	else if (field == 'r')
 		res = run(s, "SELECT key FROM search_docs WHERE reg_no = $1 AND reg_no <> '' "
-			  "ORDER BY key DESC LIMIT $2", "td", value, max);
+			  "ORDER BY key ASC LIMIT $2", "td", value, max);
 	else
 		res = run(s, "SELECT key FROM search_docs WHERE fingerprint = $1 AND fingerprint <> '' "
-			  "ORDER BY key DESC LIMIT $2", "td", value, max);
+			  "ORDER BY key ASC LIMIT $2", "td", value, max);
 	if (res == NULL)
 		return s->err.code;
 	for (i = 0; i < PQntuples(res) && *n < max; i++)
@@ -2234,6 +2258,7 @@ static const struct store pg_ops = {
 	.search_put = pg_search_put,
 	.search_delete = pg_search_delete,
 	.search_match = pg_search_match,
+	.search_match_docs = pg_search_match_docs,
 	.search_docs = pg_search_docs,
 	.search_lookup = pg_search_lookup,
 	.search_stats = pg_search_stats,

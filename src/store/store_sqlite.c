@@ -170,8 +170,14 @@ static int step_row(struct store *s, sqlite3_stmt *st)
 static void col_text(sqlite3_stmt *st, int i, char *out, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t len = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
 
-	snprintf(out, n, "%s", t ? (const char *)t : "");
+	/* Cut to fit, as snprintf would. */
+	if (len >= n)
+		len = n - 1;
+	if (len)
+		memcpy(out, t, len);
+	out[len] = '\0';
 }
 
 static char *col_dup(sqlite3_stmt *st, int i)
@@ -1529,8 +1535,8 @@ static int stat_add(struct store *s, int64_t key, int64_t delta)
 
 static int sq_search_delete(struct store *s, int64_t app_id)
 {
-	sqlite3_stmt *st = run(s, "SELECT key, name, holder, body FROM search_docs WHERE app_id = ?",
-			       "i", app_id);
+	sqlite3_stmt *st = run(s, "SELECT d.key, d.name, d.holder, b.body FROM search_docs d "
+			       "JOIN search_bodies b ON b.key = d.key WHERE d.app_id = ?", "i", app_id);
 	char *name = NULL, *holder = NULL, *body = NULL;
 	int64_t key;
 	int rc;
@@ -1558,6 +1564,8 @@ static int sq_search_delete(struct store *s, int64_t app_id)
 	if (rc == 0)
 		rc = exec(s, "DELETE FROM search_docs WHERE key = ?", "i", key);
 	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_bodies WHERE key = ?", "i", key);
+	if (rc == 0)
 		rc = exec(s, "DELETE FROM search_holders WHERE app_id = ?", "i", app_id);
 	if (rc == 0)
 		rc = stat_add(s, key, -1);
@@ -1577,64 +1585,102 @@ static int sq_search_put(struct store *s, const struct search_doc *d)
 	rc = sq_search_delete(s, k.app_id);
 	if (rc == 0)
 		rc = exec(s, "INSERT INTO search_docs(key, app_id, industry, cert_no, reg_no, "
-			  "fingerprint, name, holder, body) VALUES (?,?,?,?,?,?,?,?,?)", "iittttttt",
+			  "fingerprint, name, holder) VALUES (?,?,?,?,?,?,?,?)", "iitttttt",
 			  d->key, k.app_id, d->industry, d->cert_no, d->reg_no, d->fingerprint,
-			  d->name, d->holder ? d->holder : "", d->body ? d->body : "");
+			  d->name, d->holder ? d->holder : "");
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_bodies(key, body) VALUES (?, ?)", "it", d->key,
+			  d->body ? d->body : "");
 	if (rc == 0)
 		rc = exec(s, "INSERT INTO search_fts(rowid, name, holder, body) VALUES (?, ?, ?, ?)",
 			  "ittt", d->key, d->name, d->holder ? d->holder : "", d->body ? d->body : "");
 	for (i = 0; rc == 0 && i < d->nholders; i++)
-		rc = exec(s, "INSERT INTO search_holders(app_id, name, code) VALUES (?, ?, ?)", "itt",
-			  k.app_id, d->holders[i].name, d->holders[i].code);
+		rc = exec(s, "INSERT INTO search_holders(app_id, key, name, code) VALUES (?, ?, ?, ?)",
+			  "iitt", k.app_id, d->key, d->holders[i].name, d->holders[i].code);
 	if (rc == 0)
 		rc = stat_add(s, d->key, 1);
 	return rc;
 }
 
-/* The filters of struct search_match over a key column; ?1 is the match
- * expression (or NULL), ?2..?7 the filters, ?8 the limit. */
-#define SQ_SEARCH_FILTER(col)                                                              \
-	" AND " col " >= ?2 AND " col " <= ?3 AND ((?4 >> ((" col " >> 12) & 15)) & 1) = 1"  \
-	" AND (?5 = 0 OR ((" col " >> 7) & 31) = ?5) AND (?6 = 0 OR (" col " & 127) = ?6)"   \
-	" AND (?7 IS NULL OR ((" col " >> 16) & 2147483647) IN"                               \
-	" (SELECT app_id FROM search_holders WHERE name = ?7 OR code = ?7))"
+/*
+ * The statements of search_match and search_match_docs.  ?1 is the FTS5
+ * expression, ?2 and ?3 the key range, ?4..?7 the filters (statuses,
+ * section, division, holder), ?8 the limit.  Each comes in variants that
+ * leave out the filters not asked for, since SQLite evaluates every term
+ * for every row: plain (the key range only), filtered (the key's status
+ * and industry bits), holder (and the holder's keys).  The index is read
+ * in key order and the documents looked up row by row (CROSS JOIN fixes
+ * that order).
+ */
+#define SQ_W_PLAIN(c) " AND " c " >= ?2 AND " c " <= ?3"
+#define SQ_W_FILTER(c)                                                                      \
+	SQ_W_PLAIN(c) " AND ((?4 >> ((" c " >> 12) & 15)) & 1) = 1"                          \
+	" AND (?5 = 0 OR ((" c " >> 7) & 31) = ?5) AND (?6 = 0 OR (" c " & 127) = ?6)"
+#define SQ_W_HOLDER(c)                                                                      \
+	SQ_W_FILTER(c) " AND " c " IN (SELECT key FROM search_holders WHERE name = ?7 OR code = ?7)"
+#define SQ_COLS "d.industry, d.cert_no, d.reg_no, d.fingerprint, d.name, d.holder"
 
-static const char sq_match_desc[] = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1"
-	SQ_SEARCH_FILTER("rowid") " ORDER BY rowid DESC LIMIT ?8";
-static const char sq_match_asc[] = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1"
-	SQ_SEARCH_FILTER("rowid") " ORDER BY rowid ASC LIMIT ?8";
-static const char sq_all_desc[] = "SELECT key FROM search_docs WHERE ?1 IS NULL"
-	SQ_SEARCH_FILTER("key") " ORDER BY key DESC LIMIT ?8";
-static const char sq_all_asc[] = "SELECT key FROM search_docs WHERE ?1 IS NULL"
-	SQ_SEARCH_FILTER("key") " ORDER BY key ASC LIMIT ?8";
+#define SQ_FTS_KEYS "SELECT f.rowid FROM search_fts f WHERE f.search_fts MATCH ?1"
+#define SQ_FTS_DOCS                                                                         \
+	"SELECT f.rowid, " SQ_COLS ", NULL FROM search_fts f CROSS JOIN search_docs d "      \
+	"ON d.key = f.rowid WHERE f.search_fts MATCH ?1"
+#define SQ_FTS_BODY                                                                         \
+	"SELECT f.rowid, " SQ_COLS ", b.body FROM search_fts f CROSS JOIN search_docs d "    \
+	"ON d.key = f.rowid CROSS JOIN search_bodies b ON b.key = f.rowid "                  \
+	"WHERE f.search_fts MATCH ?1"
+#define SQ_ALL_KEYS "SELECT d.key FROM search_docs d WHERE 1"
+#define SQ_ALL_DOCS "SELECT d.key, " SQ_COLS ", NULL FROM search_docs d WHERE 1"
+#define SQ_ALL_BODY                                                                         \
+	"SELECT d.key, " SQ_COLS ", b.body FROM search_docs d CROSS JOIN search_bodies b "   \
+	"ON b.key = d.key WHERE 1"
+
+#define SQ_ORDER(c, dir) " ORDER BY " c " " dir " LIMIT ?8"
+#define SQ_DIRS(head, c)                                                                    \
+	{ { head SQ_W_PLAIN(c) SQ_ORDER(c, "ASC"), head SQ_W_FILTER(c) SQ_ORDER(c, "ASC"),      \
+	    head SQ_W_HOLDER(c) SQ_ORDER(c, "ASC") },                                          \
+	  { head SQ_W_PLAIN(c) SQ_ORDER(c, "DESC"), head SQ_W_FILTER(c) SQ_ORDER(c, "DESC"),    \
+	    head SQ_W_HOLDER(c) SQ_ORDER(c, "DESC") } }
+
+/* [what: keys, docs, docs with body][q: no, yes][descending][variant] */
+static const char *const sq_search_sql[3][2][2][3] = {
+	{ SQ_DIRS(SQ_ALL_KEYS, "d.key"), SQ_DIRS(SQ_FTS_KEYS, "f.rowid") },
+	{ SQ_DIRS(SQ_ALL_DOCS, "d.key"), SQ_DIRS(SQ_FTS_DOCS, "f.rowid") },
+	{ SQ_DIRS(SQ_ALL_BODY, "d.key"), SQ_DIRS(SQ_FTS_BODY, "f.rowid") },
+};
+
+/* The statement of m, bound; what is 0 for keys, 1 for documents, 2 for
+ * documents with their body.  expr receives the FTS5 expression. */
+static sqlite3_stmt *search_stmt(struct store *s, const struct search_match *m, int what,
+				 struct dbuf *expr)
+{
+	int variant = m->holder ? 2 : m->statuses || m->section || m->division ? 1 : 0;
+	int limit = m->limit < 0 ? 0 : m->limit > SEARCH_MAX_KEYS ? SEARCH_MAX_KEYS : m->limit;
+
+	if (m->q && qry_to_fts5(m->q, expr) != 0) {
+		dip_fail(&s->err, DIP_ELIMIT, "q", "q: the query is too large");
+		return NULL;
+	}
+	return run(s, sq_search_sql[what][m->q != NULL][m->descending != 0][variant], "tiiiiitd",
+		   m->q ? expr->p : NULL, m->lo, m->hi > 0 ? m->hi : INT64_MAX,
+		   (int64_t)(m->statuses ? m->statuses : 0xffffu),
+		   (int64_t)(m->section ? m->section - 'A' + 1 : 0), (int64_t)m->division, m->holder,
+		   limit);
+}
 
 static int sq_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)
 {
 	struct dbuf expr;
 	sqlite3_stmt *st;
-	const char *sql;
-	int limit = m->limit < 0 ? 0 : m->limit > SEARCH_MAX_KEYS ? SEARCH_MAX_KEYS : m->limit;
 	int rc = 0;
 
 	*n = 0;
 	dbuf_init(&expr, 64 * 1024);
-	if (m->q && qry_to_fts5(m->q, &expr) != 0) {
-		rc = dip_fail(&s->err, DIP_ELIMIT, "q", "q: the query is too large");
-		goto out;
-	}
-	if (m->q)
-		sql = m->ascending ? sq_match_asc : sq_match_desc;
-	else
-		sql = m->ascending ? sq_all_asc : sq_all_desc;
-	st = run(s, sql, "tiiiiitd", m->q ? expr.p : NULL, m->lo,
-		 m->hi > 0 ? m->hi : INT64_MAX, (int64_t)(m->statuses ? m->statuses : 0xffffu),
-		 (int64_t)(m->section ? m->section - 'A' + 1 : 0), (int64_t)m->division, m->holder,
-		 limit);
+	st = search_stmt(s, m, 0, &expr);
 	if (st == NULL) {
 		rc = s->err.code;
 		goto out;
 	}
-	while (*n < limit && (rc = step_row(s, st)) == 1)
+	while (*n < m->limit && (rc = step_row(s, st)) == 1)
 		keys[(*n)++] = col_i(st, 0);
 	sqlite3_reset(st);
 	if (rc > 0)
@@ -1644,35 +1690,13 @@ out:
 	return rc;
 }
 
-static int sq_search_docs(struct store *s, const int64_t *keys, int n, int with_body,
-			  store_search_cb cb, void *ud)
+/* Calls cb with each row of a statement selecting key, industry, cert_no,
+ * reg_no, fingerprint, name, holder, body. */
+static int each_doc(struct store *s, sqlite3_stmt *st, store_search_cb cb, void *ud)
 {
 	struct search_doc d;
-	struct dbuf list;
-	sqlite3_stmt *st;
-	int i, rc = 0;
+	int rc;
 
-	if (n <= 0)
-		return 0;
-	dbuf_init(&list, 0);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = dbuf_addf(&list, "%s%lld", i ? "," : "[", (long long)keys[i]);
-	if (rc == 0)
-		rc = dbuf_addc(&list, ']');
-	if (rc) {
-		dbuf_free(&list);
-		return dip_fail(&s->err, rc, "", "out of memory");
-	}
-	st = with_body ? run(s, "SELECT key, industry, cert_no, reg_no, fingerprint, name, holder, "
-			     "body FROM search_docs WHERE key IN (SELECT value FROM json_each(?))",
-			     "t", list.p)
-		       : run(s, "SELECT key, industry, cert_no, reg_no, fingerprint, name, holder, "
-			     "NULL FROM search_docs WHERE key IN (SELECT value FROM json_each(?))",
-			     "t", list.p);
-	if (st == NULL) {
-		rc = s->err.code;
-		goto out;
-	}
 	while ((rc = step_row(s, st)) == 1) {
 		memset(&d, 0, sizeof(d));
 		d.key = col_i(st, 0);
@@ -1692,7 +1716,47 @@ static int sq_search_docs(struct store *s, const int64_t *keys, int n, int with_
 			break;
 	}
 	sqlite3_reset(st);
-out:
+	return rc;
+}
+
+static int sq_search_match_docs(struct store *s, const struct search_match *m, int with_body,
+				store_search_cb cb, void *ud)
+{
+	struct dbuf expr;
+	sqlite3_stmt *st;
+	int rc;
+
+	dbuf_init(&expr, 64 * 1024);
+	st = search_stmt(s, m, with_body ? 2 : 1, &expr);
+	rc = st ? each_doc(s, st, cb, ud) : s->err.code;
+	dbuf_free(&expr);
+	return rc;
+}
+
+static int sq_search_docs(struct store *s, const int64_t *keys, int n, int with_body,
+			  store_search_cb cb, void *ud)
+{
+	struct dbuf list;
+	sqlite3_stmt *st;
+	int i, rc = 0;
+
+	if (n <= 0)
+		return 0;
+	dbuf_init(&list, 0);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = dbuf_addf(&list, "%s%lld", i ? "," : "[", (long long)keys[i]);
+	if (rc == 0)
+		rc = dbuf_addc(&list, ']');
+	if (rc) {
+		dbuf_free(&list);
+		return dip_fail(&s->err, rc, "", "out of memory");
+	}
+	st = with_body ? run(s, "SELECT d.key, " SQ_COLS ", b.body FROM search_docs d "
+			     "JOIN search_bodies b ON b.key = d.key "
+			     "WHERE d.key IN (SELECT value FROM json_each(?))", "t", list.p)
+		       : run(s, "SELECT d.key, " SQ_COLS ", NULL FROM search_docs d "
+			     "WHERE d.key IN (SELECT value FROM json_each(?))", "t", list.p);
+	rc = st ? each_doc(s, st, cb, ud) : s->err.code;
 	dbuf_free(&list);
 	return rc;
 }
@@ -1706,13 +1770,13 @@ static int sq_search_lookup(struct store *s, char field, const char *value, int6
 	*n = 0;
 	if (field == 'c')
 		st = run(s, "SELECT key FROM search_docs WHERE cert_no = ? AND cert_no <> '' "
-			 "ORDER BY key DESC LIMIT ?", "td", value, max);
+			 "ORDER BY key ASC LIMIT ?", "td", value, max);
 	else if (field == 'r')
 		st = run(s, "SELECT key FROM search_docs WHERE reg_no = ? AND reg_no <> '' "
-			 "ORDER BY key DESC LIMIT ?", "td", value, max);
+			 "ORDER BY key ASC LIMIT ?", "td", value, max);
 	else
 		st = run(s, "SELECT key FROM search_docs WHERE fingerprint = ? AND fingerprint <> '' "
-			 "ORDER BY key DESC LIMIT ?", "td", value, max);
+			 "ORDER BY key ASC LIMIT ?", "td", value, max);
 	if (st == NULL)
 		return s->err.code;
 	while (*n < max && (rc = step_row(s, st)) == 1)
@@ -1751,6 +1815,8 @@ static int sq_search_clear(struct store *s)
 
 	if (rc == 0)
 		rc = exec(s, "DELETE FROM search_docs", "");
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_bodies", "");
 	if (rc == 0)
 		rc = exec(s, "DELETE FROM search_holders", "");
 	if (rc == 0)
@@ -1997,6 +2063,7 @@ static const struct store sqlite_ops = {
 	.search_put = sq_search_put,
 	.search_delete = sq_search_delete,
 	.search_match = sq_search_match,
+	.search_match_docs = sq_search_match_docs,
 	.search_docs = sq_search_docs,
 	.search_lookup = sq_search_lookup,
 	.search_stats = sq_search_stats,
@@ -2027,9 +2094,12 @@ struct store *store_open_sqlite(const char *path, struct dip_error *e)
 	}
 	sqlite3_busy_timeout(q->db, 10000);
 	sqlite3_extended_result_codes(q->db, 0);
+	/* Reads through a memory map (up to 1 GiB of the file) rather than a
+	 * copy per page: searches read thousands of index pages, and every
+	 * connection shares the one mapping of the page cache. */
 	if (sqlite3_exec(q->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-			 "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;", NULL, NULL,
-			 NULL) != SQLITE_OK) {
+			 "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
+			 "PRAGMA mmap_size = 1073741824;", NULL, NULL, NULL) != SQLITE_OK) {
 		dip_fail(e, DIP_EDB, "db", "database %s: %s", path, sqlite3_errmsg(q->db));
 		goto fail;
 	}

@@ -793,6 +793,7 @@ static void fill_index(struct store *s, int n)
 					     APP_PUBLICATION, APP_OBJECTION, APP_CANCELLED,
 					     APP_REVOKED };
 	struct dbuf name, body;
+	struct search_holder h;
 	struct search_keyinfo k;
 	struct search_doc d;
 	const char *sec;
@@ -819,9 +820,11 @@ static void fill_index(struct store *s, int n)
 		random_text(&name, 2 + (int)rnd(4));
 		random_text(&body, 5 + (int)rnd(30));
 		d.name = name.p;
-		snprintf(d.holders[0].name, sizeof(d.holders[0].name), "%s", PICK(holders));
+		memset(&h, 0, sizeof(h));
+		snprintf(h.name, sizeof(h.name), "%s", PICK(holders));
+		d.holders = &h;
 		d.nholders = 1;
-		d.holder = d.holders[0].name;
+		d.holder = h.name;
 		d.body = body.p;
 		rc = s->search_put(s, &d);
 		if (rc)

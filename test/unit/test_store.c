@@ -1740,9 +1740,11 @@ static int64_t skey(dip_day day, int64_t app, enum app_state st, char sec, int d
 static void put_doc(struct store *s, int64_t key, const char *name, const char *holder,
 		    const char *code, const char *body, const char *cert)
 {
+	struct search_holder h;
 	struct search_doc d;
 
 	memset(&d, 0, sizeof(d));
+	memset(&h, 0, sizeof(h));
 	d.key = key;
 	snprintf(d.industry, sizeof(d.industry), "%s", cert ? "54" : "");
 	snprintf(d.cert_no, sizeof(d.cert_no), "%s", cert ? cert : "");
@@ -1751,8 +1753,9 @@ static void put_doc(struct store *s, int64_t key, const char *name, const char *
 	d.name = name;
 	d.holder = holder;
 	d.body = body;
-	snprintf(d.holders[0].name, sizeof(d.holders[0].name), "%s", holder);
-	snprintf(d.holders[0].code, sizeof(d.holders[0].code), "%s", code);
+	snprintf(h.name, sizeof(h.name), "%s", holder);
+	snprintf(h.code, sizeof(h.code), "%s", code);
+	d.holders = &h;
 	d.nholders = 1;
 	OK(s, s->search_put(s, &d));
 }
@@ -1832,7 +1835,7 @@ static void test_store_search_index(void **state)
 	assert_int_equal(smatch(s, NULL, NULL, keys), 3);
 	assert_true(keys[0] == k3 && keys[1] == k2 && keys[2] == k1);
 	memset(&m, 0, sizeof(m));
-	m.ascending = 1;
+	m.descending = 1;
 	assert_int_equal(smatch(s, NULL, &m, keys), 3);
 	assert_true(keys[0] == k1 && keys[2] == k3);
 	/* Text, on either backend's index. */
