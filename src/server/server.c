@@ -388,6 +388,21 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 		}
 	}
 	load_stored_calendar(s, &s->threads[0].svc);
+	/* A database from before the search index, or indexed by another
+	 * version of the tokenizer, is indexed again before serving. */
+	{
+		int64_t indexed;
+		char n[24];
+
+		if (svc_search_ensure(&s->threads[0].svc, &indexed, &e) != 0) {
+			fprintf(stderr, "dipreg: search index: %s\n", e.message);
+			goto out;
+		}
+		if (indexed >= 0) {
+			snprintf(n, sizeof(n), "%lld", (long long)indexed);
+			log_event(LOG_INFO, "search_index_built", "records", n, NULL);
+		}
+	}
 	/* The scheduler: at start (catching up after downtime), then on a
 	 * timer; a short poll lets the test clock trigger it at once. */
 	s->threads[0].tick = event_new(s->threads[0].base, -1, EV_PERSIST, on_tick, &s->threads[0]);

@@ -714,6 +714,8 @@ static void test_art20_pagination_visits_every_record_exactly_once(void **state)
 		for (s = 0; s < sizeof(sorts) / sizeof(sorts[0]); s++)
 			for (w = 0; w < 3; w++)
 				for (limit = 1; limit <= 7; limit += 3) {
+					if (w > 0 && limit != 4)
+						continue;
 					memset(&p, 0, sizeof(p));
 					p.q = queries[q];
 					p.sort = sorts[s];
@@ -903,7 +905,7 @@ static void test_art20_sqlite_and_postgresql_return_the_same(void **state)
 	rng = 0x2545f4914f6cdd1dull;
 	fill_index(other.st, 3000);
 	dbuf_init(&q, 0);
-	for (i = 0; i < 400; i++) {
+	for (i = 0; i < 200; i++) {
 		memset(&p, 0, sizeof(p));
 		random_query(&q);
 		p.q = i % 20 == 0 ? NULL : q.p;
@@ -950,8 +952,8 @@ static void test_art20_sqlite_and_postgresql_return_the_same(void **state)
 		}
 	}
 	/* The comparison compared something. */
-	assert_true(compared > 400);
-	assert_true(nonempty > 200);
+	assert_true(compared > 200);
+	assert_true(nonempty > 100);
 	print_message("compared %d pages, %d with hits\n", compared, nonempty);
 	dbuf_free(&q);
 	store_close(other.st);
