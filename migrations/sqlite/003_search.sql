@@ -49,6 +49,7 @@ CREATE TABLE search_stats (
 ) WITHOUT ROWID;
 
 -- Contentless: the text lives in search_docs and search_bodies once.  detail=full, because
--- queries hold phrases; no column sizes, because nothing ranks by bm25().
-CREATE VIRTUAL TABLE search_fts USING fts5(name, holder, body, content='', columnsize=0,
+-- queries hold phrases; no column sizes, because nothing ranks by bm25().  tags holds the
+-- filter words of the key (store_search_tags), which queries reach only by name.
+CREATE VIRTUAL TABLE search_fts USING fts5(name, holder, body, tags, content='', columnsize=0,
                                            tokenize='dipreg');

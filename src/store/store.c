@@ -3,6 +3,7 @@
  */
 #include "store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,4 +88,40 @@ void store_search_dims(int64_t key, int64_t values[SEARCH_NDIMS])
 	values[SEARCH_DIM_DIVISION] = k.division;
 	values[SEARCH_DIM_YEAR] = y;
 	values[SEARCH_DIM_DAY] = k.day;
+}
+
+void store_search_tag_status(enum app_state st, char out[SEARCH_TAG_MAX])
+{
+	const char *name = app_state_name(st);
+	size_t n = 0;
+
+	out[n++] = 's';
+	for (; *name && n < SEARCH_TAG_MAX - 1; name++)
+		if (*name >= 'a' && *name <= 'z')
+			out[n++] = *name;
+	out[n] = '\0';
+}
+
+void store_search_tag_section(char section, char out[SEARCH_TAG_MAX])
+{
+	snprintf(out, SEARCH_TAG_MAX, "x%c", section - 'A' + 'a');
+}
+
+void store_search_tag_division(int division, char out[SEARCH_TAG_MAX])
+{
+	snprintf(out, SEARCH_TAG_MAX, "d%c%c", 'a' + division / 10 % 10, 'a' + division % 10);
+}
+
+int store_search_tags(int64_t key, char tags[3][SEARCH_TAG_MAX])
+{
+	struct search_keyinfo k;
+	int n = 0;
+
+	store_search_key_split(key, &k);
+	store_search_tag_status(k.status, tags[n++]);
+	if (k.section)
+		store_search_tag_section(k.section, tags[n++]);
+	if (k.division)
+		store_search_tag_division(k.division, tags[n++]);
+	return n;
 }

@@ -96,6 +96,13 @@ struct checkpoint_row {
  * Ascending keys run newest first: by day, then by application id, both
  * descending (the way FTS5 reads its index fastest).  No two documents
  * share a key.
+ *
+ * The status and industry are also indexed as words (store_search_tags),
+ * where no query text can reach them (FTS5: a column of their own;
+ * PostgreSQL: lexemes starting with '#', which the tokenizer never makes),
+ * so that a filter narrows the full-text search inside the index: "数据"
+ * among revoked registrations reads the few revoked documents, not the
+ * many with 数据.
  */
 #define SEARCH_KEY_DAY_SHIFT 47
 #define SEARCH_KEY_APP_SHIFT 16
@@ -115,6 +122,16 @@ struct search_keyinfo {
 /* The key of a document; -1 when a value is out of range. */
 int64_t store_search_key(const struct search_keyinfo *k);
 void store_search_key_split(int64_t key, struct search_keyinfo *out);
+/* The filter words of a key: "s" and the status name ("sregistered"),
+ * "x" and the section letter ("xg"), "d" and the division's digits as
+ * letters a-j ("dfe" for 54); sections and divisions only when set.
+ * Returns their number. */
+#define SEARCH_TAG_MAX 24
+int store_search_tags(int64_t key, char tags[3][SEARCH_TAG_MAX]);
+void store_search_tag_status(enum app_state st, char out[SEARCH_TAG_MAX]);
+void store_search_tag_section(char section, char out[SEARCH_TAG_MAX]);
+void store_search_tag_division(int division, char out[SEARCH_TAG_MAX]);
+
 /* The smallest and the largest key of a day: the keys of the days
  * [from, to] run from store_search_day_first(to) to
  * store_search_day_last(from). */

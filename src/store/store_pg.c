@@ -1779,12 +1779,14 @@ static int pg_search_delete(struct store *s, int64_t app_id)
 }
 
 /* The tsvector literal of a document: its three fields one after the
- * other, a position apart, so that no phrase spans two (FTS5 columns). */
+ * other, a position apart, so that no phrase spans two (FTS5 columns),
+ * then its filter words as '#' lexemes no query text can make. */
 static int doc_tsvector(const struct search_doc *d, struct dbuf *out)
 {
 	const char *f[3] = { d->name, d->holder ? d->holder : "", d->body ? d->body : "" };
+	char tags[3][SEARCH_TAG_MAX];
 	size_t pos = 0;
-	int i, rc = 0;
+	int i, n, rc = 0;
 
 	for (i = 0; i < 3 && (rc == 0 || rc == DIP_ELIMIT); i++) {
 		/* Past TOK_MAX_TOKENS a field is indexed that far, as by the
@@ -1792,7 +1794,13 @@ static int doc_tsvector(const struct search_doc *d, struct dbuf *out)
 		rc = tok_tsvector_at(f[i], strlen(f[i]), &pos, out);
 		pos++;
 	}
-	return rc == DIP_ELIMIT && (out->max == 0 || out->len < out->max) ? 0 : rc;
+	if (rc == DIP_ELIMIT && (out->max == 0 || out->len < out->max))
+		rc = 0;
+	n = store_search_tags(d->key, tags);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = dbuf_addf(out, "%s'#%s':%zu", out->len ? " " : "", tags[i],
+			       pos + 1 > 16383 ? 16383 : pos + 1);
+	return rc;
 }
 
 static int pg_search_put(struct store *s, const struct search_doc *d)
@@ -1827,22 +1835,21 @@ static int pg_search_put(struct store *s, const struct search_doc *d)
 }
 
 /* The statements of search_match and search_match_docs: $1 is the
- * tsquery (or NULL), $2 and $3 the key range, $4..$7 the filters, $8 the
- * limit.  They run unprepared, so the planner sees the values: the filters
- * not asked for fold away, and it can tell a word in most records (walk
+ * tsquery (the query and the status and industry filters as '#' words; NULL
+ * without either), $2 and $3 the key range, $7 the holder, $8 the limit.
+ * They run unprepared, so the planner sees the values: the holder filter
+ * folds away when not given, and it can tell a word in most records (walk
  * the key index) from a rare one (the GIN index), which a generic plan
  * cannot. */
 #define PG_SEARCH_FILTER                                                                   \
-	" AND key >= $2 AND key <= $3 AND (($4 >> ((key >> 12) & 15)::int) & 1) = 1"        \
-	" AND ($5 = 0 OR ((key >> 7) & 31) = $5) AND ($6 = 0 OR (key & 127) = $6)"           \
-	" AND ($7::text IS NULL OR key IN"                                                   \
+	" AND key >= $2 AND key <= $3 AND ($7::text IS NULL OR key IN"                       \
 	" (SELECT key FROM search_holders WHERE name = $7 OR code = $7))"
 #define PG_COLS "key, industry, cert_no, reg_no, fingerprint, name, holder"
 #define PG_DIRS(head)                                                                      \
 	{ head PG_SEARCH_FILTER " ORDER BY key ASC LIMIT $8",                                \
 	  head PG_SEARCH_FILTER " ORDER BY key DESC LIMIT $8" }
 
-/* [what: keys, docs, docs with body][q: no, yes][descending] */
+/* [what: keys, docs, docs with body][tsquery][descending] */
 static const char *const pg_search_sql[3][2][2] = {
 	{ PG_DIRS("SELECT key FROM search_docs WHERE $1::text IS NULL"),
 	  PG_DIRS("SELECT key FROM search_docs WHERE tsv @@ $1::tsquery") },
@@ -1851,6 +1858,57 @@ static const char *const pg_search_sql[3][2][2] = {
 	{ PG_DIRS("SELECT " PG_COLS ", body FROM search_docs WHERE $1::text IS NULL"),
 	  PG_DIRS("SELECT " PG_COLS ", body FROM search_docs WHERE tsv @@ $1::tsquery") },
 };
+
+static int add_tag(struct dbuf *b, const char *tag)
+{
+	return dbuf_addf(b, "'#%s'", tag);
+}
+
+/* The tsquery of m into out: the query, and the filters as words, ANDed
+ * (as store_sqlite.c's search_expr).  Empty when m has neither. */
+static int search_expr(const struct search_match *m, struct dbuf *out)
+{
+	char tag[SEARCH_TAG_MAX];
+	int st, first = 1, rc = 0;
+
+	if (m->q) {
+		rc = dbuf_addc(out, '(');
+		if (rc == 0)
+			rc = qry_to_tsquery(m->q, out);
+		if (rc == 0)
+			rc = dbuf_addc(out, ')');
+	}
+	if (rc == 0 && m->statuses) {
+		rc = dbuf_adds(out, out->len ? " & (" : "(");
+		for (st = 0; rc == 0 && st < APP__COUNT; st++) {
+			if (!(m->statuses & 1u << st))
+				continue;
+			store_search_tag_status((enum app_state)st, tag);
+			if (!first)
+				rc = dbuf_adds(out, " | ");
+			if (rc == 0)
+				rc = add_tag(out, tag);
+			first = 0;
+		}
+		if (rc == 0)
+			rc = dbuf_addc(out, ')');
+	}
+	if (rc == 0 && m->section) {
+		store_search_tag_section(m->section, tag);
+		if (out->len)
+			rc = dbuf_adds(out, " & ");
+		if (rc == 0)
+			rc = add_tag(out, tag);
+	}
+	if (rc == 0 && m->division) {
+		store_search_tag_division(m->division, tag);
+		if (out->len)
+			rc = dbuf_adds(out, " & ");
+		if (rc == 0)
+			rc = add_tag(out, tag);
+	}
+	return rc;
+}
 
 /* Runs m's statement (what as above); the result is the caller's. */
 static PGresult *search_run(struct store *s, const struct search_match *m, int what)
@@ -1861,7 +1919,7 @@ static PGresult *search_run(struct store *s, const struct search_match *m, int w
 	PGresult *res;
 
 	dbuf_init(&expr, 64 * 1024);
-	if (m->q && qry_to_tsquery(m->q, &expr) != 0) {
+	if (search_expr(m, &expr) != 0) {
 		dbuf_free(&expr);
 		dip_fail(&s->err, DIP_ELIMIT, "q", "q: the query is too large");
 		return NULL;
@@ -1869,15 +1927,15 @@ static PGresult *search_run(struct store *s, const struct search_match *m, int w
 	p.n = 0;
 	p.overflow = 0;
 	p.adhoc = 1;
-	p_text(&p, m->q ? expr.p : NULL);
+	p_text(&p, expr.len ? expr.p : NULL);
 	p_int(&p, m->lo);
 	p_int(&p, m->hi > 0 ? m->hi : INT64_MAX);
-	p_int(&p, (int64_t)(m->statuses ? m->statuses : 0xffffu));
-	p_int(&p, m->section ? m->section - 'A' + 1 : 0);
-	p_int(&p, m->division);
+	p_int(&p, 0);
+	p_int(&p, 0);
+	p_int(&p, 0);
 	p_text(&p, m->holder);
 	p_int(&p, limit);
-	res = run_p(s, pg_search_sql[what][m->q != NULL][m->descending != 0], &p);
+	res = run_p(s, pg_search_sql[what][expr.len > 0][m->descending != 0], &p);
 	dbuf_free(&expr);
 	return res;
 }

@@ -1533,11 +1533,21 @@ static int stat_add(struct store *s, int64_t key, int64_t delta)
 		    v[5], delta);
 }
 
+/* The text of a document's tags column: its filter words. */
+static void tags_text(int64_t key, char out[3 * SEARCH_TAG_MAX + 3])
+{
+	char tags[3][SEARCH_TAG_MAX];
+	int n = store_search_tags(key, tags);
+
+	snprintf(out, 3 * SEARCH_TAG_MAX + 3, "%s %s %s", tags[0], n > 1 ? tags[1] : "",
+		 n > 2 ? tags[2] : "");
+}
+
 static int sq_search_delete(struct store *s, int64_t app_id)
 {
 	sqlite3_stmt *st = run(s, "SELECT d.key, d.name, d.holder, b.body FROM search_docs d "
 			       "JOIN search_bodies b ON b.key = d.key WHERE d.app_id = ?", "i", app_id);
-	char *name = NULL, *holder = NULL, *body = NULL;
+	char *name = NULL, *holder = NULL, *body = NULL, tags[3 * SEARCH_TAG_MAX + 3];
 	int64_t key;
 	int rc;
 
@@ -1559,8 +1569,9 @@ static int sq_search_delete(struct store *s, int64_t app_id)
 	}
 	/* The index is contentless: removing a document takes the text that
 	 * was indexed. */
-	rc = exec(s, "INSERT INTO search_fts(search_fts, rowid, name, holder, body) "
-		  "VALUES ('delete', ?, ?, ?, ?)", "ittt", key, name, holder, body);
+	tags_text(key, tags);
+	rc = exec(s, "INSERT INTO search_fts(search_fts, rowid, name, holder, body, tags) "
+		  "VALUES ('delete', ?, ?, ?, ?, ?)", "itttt", key, name, holder, body, tags);
 	if (rc == 0)
 		rc = exec(s, "DELETE FROM search_docs WHERE key = ?", "i", key);
 	if (rc == 0)
@@ -1578,10 +1589,12 @@ out:
 
 static int sq_search_put(struct store *s, const struct search_doc *d)
 {
+	char tags[3 * SEARCH_TAG_MAX + 3];
 	struct search_keyinfo k;
 	int i, rc;
 
 	store_search_key_split(d->key, &k);
+	tags_text(d->key, tags);
 	rc = sq_search_delete(s, k.app_id);
 	if (rc == 0)
 		rc = exec(s, "INSERT INTO search_docs(key, app_id, industry, cert_no, reg_no, "
@@ -1592,8 +1605,9 @@ static int sq_search_put(struct store *s, const struct search_doc *d)
 		rc = exec(s, "INSERT INTO search_bodies(key, body) VALUES (?, ?)", "it", d->key,
 			  d->body ? d->body : "");
 	if (rc == 0)
-		rc = exec(s, "INSERT INTO search_fts(rowid, name, holder, body) VALUES (?, ?, ?, ?)",
-			  "ittt", d->key, d->name, d->holder ? d->holder : "", d->body ? d->body : "");
+		rc = exec(s, "INSERT INTO search_fts(rowid, name, holder, body, tags) "
+			  "VALUES (?, ?, ?, ?, ?)", "itttt", d->key, d->name, d->holder ? d->holder : "",
+			  d->body ? d->body : "", tags);
 	for (i = 0; rc == 0 && i < d->nholders; i++)
 		rc = exec(s, "INSERT INTO search_holders(app_id, key, name, code) VALUES (?, ?, ?, ?)",
 			  "iitt", k.app_id, d->key, d->holders[i].name, d->holders[i].code);
@@ -1604,20 +1618,16 @@ static int sq_search_put(struct store *s, const struct search_doc *d)
 
 /*
  * The statements of search_match and search_match_docs.  ?1 is the FTS5
- * expression, ?2 and ?3 the key range, ?4..?7 the filters (statuses,
- * section, division, holder), ?8 the limit.  Each comes in variants that
- * leave out the filters not asked for, since SQLite evaluates every term
- * for every row: plain (the key range only), filtered (the key's status
- * and industry bits), holder (and the holder's keys).  The index is read
- * in key order and the documents looked up row by row (CROSS JOIN fixes
- * that order).
+ * expression, ?2 and ?3 the key range, ?7 the holder, ?8 the limit.  The
+ * status and industry filters are words of the expression (the tags
+ * column); without a query or those filters the documents are read by
+ * key.  The holder filter has a variant of its own, since SQLite evaluates
+ * every term for every row.  The index is read in key order and the
+ * documents looked up row by row (CROSS JOIN fixes that order).
  */
 #define SQ_W_PLAIN(c) " AND " c " >= ?2 AND " c " <= ?3"
-#define SQ_W_FILTER(c)                                                                      \
-	SQ_W_PLAIN(c) " AND ((?4 >> ((" c " >> 12) & 15)) & 1) = 1"                          \
-	" AND (?5 = 0 OR ((" c " >> 7) & 31) = ?5) AND (?6 = 0 OR (" c " & 127) = ?6)"
 #define SQ_W_HOLDER(c)                                                                      \
-	SQ_W_FILTER(c) " AND " c " IN (SELECT key FROM search_holders WHERE name = ?7 OR code = ?7)"
+	SQ_W_PLAIN(c) " AND " c " IN (SELECT key FROM search_holders WHERE name = ?7 OR code = ?7)"
 #define SQ_COLS "d.industry, d.cert_no, d.reg_no, d.fingerprint, d.name, d.holder"
 
 #define SQ_FTS_KEYS "SELECT f.rowid FROM search_fts f WHERE f.search_fts MATCH ?1"
@@ -1636,35 +1646,80 @@ static int sq_search_put(struct store *s, const struct search_doc *d)
 
 #define SQ_ORDER(c, dir) " ORDER BY " c " " dir " LIMIT ?8"
 #define SQ_DIRS(head, c)                                                                    \
-	{ { head SQ_W_PLAIN(c) SQ_ORDER(c, "ASC"), head SQ_W_FILTER(c) SQ_ORDER(c, "ASC"),      \
-	    head SQ_W_HOLDER(c) SQ_ORDER(c, "ASC") },                                          \
-	  { head SQ_W_PLAIN(c) SQ_ORDER(c, "DESC"), head SQ_W_FILTER(c) SQ_ORDER(c, "DESC"),    \
-	    head SQ_W_HOLDER(c) SQ_ORDER(c, "DESC") } }
+	{ { head SQ_W_PLAIN(c) SQ_ORDER(c, "ASC"), head SQ_W_HOLDER(c) SQ_ORDER(c, "ASC") },    \
+	  { head SQ_W_PLAIN(c) SQ_ORDER(c, "DESC"), head SQ_W_HOLDER(c) SQ_ORDER(c, "DESC") } }
 
-/* [what: keys, docs, docs with body][q: no, yes][descending][variant] */
-static const char *const sq_search_sql[3][2][2][3] = {
+/* [what: keys, docs, docs with body][fts][descending][holder] */
+static const char *const sq_search_sql[3][2][2][2] = {
 	{ SQ_DIRS(SQ_ALL_KEYS, "d.key"), SQ_DIRS(SQ_FTS_KEYS, "f.rowid") },
 	{ SQ_DIRS(SQ_ALL_DOCS, "d.key"), SQ_DIRS(SQ_FTS_DOCS, "f.rowid") },
 	{ SQ_DIRS(SQ_ALL_BODY, "d.key"), SQ_DIRS(SQ_FTS_BODY, "f.rowid") },
 };
+
+static int add_tag(struct dbuf *b, const char *tag)
+{
+	return dbuf_addf(b, "\"%s\"", tag);
+}
+
+/* The FTS5 expression of m into out: the query within the text columns,
+ * and the status and industry filters on the tags column, ANDed.  Empty
+ * when m has neither. */
+static int search_expr(const struct search_match *m, struct dbuf *out)
+{
+	char tag[SEARCH_TAG_MAX];
+	int st, first = 1, rc = 0;
+
+	if (m->q) {
+		rc = dbuf_adds(out, "{name holder body} : (");
+		if (rc == 0)
+			rc = qry_to_fts5(m->q, out);
+		if (rc == 0)
+			rc = dbuf_addc(out, ')');
+	}
+	if (rc == 0 && m->statuses) {
+		rc = dbuf_adds(out, out->len ? " AND {tags} : (" : "{tags} : (");
+		for (st = 0; rc == 0 && st < APP__COUNT; st++) {
+			if (!(m->statuses & 1u << st))
+				continue;
+			store_search_tag_status((enum app_state)st, tag);
+			if (!first)
+				rc = dbuf_adds(out, " OR ");
+			if (rc == 0)
+				rc = add_tag(out, tag);
+			first = 0;
+		}
+		if (rc == 0)
+			rc = dbuf_addc(out, ')');
+	}
+	if (rc == 0 && m->section) {
+		store_search_tag_section(m->section, tag);
+		rc = dbuf_adds(out, out->len ? " AND {tags} : " : "{tags} : ");
+		if (rc == 0)
+			rc = add_tag(out, tag);
+	}
+	if (rc == 0 && m->division) {
+		store_search_tag_division(m->division, tag);
+		rc = dbuf_adds(out, out->len ? " AND {tags} : " : "{tags} : ");
+		if (rc == 0)
+			rc = add_tag(out, tag);
+	}
+	return rc;
+}
 
 /* The statement of m, bound; what is 0 for keys, 1 for documents, 2 for
  * documents with their body.  expr receives the FTS5 expression. */
 static sqlite3_stmt *search_stmt(struct store *s, const struct search_match *m, int what,
 				 struct dbuf *expr)
 {
-	int variant = m->holder ? 2 : m->statuses || m->section || m->division ? 1 : 0;
 	int limit = m->limit < 0 ? 0 : m->limit > SEARCH_MAX_KEYS ? SEARCH_MAX_KEYS : m->limit;
 
-	if (m->q && qry_to_fts5(m->q, expr) != 0) {
+	if (search_expr(m, expr) != 0) {
 		dip_fail(&s->err, DIP_ELIMIT, "q", "q: the query is too large");
 		return NULL;
 	}
-	return run(s, sq_search_sql[what][m->q != NULL][m->descending != 0][variant], "tiiiiitd",
-		   m->q ? expr->p : NULL, m->lo, m->hi > 0 ? m->hi : INT64_MAX,
-		   (int64_t)(m->statuses ? m->statuses : 0xffffu),
-		   (int64_t)(m->section ? m->section - 'A' + 1 : 0), (int64_t)m->division, m->holder,
-		   limit);
+	return run(s, sq_search_sql[what][expr->len > 0][m->descending != 0][m->holder != NULL],
+		   "tiiiiitd", expr->len ? expr->p : NULL, m->lo, m->hi > 0 ? m->hi : INT64_MAX,
+		   (int64_t)0, (int64_t)0, (int64_t)0, m->holder, limit);
 }
 
 static int sq_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)

@@ -1846,6 +1846,9 @@ static void test_store_search_index(void **state)
 	assert_int_equal(smatch(s, "\"taxi trajectory\"", NULL, keys), 0);
 	assert_int_equal(smatch(s, "港 -张三", NULL, keys), 0);
 	assert_int_equal(smatch(s, "港 OR 轨迹", NULL, keys), 2);
+	/* The filter words are out of the query's reach. */
+	assert_int_equal(smatch(s, "sregistered", NULL, keys), 0);
+	assert_int_equal(smatch(s, "xg OR dfe", NULL, keys), 0);
 	/* No phrase runs from one field into the next. */
 	assert_int_equal(smatch(s, "\"数据集 北京\"", NULL, keys), 0);
 	/* Filters: status, section, division, holder, days, limit. */
