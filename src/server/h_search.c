@@ -2,13 +2,16 @@
  * h_search.c - GET /api/search: the public register's search box (Art. 20).
  *
  * The service does the searching (service/search.c); this file reads the
- * query parameters and answers a query that does not parse with 400 and
- * the position of the problem, so that a search box can point at it.
+ * query parameters, answers a query that does not parse with 400 and the
+ * position of the problem, so that a search box can point at it, and keeps
+ * answers in the server's cache (cache.c) for as long as the index's
+ * generation stands.
  */
 #include "server/handlers.h"
 #include "server/internal.h"
 #include "domain/query.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *reason_name(enum qry_reason r)
@@ -26,13 +29,28 @@ static const char *reason_name(enum qry_reason r)
 	return "invalid";
 }
 
+/* The cache key of a search: every parameter, length-prefixed. */
+static void cache_key(const struct search_params *p, struct dbuf *key)
+{
+	const char *v[] = { p->q, p->industry, p->status, p->holder, p->from, p->to, p->sort,
+			    p->cursor };
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		dbuf_addf(key, "%zu:%s|", v[i] ? strlen(v[i]) : 0, v[i] ? v[i] : "");
+	dbuf_addf(key, "%d", p->limit);
+}
+
 void h_search(struct req *r)
 {
 	struct search_params p;
 	struct qry_diag diag;
 	struct dip_error e;
+	struct dbuf key, body;
+	int64_t gen = -1;
 	long limit;
 	json_t *o = NULL;
+	char *text;
 	int rc;
 
 	if (req_long(r, "limit", SEARCH_PAGE_DEFAULT, 1, SEARCH_PAGE_MAX, &limit))
@@ -47,6 +65,17 @@ void h_search(struct req *r)
 	p.sort = req_query(r, "sort");
 	p.cursor = req_query(r, "cursor");
 	p.limit = (int)limit;
+	dbuf_init(&key, 8192);
+	dbuf_init(&body, 0);
+	/* An answer computed while the index stood at this generation is the
+	 * answer now. */
+	if (r->srv->search_cache && svc_search_generation(r->v, &gen, &e) == 0) {
+		cache_key(&p, &key);
+		if (key.p && resp_cache_get(r->srv->search_cache, key.p, gen, &body)) {
+			reply_bytes(r, 200, "application/json; charset=utf-8", body.p, body.len, NULL);
+			goto out;
+		}
+	}
 	rc = svc_search_json(r->v, &p, &o, &diag, &e);
 	if (rc && strcmp(e.field, "q") == 0 && diag.reason != QRY_OK) {
 		/* Malformed search syntax is the client's request, not a field
@@ -55,8 +84,21 @@ void h_search(struct req *r)
 					     "invalid_query", "field", "q", "message", e.message,
 					     "position", (json_int_t)diag.chr + 1, "reason",
 					     reason_name(diag.reason)));
-		return;
+		goto out;
 	}
-	if (h__check(r, rc, &e) == 0)
-		reply_json(r, 200, o);
+	if (h__check(r, rc, &e))
+		goto out;
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (text == NULL) {
+		reply_fail(r, DIP_ENOMEM, "", "out of memory");
+		goto out;
+	}
+	if (gen >= 0 && key.p)
+		resp_cache_put(r->srv->search_cache, key.p, gen, text, strlen(text));
+	reply_bytes(r, 200, "application/json; charset=utf-8", text, strlen(text), NULL);
+	free(text);
+out:
+	dbuf_free(&key);
+	dbuf_free(&body);
 }

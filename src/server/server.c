@@ -38,6 +38,7 @@ void server_config_defaults(struct server_config *c)
 	c->tick_seconds = 30;
 	c->session_hours = 12;
 	c->anon_uploads_per_hour = 30;
+	c->search_cache = 4096;
 }
 
 dip_time server_now(struct server *s)
@@ -357,6 +358,7 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	}
 	if (open_listener(s))
 		goto out;
+	s->search_cache = resp_cache_new(cfg->search_cache, (size_t)64 << 20);
 	s->threads = calloc((size_t)s->nthreads, sizeof(*s->threads));
 	for (i = 0; i < s->nthreads; i++) {
 		struct server_thread *th = &s->threads[i];
@@ -457,6 +459,7 @@ out:
 		}
 	if (s->fd > 0)
 		close(s->fd);
+	resp_cache_free(s->search_cache);
 	free(s->threads);
 	free(s);
 	return rc;

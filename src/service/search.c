@@ -212,6 +212,11 @@ int svc_search_rebuild(struct svc *v, int64_t *indexed, struct dip_error *e)
 	return rc;
 }
 
+int svc_search_generation(struct svc *v, int64_t *gen, struct dip_error *e)
+{
+	return svc__st(v, v->st->search_generation(v->st, gen), e);
+}
+
 int svc_search_ensure(struct svc *v, int64_t *indexed, struct dip_error *e)
 {
 	struct dbuf b;

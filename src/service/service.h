@@ -276,6 +276,9 @@ struct qry_diag;
  * the same on every backend (search.c, domain/rank.h). */
 int svc_search_json(struct svc *v, const struct search_params *p, json_t **out,
 		    struct qry_diag *diag, struct dip_error *e);
+/* The search index's generation: it changes with every change of the
+ * index, so an answer computed at one value stands while it does. */
+int svc_search_generation(struct svc *v, int64_t *gen, struct dip_error *e);
 /* Builds the search index anew from the applications, in one
  * transaction; *indexed (may be NULL) gets the number of records. */
 int svc_search_rebuild(struct svc *v, int64_t *indexed, struct dip_error *e);

@@ -183,6 +183,11 @@ enum search_dim {
 	SEARCH_NDIMS
 };
 
+/* Kept beside the counts: a number that every search_put and
+ * search_delete raises, so that a result computed at one value is known
+ * current while the value stands. */
+#define SEARCH_GENERATION_DIM 6
+
 /* The (dimension, value) pairs a document of this key counts in. */
 void store_search_dims(int64_t key, int64_t values[SEARCH_NDIMS]);
 
@@ -401,6 +406,8 @@ struct store {
 	int (*search_day_count)(struct store *s, dip_day from, dip_day to, int64_t *n);
 	/* Empties the index, for a rebuild. */
 	int (*search_clear)(struct store *s);
+	/* The index's generation (SEARCH_GENERATION_DIM); 0 before any change. */
+	int (*search_generation)(struct store *s, int64_t *gen);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for

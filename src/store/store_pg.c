@@ -1749,13 +1749,14 @@ static int stat_add(struct store *s, int64_t key, int64_t delta)
 {
 	int64_t v[SEARCH_NDIMS];
 
-	_Static_assert(SEARCH_NDIMS == 6, "the statement below writes six dimensions");
+	_Static_assert(SEARCH_NDIMS == 6 && SEARCH_GENERATION_DIM == 6,
+		       "the statement below writes six dimensions and the generation");
 
 	store_search_dims(key, v);
 	return exec(s, "INSERT INTO search_stats(dim, value, n) VALUES (0, $1, $7), (1, $2, $7), "
-		    "(2, $3, $7), (3, $4, $7), (4, $5, $7), (5, $6, $7) ON CONFLICT (dim, value) "
-		    "DO UPDATE SET n = search_stats.n + excluded.n", "iiiiiii", v[0], v[1], v[2],
-		    v[3], v[4], v[5], delta);
+		    "(2, $3, $7), (3, $4, $7), (4, $5, $7), (5, $6, $7), (6, 0, 1) "
+		    "ON CONFLICT (dim, value) DO UPDATE SET n = search_stats.n + excluded.n",
+		    "iiiiiii", v[0], v[1], v[2], v[3], v[4], v[5], delta);
 }
 
 static int pg_search_delete(struct store *s, int64_t app_id)
@@ -2037,7 +2038,7 @@ static int pg_search_lookup(struct store *s, char field, const char *value, int6
 
 static int pg_search_stats(struct store *s, store_stat_cb cb, void *ud)
 {
-	PGresult *res = run(s, "SELECT dim, value, n FROM search_stats WHERE dim <> $1 AND n <> 0 "
+	PGresult *res = run(s, "SELECT dim, value, n FROM search_stats WHERE dim < $1 AND n <> 0 "
 			    "ORDER BY dim, value", "d", (int)SEARCH_DIM_DAY);
 	int i, rc = 0;
 
@@ -2056,14 +2057,26 @@ static int pg_search_day_count(struct store *s, dip_day from, dip_day to, int64_
 				  (int)SEARCH_DIM_DAY, (int64_t)from, (int64_t)to), n);
 }
 
+static int pg_search_generation(struct store *s, int64_t *gen)
+{
+	return count_query(s, run(s, "SELECT n FROM search_stats WHERE dim = $1 AND value = 0", "d",
+				  SEARCH_GENERATION_DIM), gen);
+}
+
 static int pg_search_clear(struct store *s)
 {
 	int rc = exec(s, "DELETE FROM search_docs", "");
 
 	if (rc == 0)
 		rc = exec(s, "DELETE FROM search_holders", "");
+	/* The generation goes on: a result cached before the rebuild must not
+	 * pass for one after it. */
 	if (rc == 0)
-		rc = exec(s, "DELETE FROM search_stats", "");
+		rc = exec(s, "DELETE FROM search_stats WHERE dim <> $1", "d", SEARCH_GENERATION_DIM);
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_stats(dim, value, n) VALUES ($1, 0, 1) "
+			  "ON CONFLICT (dim, value) DO UPDATE SET n = search_stats.n + 1", "d",
+			  SEARCH_GENERATION_DIM);
 	return rc;
 }
 
@@ -2322,6 +2335,7 @@ static const struct store pg_ops = {
 	.search_stats = pg_search_stats,
 	.search_day_count = pg_search_day_count,
 	.search_clear = pg_search_clear,
+	.search_generation = pg_search_generation,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

@@ -205,6 +205,9 @@ test('confidential content and drafts are never found', async () => {
 test('Art. 12: a registration is found the moment the scheduler announces it', async () => {
   const pubs = await search({ status: 'publication', sort: 'newest', limit: 100 });
   assert.ok(pubs.body.items.length > 0);
+  // Asked twice: the second answer may come from the server's cache.
+  const before = await search({ status: 'registered', limit: 1 });
+  assert.deepEqual((await search({ status: 'registered', limit: 1 })).body, before.body);
   const admin = await login('admin', 'demo-admin-pass');
   // Past every publication period (10 working days): the scheduler
   // registers those without objections.
@@ -227,6 +230,10 @@ test('Art. 12: a registration is found the moment the scheduler announces it', a
     }
   }
   assert.ok(found > 0);
+  // The same question as before the tick has a new answer: nothing cached
+  // outlives a change of the index.
+  const afterTick = await search({ status: 'registered', limit: 1 });
+  assert.equal(afterTick.body.total, before.body.total + found);
 });
 
 test('the OpenAPI document describes the search', async () => {

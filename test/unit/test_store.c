@@ -1939,7 +1939,10 @@ static void test_store_search_index(void **state)
 	s->rollback(s);
 
 	OK(s, s->begin(s, 1));
+	OK(s, s->search_generation(s, &n));
 	OK(s, s->search_delete(s, 2));
+	OK(s, s->search_generation(s, &stats[0]));
+	assert_true(stats[0] > n);
 	OK(s, s->commit(s));
 	OK(s, s->begin(s, 0));
 	assert_int_equal(smatch(s, "港口", NULL, keys), 0);
@@ -1949,7 +1952,10 @@ static void test_store_search_index(void **state)
 	s->rollback(s);
 
 	OK(s, s->begin(s, 1));
+	OK(s, s->search_generation(s, &n));
 	OK(s, s->search_clear(s));
+	OK(s, s->search_generation(s, &stats[2]));
+	assert_true(stats[2] > n);
 	OK(s, s->commit(s));
 	OK(s, s->begin(s, 0));
 	assert_int_equal(smatch(s, NULL, NULL, keys), 0);
