@@ -436,7 +436,8 @@ int rank_snippet(struct rank_query *rq, const char *text, size_t len, size_t max
 		/* Some context before it, from what the window does not need. */
 		for (j = best; j < n && r[j].b <= skip_chars(text, len, r[best].a, max_chars); j++)
 			;
-		span = chars(text, r[best].a, r[j - 1].b);
+		/* (None fits when one occurrence is longer than the window.) */
+		span = j > best ? chars(text, r[best].a, r[j - 1].b) : max_chars;
 		lead = span < max_chars ? (max_chars - span) / 3 : 0;
 		a = r[best].a;
 		while (lead > 0 && a > 0) {

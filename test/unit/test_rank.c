@@ -113,6 +113,10 @@ static void test_art20_snippet_shows_the_densest_window(void **state)
 	assert_int_equal(rank_snippet(rq, "短文本", 9, 20, &b), 0);
 	assert_string_equal(b.p, "短文本");
 	dbuf_reset(&b);
+	/* An occurrence longer than the excerpt is cut like any text. */
+	assert_int_equal(rank_snippet(rq, "前文客流后文", 18, 1, &b), 0);
+	assert_string_equal(b.p, "…<mark>客</mark>…");
+	dbuf_reset(&b);
 	assert_int_equal(rank_snippet(NULL, text, strlen(text), 5, &b), 0);
 	assert_string_equal(b.p, "用于公交线…");
 	dbuf_free(&b);
