@@ -84,7 +84,7 @@ async function all(params) {
 
 const sum = (facet) => facet.reduce((n, f) => n + f.count, 0);
 
-test('the whole register: every page once, totals and facets add up, only public records', async () => {
+test('art20 the whole register: every page once, totals and facets add up, only public records', async () => {
   const first = await search({ limit: 100 });
   assert.equal(first.status, 200);
   const { total, facets } = first.body;
@@ -105,7 +105,7 @@ test('the whole register: every page once, totals and facets add up, only public
   assert.ok(pub.applicants && !pub.holders && !pub.industry && !pub.certificate_number);
 });
 
-test('a query: highlighted hits, relevance first, newest and oldest, every page once', async () => {
+test('art20 a query: highlighted hits, relevance first, newest and oldest, every page once', async () => {
   const r = await search({ q: '交通' });
   assert.equal(r.status, 200);
   assert.ok(r.body.total > 0);
@@ -124,7 +124,7 @@ test('a query: highlighted hits, relevance first, newest and oldest, every page 
   assert.deepEqual(dates, [...dates].sort().reverse());
 });
 
-test('filters narrow the register and the facets follow', async () => {
+test('art20 filters narrow the register and the facets follow', async () => {
   const r = await search({ status: 'cancelled,revoked', limit: 100 });
   assert.equal(r.status, 200);
   assert.ok(r.body.items.every((h) => h.status === 'cancelled' || h.status === 'revoked'));
@@ -140,7 +140,7 @@ test('filters narrow the register and the facets follow', async () => {
   assert.ok(byHolder.body.items.every((h) => (h.holders || h.applicants).includes(holder)));
 });
 
-test('a certificate number, registration number or fingerprint finds its record', async () => {
+test('art20 a certificate number, registration number or fingerprint finds its record', async () => {
   const r = await search({ status: 'registered', limit: 1 });
   const h = r.body.items[0];
   for (const [q, kind] of [[h.certificate_number, 'certificate_number'], [h.registration_number, 'registration_number']]) {
@@ -153,7 +153,7 @@ test('a certificate number, registration number or fingerprint finds its record'
   assert.ok(f.body.items.some((i) => i.application === h.application));
 });
 
-test('query errors are 400 with the position; other bad parameters 422 naming them', async () => {
+test('art20 query errors are 400 with the position; other bad parameters 422 naming them', async () => {
   for (const [q, position, reason] of [['交通 "北京', 4, 'unclosed_quote'], ['(交通', 1, 'parenthesis'],
     ['-交通', 1, 'only_excluded'], ['，。', 1, 'empty'], ['交通 OR', 4, 'operator']]) {
     const r = await search({ q });
@@ -179,7 +179,7 @@ test('query errors are 400 with the position; other bad parameters 422 naming th
   assert.equal(b.status, 422);
 });
 
-test('confidential content and drafts are never found', async () => {
+test('art20 confidential content and drafts are never found', async () => {
   const alice = await login('alice', 'demo-alice-pass');
   const mine = await get('/api/applications?limit=200', { headers: { cookie: alice.cookie } });
   assert.equal(mine.status, 200);
@@ -202,7 +202,7 @@ test('confidential content and drafts are never found', async () => {
   assert.ok(!r.body.items.some((h) => h.application === draft.id));
 });
 
-test('Art. 12: a registration is found the moment the scheduler announces it', async () => {
+test('art12 art20: a registration is found the moment the scheduler announces it', async () => {
   const pubs = await search({ status: 'publication', sort: 'newest', limit: 100 });
   assert.ok(pubs.body.items.length > 0);
   // Asked twice: the second answer may come from the server's cache.
@@ -244,7 +244,7 @@ test('Art. 12: a registration is found the moment the scheduler announces it', a
   assert.equal(afterTick.body.total, listed);
 });
 
-test('the OpenAPI document describes the search', async () => {
+test('art20 the OpenAPI document describes the search', async () => {
   const r = await get('/api/openapi.json');
   const op = r.body.paths['/api/search'].get;
   assert.ok(op.parameters.some((p) => p.name === 'q'));
