@@ -1,5 +1,5 @@
 -- The search index of the public register (Art. 20; DESIGN.md §6), as in
--- migrations/sqlite/002_search.sql.  tsv holds the tokens of dipreg's own
+-- migrations/sqlite/003_search.sql.  tsv holds the tokens of dipreg's own
 -- tokenizer (tok_tsvector_at), never PostgreSQL's parser: the three fields
 -- with a gap of one position between them, as FTS5 keeps its columns.
 
