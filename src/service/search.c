@@ -278,6 +278,10 @@ struct search_run {
 	int64_t boundary;
 	int next_score;
 	int more;
+	/* the hyper-common token hook */
+	int64_t common_min, indexed;
+	int common_failed;
+	struct dip_error common_err;
 };
 
 static int dim_index(int dim, int64_t value)
@@ -491,6 +495,59 @@ static char lookup_kind(const char *q, char *norm, size_t n)
 	return 0;
 }
 
+/* DESIGN.md §6: a word in most of the register narrows nothing, and in an
+ * AND with rarer words it makes the index read its long list for nothing.
+ * qry_parse asks about each one-word term of an AND that has others; such
+ * a term is dropped (and reported) when the register holds at least
+ * common_min documents and the word is in more than half of them, by the
+ * same estimate as the totals': exact to SEARCH_COUNT_LIMIT matches, then
+ * from how far back in time those reach.  The same data gives the same
+ * answer on either backend. */
+static int is_common(void *ud, const char *tok, size_t len)
+{
+	struct search_run *r = ud;
+	struct search_match m;
+	struct search_keyinfo k;
+	struct qry *q = NULL;
+	int64_t *keys = NULL, since = 0, est;
+	int n = 0, rc, common = 0;
+
+	if (r->common_failed || r->common_min < 0)
+		return 0;
+	if (r->indexed < 0) {
+		rc = r->v->st->search_day_count(r->v->st, 0, SEARCH_DAY_MAX, &r->indexed);
+		if (rc)
+			goto fail;
+	}
+	if (r->indexed < r->common_min || r->indexed == 0)
+		return 0;
+	keys = malloc((SEARCH_COUNT_LIMIT + 1) * sizeof(*keys));
+	if (keys == NULL || qry_parse(tok, len, NULL, &q, NULL, NULL) != 0) {
+		free(keys);
+		return 0;
+	}
+	memset(&m, 0, sizeof(m));
+	m.q = q;
+	m.limit = SEARCH_COUNT_LIMIT + 1;
+	rc = r->v->st->search_match(r->v->st, &m, keys, &n);
+	if (rc == 0 && n > SEARCH_COUNT_LIMIT) {
+		store_search_key_split(keys[SEARCH_COUNT_LIMIT - 1], &k);
+		rc = r->v->st->search_day_count(r->v->st, k.day, SEARCH_DAY_MAX, &since);
+	}
+	est = n <= SEARCH_COUNT_LIMIT ? n : since > 0 ? SEARCH_COUNT_LIMIT * r->indexed / since
+							 : r->indexed;
+	common = rc == 0 && est * 2 > r->indexed;
+	qry_free(q);
+	free(keys);
+	if (rc == 0)
+		return common;
+fail:
+	/* The store failed: say so after the parse. */
+	r->common_failed = rc;
+	r->common_err = r->v->st->err;
+	return 0;
+}
+
 static int prepare(struct search_run *r, const struct search_params *p, struct qry_diag *diag,
 		   struct dip_error *e)
 {
@@ -498,10 +555,13 @@ static int prepare(struct search_run *r, const struct search_params *p, struct q
 	const struct industry *ind;
 	const char *sort = p->sort && *p->sort ? p->sort : NULL;
 	char sortname[2] = { 0, 0 };
+	struct qry_opts opts;
 	int rc, blank = 1;
 	const char *s;
 
 	r->p = p;
+	r->indexed = -1;
+	r->common_min = p->common_min ? p->common_min : SEARCH_COMMON_MIN;
 	r->limit = p->limit > 0 ? p->limit : SEARCH_PAGE_DEFAULT;
 	if (r->limit > SEARCH_PAGE_MAX)
 		return bad(e, "limit", "at most 100");
@@ -559,7 +619,12 @@ static int prepare(struct search_run *r, const struct search_params *p, struct q
 		return rc;
 	if (blank)
 		return 0;
-	rc = qry_parse(p->q, strlen(p->q), NULL, &r->q, diag, e);
+	memset(&opts, 0, sizeof(opts));
+	opts.is_common = is_common;
+	opts.common_ud = r;
+	rc = qry_parse(p->q, strlen(p->q), &opts, &r->q, diag, e);
+	if (rc == 0 && r->common_failed)
+		rc = dip_fail(e, r->common_failed, "", "%s", r->common_err.message);
 	if (rc)
 		return rc;
 	rc = rank_query_new(r->q, &r->rq);
@@ -1022,13 +1087,12 @@ int svc_search_json(struct svc *v, const struct search_params *p, json_t **out,
 	if (r == NULL)
 		return dip_fail(e, DIP_ENOMEM, "", "out of memory");
 	r->v = v;
-	rc = prepare(r, p, diag, e);
-	if (rc)
-		goto out;
+	/* One snapshot for everything, the parse's hook included. */
 	rc = svc__st(v, v->st->begin(v->st, 0), e);
 	if (rc)
 		goto out;
-	if (!r->has_cursor)
+	rc = prepare(r, p, diag, e);
+	if (rc == 0 && !r->has_cursor)
 		rc = lookup(r, e);
 	if (rc == 0 && r->lookup == NULL) {
 		if (r->sort == S_RELEVANCE) {

@@ -248,6 +248,7 @@ int svc_upload_access(struct svc *v, const struct actor *who, const char *sha256
 #define SEARCH_COUNT_LIMIT 2000   /* totals and facets exact up to this many matches */
 #define SEARCH_WINDOW 500         /* the newest matches ranked by relevance */
 #define SEARCH_SNIPPET_CHARS 80
+#define SEARCH_COMMON_MIN 10000   /* documents before a word in most of them is dropped */
 
 /* A search as the public asks it (GET /api/search); every member may be
  * NULL or 0 for "not given". */
@@ -263,6 +264,7 @@ struct search_params {
 	int limit;              /* 1..SEARCH_PAGE_MAX, 0: SEARCH_PAGE_DEFAULT */
 	int count_limit;        /* 0: SEARCH_COUNT_LIMIT (other values for benchmarks) */
 	int window;             /* 0: SEARCH_WINDOW (likewise) */
+	int common_min;         /* 0: SEARCH_COMMON_MIN; -1: never drop a word (likewise) */
 };
 
 struct qry_diag;

@@ -664,6 +664,52 @@ static void test_art20_facets_add_up_to_the_total(void **state)
 	json_decref(res);
 }
 
+static void test_art20_a_word_in_most_records_is_dropped_from_a_longer_query(void **state)
+{
+	struct fx *f = *state;
+	struct search_params p;
+	json_t *res;
+	int64_t t = T("2024-03-04T09:00:00+08:00");
+	int64_t a = registered(f, "电力负荷数据集", t);
+
+	registered(f, "公共交通客流数据集", t);
+	registered(f, "气象观测数据集", t);
+	memset(&p, 0, sizeof(p));
+	p.q = "数据 电力";
+	p.common_min = 1;
+	res = search_p(f, &p);
+	/* 数据 is in every record: the query runs as 电力 and says so. */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(res, "dropped"), 0)), "数据");
+	assert_int_equal(json_integer_value(json_object_get(res, "total")), 1);
+	assert_non_null(hit_of(res, a));
+	json_decref(res);
+	/* Alone it stays, and with only excluded words or OR alternatives. */
+	p.q = "数据";
+	res = search_p(f, &p);
+	assert_int_equal(json_array_size(json_object_get(res, "dropped")), 0);
+	assert_int_equal(json_integer_value(json_object_get(res, "total")), 3);
+	json_decref(res);
+	p.q = "数据 -电力";
+	res = search_p(f, &p);
+	assert_int_equal(json_array_size(json_object_get(res, "dropped")), 0);
+	assert_int_equal(json_integer_value(json_object_get(res, "total")), 2);
+	json_decref(res);
+	p.q = "数据 OR 电力";
+	res = search_p(f, &p);
+	assert_int_equal(json_array_size(json_object_get(res, "dropped")), 0);
+	json_decref(res);
+	/* Nor when every word is that common; nor in a small register. */
+	p.q = "数据 交通";
+	res = search_p(f, &p);
+	assert_int_equal(json_array_size(json_object_get(res, "dropped")), 0);
+	json_decref(res);
+	p.q = "数据 电力";
+	p.common_min = 0;
+	res = search_p(f, &p);
+	assert_int_equal(json_array_size(json_object_get(res, "dropped")), 0);
+	json_decref(res);
+}
+
 /* Follows next until the end, checking no record comes twice; returns the
  * number of records seen and fills ids. */
 static int walk_pages(struct fx *f, struct search_params p, int64_t *ids, int max)
@@ -924,6 +970,9 @@ static void test_art20_sqlite_and_postgresql_return_the_same(void **state)
 			p.count_limit = 50 + (int)rnd(200);
 			p.window = 10 + (int)rnd(40);
 		}
+		/* The hyper-common hook, on this small register. */
+		if (rnd(2))
+			p.common_min = 100;
 		cursor[0][0] = cursor[1][0] = '\0';
 		for (page = 0; page < 3; page++) {
 			p.cursor = page ? cursor[0] : NULL;
@@ -973,6 +1022,7 @@ int main(void)
 		T(test_art20_exact_lookup_of_numbers_and_fingerprints),
 		T(test_art20_facets_add_up_to_the_total),
 		T(test_art20_pagination_visits_every_record_exactly_once),
+		T(test_art20_a_word_in_most_records_is_dropped_from_a_longer_query),
 		T(test_art20_sqlite_and_postgresql_return_the_same),
 #undef T
 	};
