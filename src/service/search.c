@@ -39,8 +39,10 @@
 #include "service/internal.h"
 #include "domain/query.h"
 #include "domain/rank.h"
+#include "domain/tokenize.h"
 #include "util/utf8.h"
 
+#include <pthread.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,7 +281,7 @@ struct search_run {
 	int next_score;
 	int more;
 	/* the hyper-common token hook */
-	int64_t common_min, indexed;
+	int64_t common_min, indexed, gen;
 	int common_failed;
 	struct dip_error common_err;
 };
@@ -503,6 +505,45 @@ static char lookup_kind(const char *q, char *norm, size_t n)
  * same estimate as the totals': exact to SEARCH_COUNT_LIMIT matches, then
  * from how far back in time those reach.  The same data gives the same
  * answer on either backend. */
+/* The answers of is_common, by connection, index generation and word: the
+ * estimate reads a few thousand keys, which PostgreSQL takes its time over,
+ * and the answer stands until the index changes. */
+#define COMMON_CACHE 256
+static struct {
+	const struct store *st;
+	int64_t gen;
+	char tok[TOK_TOKEN_BYTES_CAP + 1];
+	int common;
+} common_cache[COMMON_CACHE];
+static pthread_mutex_t common_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int common_cached(const struct search_run *r, const char *tok, size_t len, int *common)
+{
+	size_t i = (fnv(2166136261u, tok) + (uintptr_t)r->v->st) % COMMON_CACHE;
+	int found;
+
+	pthread_mutex_lock(&common_lock);
+	found = common_cache[i].st == r->v->st && common_cache[i].gen == r->gen &&
+		strlen(common_cache[i].tok) == len && memcmp(common_cache[i].tok, tok, len) == 0;
+	if (found)
+		*common = common_cache[i].common;
+	pthread_mutex_unlock(&common_lock);
+	return found;
+}
+
+static void common_keep(const struct search_run *r, const char *tok, size_t len, int common)
+{
+	size_t i = (fnv(2166136261u, tok) + (uintptr_t)r->v->st) % COMMON_CACHE;
+
+	pthread_mutex_lock(&common_lock);
+	common_cache[i].st = r->v->st;
+	common_cache[i].gen = r->gen;
+	memcpy(common_cache[i].tok, tok, len);
+	common_cache[i].tok[len] = '\0';
+	common_cache[i].common = common;
+	pthread_mutex_unlock(&common_lock);
+}
+
 static int is_common(void *ud, const char *tok, size_t len)
 {
 	struct search_run *r = ud;
@@ -512,15 +553,19 @@ static int is_common(void *ud, const char *tok, size_t len)
 	int64_t *keys = NULL, since = 0, est;
 	int n = 0, rc, common = 0;
 
-	if (r->common_failed || r->common_min < 0)
+	if (r->common_failed || r->common_min < 0 || len > TOK_TOKEN_BYTES_CAP)
 		return 0;
 	if (r->indexed < 0) {
 		rc = r->v->st->search_day_count(r->v->st, 0, SEARCH_DAY_MAX, &r->indexed);
+		if (rc == 0)
+			rc = r->v->st->search_generation(r->v->st, &r->gen);
 		if (rc)
 			goto fail;
 	}
 	if (r->indexed < r->common_min || r->indexed == 0)
 		return 0;
+	if (common_cached(r, tok, len, &common))
+		return common;
 	keys = malloc((SEARCH_COUNT_LIMIT + 1) * sizeof(*keys));
 	if (keys == NULL || qry_parse(tok, len, NULL, &q, NULL, NULL) != 0) {
 		free(keys);
@@ -539,8 +584,10 @@ static int is_common(void *ud, const char *tok, size_t len)
 	common = rc == 0 && est * 2 > r->indexed;
 	qry_free(q);
 	free(keys);
-	if (rc == 0)
+	if (rc == 0) {
+		common_keep(r, tok, len, common);
 		return common;
+	}
 fail:
 	/* The store failed: say so after the parse. */
 	r->common_failed = rc;
