@@ -2,8 +2,9 @@
 # Runs every cmocka suite in $1/test; test/articles.sh then lists the
 # articles of the measures that the passing tests cover.
 #
-# The suites that reach the database (test_procedure, test_stats, test_store*) then run
-# a second time against PostgreSQL, reported as "name[pg]": on the server
+# The suites that reach the database (test_procedure, test_stats, test_store*,
+# test_search) then run a second time against PostgreSQL, reported as
+# "name[pg]": on the server
 # that DIPREG_TEST_PG names (a postgresql:// URL of a maintenance database,
 # on which the tests create and drop databases of their own), else on a
 # throwaway cluster started here (test/pg/cluster.sh) when PostgreSQL is
@@ -42,7 +43,7 @@ start_cluster() {
 }
 
 pg_suites=""
-for t in "$B"/test/test_procedure "$B"/test/test_stats "$B"/test/test_store*; do
+for t in "$B"/test/test_procedure "$B"/test/test_stats "$B"/test/test_store* "$B"/test/test_search; do
 	[ -x "$t" ] && pg_suites="$pg_suites $t"
 done
 if [ -n "${DIPREG_TEST_PG:-}" ]; then

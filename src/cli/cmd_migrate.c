@@ -252,6 +252,27 @@ int cli_migrate(int argc, char **argv)
 			      to);
 		goto out;
 	}
+	/* The search index is derived from the records: rebuilt, not copied. */
+	{
+		struct cli_registry_opts ro = { NULL, NULL };
+		struct registry reg;
+		struct svc v;
+		int64_t indexed = 0;
+
+		if (cli_registry(&reg, &ro))
+			goto out;
+		v.reg = &reg;
+		v.st = store_open(to, &e);
+		rc = v.st ? svc_search_rebuild(&v, &indexed, &e) : 1;
+		if (v.st)
+			store_close(v.st);
+		registry_release(&reg);
+		if (rc) {
+			rc = cli_fail("migrate: rebuilding the search index: %s", e.message);
+			goto out;
+		}
+		printf("search index rebuilt: %lld records\n", (long long)indexed);
+	}
 	printf("migrated %s to %s; uploaded files and log keys stay in %s: serve the new database with --data-dir %s\n",
 	       from, to, data_dir, data_dir);
 	rc = 0;

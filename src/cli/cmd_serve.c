@@ -51,6 +51,7 @@ int cli_serve(int argc, char **argv)
 	cfg.max_upload = (size_t)cfg_num(&c, CFG_MAX_UPLOAD);
 	cfg.test_clock = (int)cfg_num(&c, CFG_TEST_CLOCK);
 	cfg.tick_seconds = (int)cfg_num(&c, CFG_TICK_SECONDS);
+	cfg.search_cache = (size_t)cfg_num(&c, CFG_SEARCH_CACHE);
 	cfg.session_hours = (int)cfg_num(&c, CFG_SESSION_HOURS);
 	cfg.anon_uploads_per_hour = (int)cfg_num(&c, CFG_ANON_UPLOADS);
 	cfg.ready_file = *cfg_str(&c, CFG_READY_FILE) ? cfg_str(&c, CFG_READY_FILE) : NULL;

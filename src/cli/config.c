@@ -250,6 +250,10 @@ const struct cfg_setting cfg_settings[CFG__COUNT] = {
 	{ CFG_TEST_CLOCK, "server", "test_clock", "test-clock", CFG_BOOL, "no", 0, 1, SRV, NULL, 0, NULL,
 	  "Lets an admin move the server's clock (POST /api/admin/clock). For tests only: never in "
 	  "production." },
+	{ CFG_SEARCH_CACHE, "server", "search_cache", "search-cache", CFG_INT, "4096", 0, 1000000, SRV,
+	  "N", 0, NULL,
+	  "Search answers kept in memory, each for as long as the search index is unchanged; 0 "
+	  "keeps none." },
 	{ CFG_MAX_BODY, "limits", "max_body", "max-body", CFG_INT, "1048576", 1024, 64L << 20, SRV,
 	  "BYTES", 0, NULL, "The largest JSON request body, in bytes." },
 	{ CFG_MAX_UPLOAD, "limits", "max_upload", "max-upload", CFG_INT, "20971520", 1024, 1L << 30,

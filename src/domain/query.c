@@ -733,3 +733,34 @@ size_t qry_token_count(const struct qry *q)
 		n += !q->terms[t].dropped;
 	return n;
 }
+
+static int walk(const struct qry *q, int id, int required, qry_phrase_fn fn, void *ud)
+{
+	const struct node *n = &q->nodes[id];
+	struct qry_token toks[QRY_MAX_NODES];
+	const struct term *t;
+	size_t i;
+	int c, rc = 0;
+
+	if (n->neg)
+		return 0;
+	if (n->kind == N_PHRASE) {
+		for (i = 0; i < n->nt && i < QRY_MAX_NODES; i++) {
+			t = &q->terms[n->t0 + i];
+			toks[i].text = q->text.p + t->off;
+			toks[i].len = t->len;
+			toks[i].prefix = t->prefix;
+		}
+		return fn(ud, toks, i, required);
+	}
+	/* An AND keeps its children required; an OR's alternatives may be
+	 * absent from a record it matches. */
+	for (c = n->child; rc == 0 && c >= 0; c = q->nodes[c].next)
+		rc = walk(q, c, required && n->kind == N_AND, fn, ud);
+	return rc;
+}
+
+int qry_phrases(const struct qry *q, qry_phrase_fn fn, void *ud)
+{
+	return q->root < 0 ? 0 : walk(q, q->root, 1, fn, ud);
+}

@@ -116,4 +116,21 @@ const char *qry_dropped(const struct qry *q, size_t i);
 /* Number of tokens in the query after dropping, excluded ones included. */
 size_t qry_token_count(const struct qry *q);
 
+/* One token of a phrase, as the index holds it (normalised). */
+struct qry_token {
+	const char *text;  /* NUL-terminated; belongs to q */
+	size_t len;
+	int prefix;        /* matches any token that starts with text */
+};
+
+/* Called for each phrase a matching record may contain: the phrases that
+ * are not excluded (nor inside an excluded group), in query order (the
+ * order of qry_to_fts5's output).  required is 1 when every record the
+ * query matches contains the phrase (it is not inside an OR).  toks is
+ * valid during the call.  A non-zero return stops the walk and is
+ * returned. */
+typedef int (*qry_phrase_fn)(void *ud, const struct qry_token *toks, size_t n, int required);
+
+int qry_phrases(const struct qry *q, qry_phrase_fn fn, void *ud);
+
 #endif

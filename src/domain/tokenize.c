@@ -390,13 +390,17 @@ out:
 struct tsv {
 	struct dbuf *out;
 	int first;
+	size_t base;  /* added to every position */
+	size_t last;  /* the last position written, before the cap */
 };
 
 static int tsv_emit(void *ud, const struct tok_token *t)
 {
 	struct tsv *v = ud;
-	size_t pos = t->pos + 1 > 16383 ? 16383 : t->pos + 1;
+	size_t pos = v->base + t->pos + 1 > 16383 ? 16383 : v->base + t->pos + 1;
 	int rc = 0;
+
+	v->last = v->base + t->pos + 1;
 
 	if (!v->first)
 		rc = dbuf_addc(v->out, ' ');
@@ -410,9 +414,18 @@ static int tsv_emit(void *ud, const struct tok_token *t)
 
 int tok_tsvector(const char *text, size_t len, struct dbuf *out)
 {
-	struct tsv v = { out, 1 };
+	struct tsv v = { out, 1, 0, 0 };
 
 	return tok_run(text, len, TOK_INDEX, NULL, tsv_emit, &v);
+}
+
+int tok_tsvector_at(const char *text, size_t len, size_t *pos, struct dbuf *out)
+{
+	struct tsv v = { out, out->len == 0, *pos, *pos };
+	int rc = tok_run(text, len, TOK_INDEX, NULL, tsv_emit, &v);
+
+	*pos = v.last;
+	return rc;
 }
 
 int tok_pg_quote(struct dbuf *out, const char *s, size_t len)

@@ -121,6 +121,13 @@ int tok_run(const char *text, size_t len, enum tok_mode mode,
  * DIP_ENOMEM. */
 int tok_tsvector(const char *text, size_t len, struct dbuf *out);
 
+/* The same for one field of a record of several: the field's positions
+ * start at *pos + 1, a space separates them from what out held, and *pos
+ * is left at the field's last position (unchanged without tokens), so
+ * that a caller adding 1 between fields keeps phrases from running across
+ * them, as FTS5's columns do.  Returns as tok_tsvector. */
+int tok_tsvector_at(const char *text, size_t len, size_t *pos, struct dbuf *out);
+
 /* Appends s quoted as a PostgreSQL tsquery/tsvector lexeme: in single
  * quotes, with ' doubled and \ escaped.  0, DIP_ELIMIT or DIP_ENOMEM. */
 int tok_pg_quote(struct dbuf *out, const char *s, size_t len);

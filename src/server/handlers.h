@@ -74,6 +74,9 @@ void h_publications(struct req *r);
 void h_register(struct req *r);
 void h_announcements(struct req *r);
 
+/* h_search.c */
+void h_search(struct req *r);
+
 /* h_admin.c */
 void h_admin_accounts(struct req *r);
 void h_admin_account_create(struct req *r);

@@ -31,6 +31,17 @@ struct server_thread {
 	struct timespec drain_until; /* the grace period's end */
 };
 
+/* cache.c: response bodies by key, each valid at one generation; shared by
+ * the threads.  NULL (max_entries 0) caches nothing.  get copies the body
+ * into out and returns 1 when the key is cached at gen (an entry of
+ * another generation is dropped). */
+struct resp_cache;
+struct resp_cache *resp_cache_new(size_t max_entries, size_t max_bytes);
+int resp_cache_get(struct resp_cache *c, const char *key, int64_t gen, struct dbuf *out);
+void resp_cache_put(struct resp_cache *c, const char *key, int64_t gen, const char *body,
+		    size_t len);
+void resp_cache_free(struct resp_cache *c);
+
 struct server {
 	struct registry *reg;
 	struct server_config cfg;
@@ -44,6 +55,7 @@ struct server {
 	struct net_list trusted;       /* proxies that may name the client */
 	struct net_list metrics_allow; /* who may read /metrics */
 	dip_time started;
+	struct resp_cache *search_cache; /* GET /api/search answers */
 	/* anonymous uploads per address, a small fixed window table */
 	pthread_mutex_t anon_lock;
 	struct {

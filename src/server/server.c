@@ -40,6 +40,7 @@ void server_config_defaults(struct server_config *c)
 	c->tick_seconds = 30;
 	c->session_hours = 12;
 	c->anon_uploads_per_hour = 30;
+	c->search_cache = 4096;
 }
 
 dip_time server_now(struct server *s)
@@ -475,6 +476,7 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	}
 	if (open_listener(s))
 		goto out;
+	s->search_cache = resp_cache_new(cfg->search_cache, (size_t)64 << 20);
 	s->threads = calloc((size_t)s->nthreads, sizeof(*s->threads));
 	for (i = 0; i < s->nthreads; i++) {
 		struct server_thread *th = &s->threads[i];
@@ -512,6 +514,21 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 		}
 	}
 	load_stored_calendar(s, &s->threads[0].svc);
+	/* A database from before the search index, or indexed by another
+	 * version of the tokenizer, is indexed again before serving. */
+	{
+		int64_t indexed;
+		char n[24];
+
+		if (svc_search_ensure(&s->threads[0].svc, &indexed, &e) != 0) {
+			fprintf(stderr, "dipreg: search index: %s\n", e.message);
+			goto out;
+		}
+		if (indexed >= 0) {
+			snprintf(n, sizeof(n), "%lld", (long long)indexed);
+			log_event(LOG_INFO, "search_index_built", "records", n, NULL);
+		}
+	}
 	/* The scheduler: at start (catching up after downtime), then on a
 	 * timer; a short poll lets the test clock trigger it at once. */
 	s->threads[0].tick = event_new(s->threads[0].base, -1, EV_PERSIST, on_tick, &s->threads[0]);
@@ -572,6 +589,7 @@ out:
 		}
 	if (s->fd > 0)
 		close(s->fd);
+	resp_cache_free(s->search_cache);
 	free(s->threads);
 	free(s);
 	return rc;

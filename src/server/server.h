@@ -33,6 +33,7 @@ struct server_config {
 	const char *ready_file;    /* written with the URL once listening */
 	const char *trusted_proxies; /* net_list text (util/netaddr.h); "" or NULL: none */
 	const char *metrics_allow;   /* net_list text; default "127.0.0.1, ::1" */
+	size_t search_cache;       /* search answers kept; 0 = none; default 4096 */
 };
 
 void server_config_defaults(struct server_config *c);

@@ -479,6 +479,8 @@ int svc_withdraw(struct svc *v, const struct actor *who, int64_t id, const char 
 	c.a.withdraw_reason = reason && *reason ? strdup(reason) : NULL;
 	rc = svc__save(v, &c, e);
 	if (rc == 0)
+		rc = svc__search_index(v, &c, e);
+	if (rc == 0)
 		rc = svc__close(v, id, -1, -1, now, e);
 	if (rc == 0)
 		rc = svc__moot_objections(v, &c, now, e);

@@ -257,6 +257,8 @@ int svc__refuse(struct svc *v, struct app_ctx *c, const struct actor *who, unsig
 	c->a.closed_at = now;
 	rc = svc__save(v, c, e);
 	if (rc == 0)
+		rc = svc__search_index(v, c, e);
+	if (rc == 0)
 		rc = svc__close(v, c->a.id, -1, -1, now, e);
 	if (rc == 0)
 		rc = svc__moot_objections(v, c, now, e);
@@ -330,6 +332,8 @@ int svc_publish(struct svc *v, const struct actor *who, int64_t id, dip_time now
 	c.a.published_at = now;
 	rc = svc__save(v, &c, e);
 	if (rc == 0)
+		rc = svc__search_index(v, &c, e);
+	if (rc == 0)
 		rc = svc__close(v, id, 0, DL_EXAMINE, now, e);
 	if (rc == 0)
 		rc = svc__open(v, id, 0, DL_PUBLICATION, now, 0, &due, e);
@@ -402,6 +406,8 @@ int svc__register(struct svc *v, struct app_ctx *c, const struct actor *who, dip
 	if (rc)
 		return rc;
 	rc = svc__save(v, c, e);
+	if (rc == 0)
+		rc = svc__search_index(v, c, e);
 	if (rc == 0)
 		rc = svc__open(v, c->a.id, 0, DL_EXPIRY, at, day_end(c->a.valid_until, v->reg->zone),
 			       &due, e);

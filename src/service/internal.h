@@ -93,6 +93,10 @@ int svc__issue_certificate(struct svc *v, struct app_ctx *c, dip_time at, struct
 int svc__close_registration(struct svc *v, struct app_ctx *c, const struct actor *who,
 			    enum app_state to, enum close_reason why, const char *action,
 			    const char *reason, dip_time at, struct dip_error *e);
+/* Brings c's document in the search index in line with its public record
+ * (search.c): indexed while in publication or on the register, removed
+ * otherwise.  In the transaction of the act that changed it. */
+int svc__search_index(struct svc *v, const struct app_ctx *c, struct dip_error *e);
 /* Moves every open objection of c to OBJ_MOOT (the application ended). */
 int svc__moot_objections(struct svc *v, const struct app_ctx *c, dip_time at,
 			 struct dip_error *e);

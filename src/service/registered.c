@@ -145,6 +145,8 @@ int svc__close_registration(struct svc *v, struct app_ctx *c, const struct actor
 	c->a.close_reason = why;
 	rc = svc__save(v, c, e);
 	if (rc == 0)
+		rc = svc__search_index(v, c, e);
+	if (rc == 0)
 		rc = svc__close(v, c->a.id, -1, -1, at, e);
 	if (rc == 0)
 		rc = svc__st(v, v->st->cert_set_status(v->st, c->a.id, c->a.cert_version + 1,
@@ -228,6 +230,8 @@ int svc_renew(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 		rc = svc__issue_certificate(v, &c, now, e);
 	if (rc == 0)
 		rc = svc__save(v, &c, e);
+	if (rc == 0)
+		rc = svc__search_index(v, &c, e);
 	if (rc == 0)
 		rc = svc__open(v, id, 0, DL_EXPIRY, now, day_end(until, v->reg->zone), &due, e);
 	if (rc == 0 && until - r->expiry_notice_days > today)
@@ -554,6 +558,8 @@ static int apply_request(struct svc *v, struct app_ctx *c, const struct actor *w
 	}
 	if (rc == 0)
 		rc = svc__save(v, c, e);
+	if (rc == 0)
+		rc = svc__search_index(v, c, e);
 	/* Art. 17: the change or filing is announced. */
 	rec = json_object();
 	json_object_set_new(rec, "application", json_integer(c->a.id));

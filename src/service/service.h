@@ -241,6 +241,54 @@ int svc_upload_add(struct svc *v, const struct actor *who, const struct upload *
 int svc_upload_access(struct svc *v, const struct actor *who, const char *sha256,
 		      dip_time now, struct upload *out, struct dip_error *e);
 
+/* ---- searching the public register (search.c) ---- */
+
+#define SEARCH_PAGE_DEFAULT 20
+#define SEARCH_PAGE_MAX 100
+#define SEARCH_COUNT_LIMIT 2000   /* totals and facets exact up to this many matches */
+#define SEARCH_WINDOW 500         /* the newest matches ranked by relevance */
+#define SEARCH_SNIPPET_CHARS 80
+#define SEARCH_COMMON_MIN 10000   /* documents before a word in most of them is dropped */
+
+/* A search as the public asks it (GET /api/search); every member may be
+ * NULL or 0 for "not given". */
+struct search_params {
+	const char *q;          /* query (domain/query.h syntax); blank: the whole register */
+	const char *industry;   /* GB/T 4754-2017 section letter or division */
+	const char *status;     /* publication, objection, registered, cancelled, revoked;
+				 * several separated by commas */
+	const char *holder;     /* a holder's exact name, or a legal person's credit code */
+	const char *from, *to;  /* registration (or publication) dates, YYYY-MM-DD, inclusive */
+	const char *sort;       /* relevance (the default with q), newest, oldest */
+	const char *cursor;     /* "next" of the previous page */
+	int limit;              /* 1..SEARCH_PAGE_MAX, 0: SEARCH_PAGE_DEFAULT */
+	int count_limit;        /* 0: SEARCH_COUNT_LIMIT (other values for benchmarks) */
+	int window;             /* 0: SEARCH_WINDOW (likewise) */
+	int common_min;         /* 0: SEARCH_COMMON_MIN; -1: never drop a word (likewise) */
+};
+
+struct qry_diag;
+
+/* Searches the public register (Art. 20): hits with highlighted name,
+ * holders and an excerpt, the total (exact, or estimated and flagged),
+ * facet counts by status, industry section and division and year, and the
+ * cursor of the next page.  A query that does not parse is DIP_EINVAL (or
+ * DIP_ELIMIT) with field "q" and diag (may be NULL) saying where; other
+ * bad parameters are DIP_EINVAL naming them.  The order and the marks are
+ * the same on every backend (search.c, domain/rank.h). */
+int svc_search_json(struct svc *v, const struct search_params *p, json_t **out,
+		    struct qry_diag *diag, struct dip_error *e);
+/* The search index's generation: it changes with every change of the
+ * index, so an answer computed at one value stands while it does. */
+int svc_search_generation(struct svc *v, int64_t *gen, struct dip_error *e);
+/* Builds the search index anew from the applications, in one
+ * transaction; *indexed (may be NULL) gets the number of records. */
+int svc_search_rebuild(struct svc *v, int64_t *indexed, struct dip_error *e);
+/* Rebuilds the index when it predates this version of dipreg (a database
+ * from before the index, or a changed tokenizer); *indexed is -1 when
+ * nothing had to be done. */
+int svc_search_ensure(struct svc *v, int64_t *indexed, struct dip_error *e);
+
 /* ---- scheduler (tick.c) ---- */
 
 struct tick_report {

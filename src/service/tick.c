@@ -101,6 +101,8 @@ static int end_publication(struct svc *v, struct app_ctx *c, dip_time eff, dip_t
 		return svc__register(v, c, &actor_system, eff, e);
 	c->a.state = APP_OBJECTION;
 	rc = svc__save(v, c, e);
+	if (rc == 0)
+		rc = svc__search_index(v, c, e);
 	if (rc == 0 && !open)
 		rc = svc__open(v, c->a.id, 0, DL_APPROVE, eff, 0, NULL, e);
 	return rc;

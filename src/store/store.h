@@ -76,6 +76,129 @@ struct checkpoint_row {
 	dip_time created_at;
 };
 
+/* ---- the search index of the public register (Art. 20) ----
+ *
+ * A search document is the public text of one application in publication
+ * (the Art. 10 items) or on the register (the Art. 20 entry), never a
+ * confidential field; the service builds it (service/search.c) and puts it
+ * in the transaction of the act that changed the public record.
+ *
+ * Its key orders the register newest first and carries what filters and
+ * facets need, so that a search reads nothing but the full-text index
+ * until it has chosen the records it shows:
+ *
+ *   bits 62..47  65535 - day (dip_day of registration, or of publication)
+ *   bits 46..16  2^31 - 1 - application id
+ *   bits 15..12  status (enum app_state)
+ *   bits 11..7   industry section, 1..20 for A..T, 0 for none
+ *   bits  6..0   industry division, 1..97, 0 for none
+ *
+ * Ascending keys run newest first: by day, then by application id, both
+ * descending (the way FTS5 reads its index fastest).  No two documents
+ * share a key.
+ *
+ * The status and industry are also indexed as words (store_search_tags),
+ * where no query text can reach them (FTS5: a column of their own;
+ * PostgreSQL: lexemes starting with '#', which the tokenizer never makes),
+ * so that a filter narrows the full-text search inside the index: "数据"
+ * among revoked registrations reads the few revoked documents, not the
+ * many with 数据.
+ */
+#define SEARCH_KEY_DAY_SHIFT 47
+#define SEARCH_KEY_APP_SHIFT 16
+#define SEARCH_KEY_STATUS_SHIFT 12
+#define SEARCH_KEY_SECTION_SHIFT 7
+#define SEARCH_APP_MAX INT64_C(0x7fffffff)
+#define SEARCH_DAY_MAX 65535
+
+struct search_keyinfo {
+	dip_day day;
+	int64_t app_id;
+	enum app_state status;
+	char section;            /* 'A'..'T', or 0 */
+	int division;            /* 1..97, or 0 */
+};
+
+/* The key of a document; -1 when a value is out of range. */
+int64_t store_search_key(const struct search_keyinfo *k);
+void store_search_key_split(int64_t key, struct search_keyinfo *out);
+/* The filter words of a key: "s" and the status name ("sregistered"),
+ * "x" and the section letter ("xg"), "d" and the division's digits as
+ * letters a-j ("dfe" for 54); sections and divisions only when set.
+ * Returns their number. */
+#define SEARCH_TAG_MAX 24
+int store_search_tags(int64_t key, char tags[3][SEARCH_TAG_MAX]);
+void store_search_tag_status(enum app_state st, char out[SEARCH_TAG_MAX]);
+void store_search_tag_section(char section, char out[SEARCH_TAG_MAX]);
+void store_search_tag_division(int division, char out[SEARCH_TAG_MAX]);
+
+/* The smallest and the largest key of a day: the keys of the days
+ * [from, to] run from store_search_day_first(to) to
+ * store_search_day_last(from). */
+int64_t store_search_day_first(dip_day day);
+int64_t store_search_day_last(dip_day day);
+
+/* A holder as the holder filter finds it. */
+struct search_holder {
+	char name[301];
+	char code[19];           /* credit code of a legal person or organisation; "" else */
+};
+
+#define SEARCH_MAX_HOLDERS 16
+
+struct search_doc {
+	int64_t key;             /* store_search_key */
+	char industry[5];        /* the code as filed; "" for publications */
+	char cert_no[18];        /* "" for publications */
+	char reg_no[17];         /* "" for publications */
+	char fingerprint[80];    /* "" for publications */
+	const char *name;        /* the indexed text, three fields: */
+	const char *holder;      /*   holders' names, one a line */
+	const char *body;        /*   the other public text, one item a line */
+	const struct search_holder *holders; /* for search_put; not filled by reads */
+	int nholders;
+};
+
+/* What a search matches: documents containing q (NULL: every document)
+ * that pass every filter given, in key order, stopping after limit. */
+struct search_match {
+	const struct qry *q;
+	unsigned statuses;       /* bit set of enum app_state; 0 = any */
+	char section;            /* 0 = any */
+	int division;            /* 0 = any */
+	const char *holder;      /* exact holder name or credit code; NULL = any */
+	int64_t lo, hi;          /* keys in [lo, hi]; hi 0 = no upper bound */
+	int descending;          /* 0: smallest key (newest) first */
+	int limit;
+};
+
+/* Dimensions of the precomputed counts of the whole index. */
+enum search_dim {
+	SEARCH_DIM_TOTAL,        /* value 0 */
+	SEARCH_DIM_STATUS,       /* enum app_state */
+	SEARCH_DIM_SECTION,      /* 0..20 */
+	SEARCH_DIM_DIVISION,     /* 0..97 */
+	SEARCH_DIM_YEAR,         /* of the key's day */
+	SEARCH_DIM_DAY,          /* dip_day */
+	SEARCH_NDIMS
+};
+
+/* Kept beside the counts: a number that every search_put and
+ * search_delete raises, so that a result computed at one value is known
+ * current while the value stands. */
+#define SEARCH_GENERATION_DIM 6
+
+/* The (dimension, value) pairs a document of this key counts in. */
+void store_search_dims(int64_t key, int64_t values[SEARCH_NDIMS]);
+
+/* Bounds on what the search store operations accept. */
+#define SEARCH_MAX_KEYS 100000
+
+struct qry;
+
+typedef int (*store_search_cb)(void *ud, const struct search_doc *d);
+typedef int (*store_stat_cb)(void *ud, enum search_dim dim, int64_t value, int64_t n);
+
 typedef int (*store_app_cb)(void *ud, const struct application *a);
 typedef int (*store_msg_cb)(void *ud, const struct message *m);
 typedef int (*store_event_cb)(void *ud, const struct event *ev);
@@ -317,6 +440,36 @@ struct store {
 	int (*table_import)(struct store *s, const struct store_table *t,
 			    const struct store_value *rows, size_t nrows);
 	int (*table_count)(struct store *s, const struct store_table *t, int64_t *n);
+
+	/* The search index (see struct search_doc).  search_put replaces the
+	 * application's document, if any; search_delete removes it (0 also
+	 * when there was none).  Both keep the precomputed counts. */
+	int (*search_put)(struct store *s, const struct search_doc *d);
+	int (*search_delete)(struct store *s, int64_t app_id);
+	/* Keys of the documents m matches, in key order, into keys (room for
+	 * m->limit, at most SEARCH_MAX_KEYS); *n gets their number. */
+	int (*search_match)(struct store *s, const struct search_match *m, int64_t *keys, int *n);
+	/* The documents m matches, in key order, each passed to cb (body NULL
+	 * unless with_body). */
+	int (*search_match_docs)(struct store *s, const struct search_match *m, int with_body,
+				 store_search_cb cb, void *ud);
+	/* The documents of n keys (those that exist), in no particular order;
+	 * with_body 0 leaves body NULL. */
+	int (*search_docs)(struct store *s, const int64_t *keys, int n, int with_body,
+			   store_search_cb cb, void *ud);
+	/* Keys of the documents whose certificate number (field 'c'),
+	 * registration number ('r') or fingerprint ('f') is value, newest
+	 * first, up to max. */
+	int (*search_lookup)(struct store *s, char field, const char *value, int64_t *keys, int max,
+			     int *n);
+	/* The precomputed counts, every dimension but SEARCH_DIM_DAY. */
+	int (*search_stats)(struct store *s, store_stat_cb cb, void *ud);
+	/* Documents whose day is in [from, to], from the precomputed counts. */
+	int (*search_day_count)(struct store *s, dip_day from, dip_day to, int64_t *n);
+	/* Empties the index, for a rebuild. */
+	int (*search_clear)(struct store *s);
+	/* The index's generation (SEARCH_GENERATION_DIM); 0 before any change. */
+	int (*search_generation)(struct store *s, int64_t *gen);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for

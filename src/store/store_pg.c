@@ -54,6 +54,8 @@
  * a BEGIN or a read that found the connection dead.
  */
 #include "store/store.h"
+#include "domain/query.h"
+#include "domain/tokenize.h"
 #include "util/res.h"
 
 #include <libpq-fe.h>
@@ -93,6 +95,7 @@ struct params {
 	Oid type[MAX_PARAMS];
 	unsigned char ints[MAX_PARAMS][8];
 	int overflow;
+	int adhoc;               /* run unprepared: planned for these values */
 };
 
 #define CONN(s) (((struct pg *)(s)->impl)->conn)
@@ -284,7 +287,7 @@ static PGresult *run_p(struct store *s, const char *sql, const struct params *p)
 	for (attempt = 0;; attempt++) {
 		if (ensure_conn(s))
 			return NULL;
-		name = prepared(s, sql, p, what, buf);
+		name = p->adhoc ? "" : prepared(s, sql, p, what, buf);
 		if (name == NULL) {
 			if (attempt == 0 && may_retry(s, read, 0))
 				continue;
@@ -342,6 +345,7 @@ static PGresult *run(struct store *s, const char *sql, const char *fmt, ...)
 
 	p.n = 0;
 	p.overflow = 0;
+	p.adhoc = 0;
 	va_start(ap, fmt);
 	vparams(&p, fmt, ap);
 	va_end(ap);
@@ -365,6 +369,7 @@ static int exec_changes(struct store *s, int64_t *changes, const char *sql, cons
 
 	p.n = 0;
 	p.overflow = 0;
+	p.adhoc = 0;
 	va_start(ap, fmt);
 	vparams(&p, fmt, ap);
 	va_end(ap);
@@ -796,6 +801,7 @@ static void app_params(struct params *p, const struct application *a)
 {
 	p->n = 0;
 	p->overflow = 0;
+	p->adhoc = 0;
 	p_int(p, a->version);
 	p_int(p, a->state);
 	p_int(p, a->created_by);
@@ -1021,6 +1027,7 @@ static void objection_params(struct params *p, const struct objection *o)
 {
 	p->n = 0;
 	p->overflow = 0;
+	p->adhoc = 0;
 	p_int(p, o->app_id);
 	p_int(p, o->version);
 	p_int(p, o->state);
@@ -1137,6 +1144,7 @@ static void request_params(struct params *p, const struct request *r)
 {
 	p->n = 0;
 	p->overflow = 0;
+	p->adhoc = 0;
 	p_int(p, r->app_id);
 	p_int(p, r->version);
 	p_int(p, r->kind);
@@ -1994,6 +2002,344 @@ static int pg_table_count(struct store *s, const struct store_table *t, int64_t 
 	return rc ? rc : count_query(s, run_built(s, sql, "count"), n);
 }
 
+/* ---- search (store.h: the key's layout) ------------------------------- */
+
+/* One row a dimension (enum search_dim, in order), in one statement. */
+static int stat_add(struct store *s, int64_t key, int64_t delta)
+{
+	int64_t v[SEARCH_NDIMS];
+
+	_Static_assert(SEARCH_NDIMS == 6 && SEARCH_GENERATION_DIM == 6,
+		       "the statement below writes six dimensions and the generation");
+
+	store_search_dims(key, v);
+	return exec(s, "INSERT INTO search_stats(dim, value, n) VALUES (0, $1, $7), (1, $2, $7), "
+		    "(2, $3, $7), (3, $4, $7), (4, $5, $7), (5, $6, $7), (6, 0, 1) "
+		    "ON CONFLICT (dim, value) DO UPDATE SET n = search_stats.n + excluded.n",
+		    "iiiiiii", v[0], v[1], v[2], v[3], v[4], v[5], delta);
+}
+
+static int pg_search_delete(struct store *s, int64_t app_id)
+{
+	PGresult *res = run(s, "DELETE FROM search_docs WHERE app_id = $1 RETURNING key", "i", app_id);
+	int64_t key;
+	int rc;
+
+	if (res == NULL)
+		return s->err.code;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return 0;
+	}
+	key = col_i(res, 0, 0);
+	PQclear(res);
+	rc = exec(s, "DELETE FROM search_holders WHERE app_id = $1", "i", app_id);
+	if (rc == 0)
+		rc = stat_add(s, key, -1);
+	return rc;
+}
+
+/* The tsvector literal of a document: its three fields one after the
+ * other, a position apart, so that no phrase spans two (FTS5 columns),
+ * then its filter words as '#' lexemes no query text can make. */
+static int doc_tsvector(const struct search_doc *d, struct dbuf *out)
+{
+	const char *f[3] = { d->name, d->holder ? d->holder : "", d->body ? d->body : "" };
+	char tags[3][SEARCH_TAG_MAX];
+	size_t pos = 0;
+	int i, n, rc = 0;
+
+	for (i = 0; i < 3 && (rc == 0 || rc == DIP_ELIMIT); i++) {
+		/* Past TOK_MAX_TOKENS a field is indexed that far, as by the
+		 * FTS5 tokenizer. */
+		rc = tok_tsvector_at(f[i], strlen(f[i]), &pos, out);
+		pos++;
+	}
+	if (rc == DIP_ELIMIT && (out->max == 0 || out->len < out->max))
+		rc = 0;
+	n = store_search_tags(d->key, tags);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = dbuf_addf(out, "%s'#%s':%zu", out->len ? " " : "", tags[i],
+			       pos + 1 > 16383 ? 16383 : pos + 1);
+	return rc;
+}
+
+static int pg_search_put(struct store *s, const struct search_doc *d)
+{
+	struct search_keyinfo k;
+	struct dbuf tsv;
+	int i, rc;
+
+	store_search_key_split(d->key, &k);
+	dbuf_init(&tsv, 0);
+	rc = doc_tsvector(d, &tsv);
+	if (rc) {
+		dbuf_free(&tsv);
+		return dip_fail(&s->err, rc, "", "search: cannot index application %lld",
+				(long long)k.app_id);
+	}
+	rc = pg_search_delete(s, k.app_id);
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_docs(key, app_id, industry, cert_no, reg_no, "
+			  "fingerprint, name, holder, body, tsv) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+			  "$8, $9, $10::tsvector)", "iitttttttt", d->key, k.app_id, d->industry,
+			  d->cert_no, d->reg_no, d->fingerprint, d->name, d->holder ? d->holder : "",
+			  d->body ? d->body : "", tsv.p ? tsv.p : "");
+	for (i = 0; rc == 0 && i < d->nholders; i++)
+		rc = exec(s, "INSERT INTO search_holders(app_id, key, name, code) "
+			  "VALUES ($1, $2, $3, $4)", "iitt", k.app_id, d->key, d->holders[i].name,
+			  d->holders[i].code);
+	if (rc == 0)
+		rc = stat_add(s, d->key, 1);
+	dbuf_free(&tsv);
+	return rc;
+}
+
+/* The statements of search_match and search_match_docs: $1 is the
+ * tsquery (the query and the status and industry filters as '#' words; NULL
+ * without either), $2 and $3 the key range, $7 the holder, $8 the limit.
+ * They run unprepared, so the planner sees the values: the holder filter
+ * folds away when not given, and it can tell a word in most records (walk
+ * the key index) from a rare one (the GIN index), which a generic plan
+ * cannot. */
+#define PG_SEARCH_FILTER                                                                   \
+	" AND key >= $2 AND key <= $3 AND ($7::text IS NULL OR key IN"                       \
+	" (SELECT key FROM search_holders WHERE name = $7 OR code = $7))"
+#define PG_COLS "key, industry, cert_no, reg_no, fingerprint, name, holder"
+#define PG_DIRS(head)                                                                      \
+	{ head PG_SEARCH_FILTER " ORDER BY key ASC LIMIT $8",                                \
+	  head PG_SEARCH_FILTER " ORDER BY key DESC LIMIT $8" }
+
+/* [what: keys, docs, docs with body][tsquery][descending] */
+static const char *const pg_search_sql[3][2][2] = {
+	{ PG_DIRS("SELECT key FROM search_docs WHERE $1::text IS NULL"),
+	  PG_DIRS("SELECT key FROM search_docs WHERE tsv @@ $1::tsquery") },
+	{ PG_DIRS("SELECT " PG_COLS ", NULL FROM search_docs WHERE $1::text IS NULL"),
+	  PG_DIRS("SELECT " PG_COLS ", NULL FROM search_docs WHERE tsv @@ $1::tsquery") },
+	{ PG_DIRS("SELECT " PG_COLS ", body FROM search_docs WHERE $1::text IS NULL"),
+	  PG_DIRS("SELECT " PG_COLS ", body FROM search_docs WHERE tsv @@ $1::tsquery") },
+};
+
+static int add_tag(struct dbuf *b, const char *tag)
+{
+	return dbuf_addf(b, "'#%s'", tag);
+}
+
+/* The tsquery of m into out: the query, and the filters as words, ANDed
+ * (as store_sqlite.c's search_expr).  Empty when m has neither. */
+static int search_expr(const struct search_match *m, struct dbuf *out)
+{
+	char tag[SEARCH_TAG_MAX];
+	int st, first = 1, rc = 0;
+
+	if (m->q) {
+		rc = dbuf_addc(out, '(');
+		if (rc == 0)
+			rc = qry_to_tsquery(m->q, out);
+		if (rc == 0)
+			rc = dbuf_addc(out, ')');
+	}
+	if (rc == 0 && m->statuses) {
+		rc = dbuf_adds(out, out->len ? " & (" : "(");
+		for (st = 0; rc == 0 && st < APP__COUNT; st++) {
+			if (!(m->statuses & 1u << st))
+				continue;
+			store_search_tag_status((enum app_state)st, tag);
+			if (!first)
+				rc = dbuf_adds(out, " | ");
+			if (rc == 0)
+				rc = add_tag(out, tag);
+			first = 0;
+		}
+		if (rc == 0)
+			rc = dbuf_addc(out, ')');
+	}
+	if (rc == 0 && m->section) {
+		store_search_tag_section(m->section, tag);
+		if (out->len)
+			rc = dbuf_adds(out, " & ");
+		if (rc == 0)
+			rc = add_tag(out, tag);
+	}
+	if (rc == 0 && m->division) {
+		store_search_tag_division(m->division, tag);
+		if (out->len)
+			rc = dbuf_adds(out, " & ");
+		if (rc == 0)
+			rc = add_tag(out, tag);
+	}
+	return rc;
+}
+
+/* Runs m's statement (what as above); the result is the caller's. */
+static PGresult *search_run(struct store *s, const struct search_match *m, int what)
+{
+	int limit = m->limit < 0 ? 0 : m->limit > SEARCH_MAX_KEYS ? SEARCH_MAX_KEYS : m->limit;
+	struct dbuf expr;
+	struct params p;
+	PGresult *res;
+
+	dbuf_init(&expr, 64 * 1024);
+	if (search_expr(m, &expr) != 0) {
+		dbuf_free(&expr);
+		dip_fail(&s->err, DIP_ELIMIT, "q", "q: the query is too large");
+		return NULL;
+	}
+	p.n = 0;
+	p.overflow = 0;
+	p.adhoc = 1;
+	p_text(&p, expr.len ? expr.p : NULL);
+	p_int(&p, m->lo);
+	p_int(&p, m->hi > 0 ? m->hi : INT64_MAX);
+	p_int(&p, 0);
+	p_int(&p, 0);
+	p_int(&p, 0);
+	p_text(&p, m->holder);
+	p_int(&p, limit);
+	res = run_p(s, pg_search_sql[what][expr.len > 0][m->descending != 0], &p);
+	dbuf_free(&expr);
+	return res;
+}
+
+static int pg_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)
+{
+	PGresult *res = search_run(s, m, 0);
+	int i;
+
+	*n = 0;
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; i < PQntuples(res) && *n < m->limit; i++)
+		keys[(*n)++] = col_i(res, i, 0);
+	PQclear(res);
+	return 0;
+}
+
+/* Calls cb with each row of a result of key, industry, cert_no, reg_no,
+ * fingerprint, name, holder, body; clears it. */
+static int each_doc(struct store *s, PGresult *res, store_search_cb cb, void *ud)
+{
+	struct search_doc d;
+	int i, rc = 0;
+
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; rc == 0 && i < PQntuples(res); i++) {
+		memset(&d, 0, sizeof(d));
+		d.key = col_i(res, i, 0);
+		col_text(res, i, 1, d.industry, sizeof(d.industry));
+		col_text(res, i, 2, d.cert_no, sizeof(d.cert_no));
+		col_text(res, i, 3, d.reg_no, sizeof(d.reg_no));
+		col_text(res, i, 4, d.fingerprint, sizeof(d.fingerprint));
+		d.name = PQgetvalue(res, i, 5);
+		d.holder = PQgetvalue(res, i, 6);
+		d.body = PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7);
+		rc = cb(ud, &d);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_search_match_docs(struct store *s, const struct search_match *m, int with_body,
+				store_search_cb cb, void *ud)
+{
+	return each_doc(s, search_run(s, m, with_body ? 2 : 1), cb, ud);
+}
+
+static int pg_search_docs(struct store *s, const int64_t *keys, int n, int with_body,
+			  store_search_cb cb, void *ud)
+{
+	struct dbuf list;
+	PGresult *res;
+	int i, rc = 0;
+
+	if (n <= 0)
+		return 0;
+	dbuf_init(&list, 0);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = dbuf_addf(&list, "%s%lld", i ? "," : "{", (long long)keys[i]);
+	if (rc == 0)
+		rc = dbuf_addc(&list, '}');
+	if (rc) {
+		dbuf_free(&list);
+		return dip_fail(&s->err, rc, "", "out of memory");
+	}
+	res = with_body ? run(s, "SELECT " PG_COLS ", body FROM search_docs "
+			      "WHERE key = ANY($1::bigint[])", "t", list.p)
+			: run(s, "SELECT " PG_COLS ", NULL FROM search_docs "
+			      "WHERE key = ANY($1::bigint[])", "t", list.p);
+	dbuf_free(&list);
+	return each_doc(s, res, cb, ud);
+}
+
+static int pg_search_lookup(struct store *s, char field, const char *value, int64_t *keys, int max,
+			    int *n)
+{
+	PGresult *res;
+	int i;
+
+	*n = 0;
+	if (field == 'c')
+		res = run(s, "SELECT key FROM search_docs WHERE cert_no = $1 AND cert_no <> '' "
+			  "ORDER BY key ASC LIMIT $2", "td", value, max);
+	else if (field == 'r')
+		res = run(s, "SELECT key FROM search_docs WHERE reg_no = $1 AND reg_no <> '' "
+			  "ORDER BY key ASC LIMIT $2", "td", value, max);
+	else
+		res = run(s, "SELECT key FROM search_docs WHERE fingerprint = $1 AND fingerprint <> '' "
+			  "ORDER BY key ASC LIMIT $2", "td", value, max);
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; i < PQntuples(res) && *n < max; i++)
+		keys[(*n)++] = col_i(res, i, 0);
+	PQclear(res);
+	return 0;
+}
+
+static int pg_search_stats(struct store *s, store_stat_cb cb, void *ud)
+{
+	PGresult *res = run(s, "SELECT dim, value, n FROM search_stats WHERE dim < $1 AND n <> 0 "
+			    "ORDER BY dim, value", "d", (int)SEARCH_DIM_DAY);
+	int i, rc = 0;
+
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; rc == 0 && i < PQntuples(res); i++)
+		rc = cb(ud, (enum search_dim)col_i(res, i, 0), col_i(res, i, 1), col_i(res, i, 2));
+	PQclear(res);
+	return rc;
+}
+
+static int pg_search_day_count(struct store *s, dip_day from, dip_day to, int64_t *n)
+{
+	return count_query(s, run(s, "SELECT coalesce(sum(n), 0)::bigint FROM search_stats "
+				  "WHERE dim = $1 AND value >= $2 AND value <= $3", "dii",
+				  (int)SEARCH_DIM_DAY, (int64_t)from, (int64_t)to), n);
+}
+
+static int pg_search_generation(struct store *s, int64_t *gen)
+{
+	return count_query(s, run(s, "SELECT n FROM search_stats WHERE dim = $1 AND value = 0", "d",
+				  SEARCH_GENERATION_DIM), gen);
+}
+
+static int pg_search_clear(struct store *s)
+{
+	int rc = exec(s, "DELETE FROM search_docs", "");
+
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_holders", "");
+	/* The generation goes on: a result cached before the rebuild must not
+	 * pass for one after it. */
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_stats WHERE dim <> $1", "d", SEARCH_GENERATION_DIM);
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_stats(dim, value, n) VALUES ($1, 0, 1) "
+			  "ON CONFLICT (dim, value) DO UPDATE SET n = search_stats.n + 1", "d",
+			  SEARCH_GENERATION_DIM);
+	return rc;
+}
+
 /* ---- opening, migrations ------------------------------------------------------------------------ */
 
 struct migrate_ctx {
@@ -2244,6 +2590,16 @@ static const struct store pg_ops = {
 	.table_export = pg_table_export,
 	.table_import = pg_table_import,
 	.table_count = pg_table_count,
+	.search_put = pg_search_put,
+	.search_delete = pg_search_delete,
+	.search_match = pg_search_match,
+	.search_match_docs = pg_search_match_docs,
+	.search_docs = pg_search_docs,
+	.search_lookup = pg_search_lookup,
+	.search_stats = pg_search_stats,
+	.search_day_count = pg_search_day_count,
+	.search_clear = pg_search_clear,
+	.search_generation = pg_search_generation,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

@@ -12,6 +12,8 @@
  * a lost race between two examiners into DIP_ECONFLICT.
  */
 #include "store/store.h"
+#include "domain/query.h"
+#include "store/fts5_tokenizer.h"
 #include "util/res.h"
 
 #include <sqlite3.h>
@@ -168,8 +170,14 @@ static int step_row(struct store *s, sqlite3_stmt *st)
 static void col_text(sqlite3_stmt *st, int i, char *out, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t len = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
 
-	snprintf(out, n, "%s", t ? (const char *)t : "");
+	/* Cut to fit, as snprintf would. */
+	if (len >= n)
+		len = n - 1;
+	if (len)
+		memcpy(out, t, len);
+	out[len] = '\0';
 }
 
 static char *col_dup(sqlite3_stmt *st, int i)
@@ -1656,6 +1664,380 @@ static int sq_table_count(struct store *s, const struct store_table *t, int64_t 
 	return rc < 0 ? rc : 0;
 }
 
+/* ---- search (store.h: the key's layout) ------------------------------- */
+
+/* One row a dimension (enum search_dim, in order), in one statement. */
+static int stat_add(struct store *s, int64_t key, int64_t delta)
+{
+	int64_t v[SEARCH_NDIMS];
+
+	_Static_assert(SEARCH_NDIMS == 6 && SEARCH_GENERATION_DIM == 6,
+		       "the statement below writes six dimensions and the generation");
+
+	store_search_dims(key, v);
+	return exec(s, "INSERT INTO search_stats(dim, value, n) VALUES (0, ?1, ?7), (1, ?2, ?7), "
+		    "(2, ?3, ?7), (3, ?4, ?7), (4, ?5, ?7), (5, ?6, ?7), (6, 0, 1) "
+		    "ON CONFLICT(dim, value) DO UPDATE SET n = n + excluded.n", "iiiiiii", v[0], v[1],
+		    v[2], v[3], v[4], v[5], delta);
+}
+
+/* The text of a document's tags column: its filter words. */
+static void tags_text(int64_t key, char out[3 * SEARCH_TAG_MAX + 3])
+{
+	char tags[3][SEARCH_TAG_MAX];
+	int n = store_search_tags(key, tags);
+
+	snprintf(out, 3 * SEARCH_TAG_MAX + 3, "%s %s %s", tags[0], n > 1 ? tags[1] : "",
+		 n > 2 ? tags[2] : "");
+}
+
+static int sq_search_delete(struct store *s, int64_t app_id)
+{
+	sqlite3_stmt *st = run(s, "SELECT d.key, d.name, d.holder, b.body FROM search_docs d "
+			       "JOIN search_bodies b ON b.key = d.key WHERE d.app_id = ?", "i", app_id);
+	char *name = NULL, *holder = NULL, *body = NULL, tags[3 * SEARCH_TAG_MAX + 3];
+	int64_t key;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	key = col_i(st, 0);
+	name = col_dup(st, 1);
+	holder = col_dup(st, 2);
+	body = col_dup(st, 3);
+	sqlite3_reset(st);
+	if (name == NULL || holder == NULL || body == NULL) {
+		rc = dip_fail(&s->err, DIP_ENOMEM, "", "out of memory");
+		goto out;
+	}
+	/* The index is contentless: removing a document takes the text that
+	 * was indexed. */
+	tags_text(key, tags);
+	rc = exec(s, "INSERT INTO search_fts(search_fts, rowid, name, holder, body, tags) "
+		  "VALUES ('delete', ?, ?, ?, ?, ?)", "itttt", key, name, holder, body, tags);
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_docs WHERE key = ?", "i", key);
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_bodies WHERE key = ?", "i", key);
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_holders WHERE app_id = ?", "i", app_id);
+	if (rc == 0)
+		rc = stat_add(s, key, -1);
+out:
+	free(name);
+	free(holder);
+	free(body);
+	return rc;
+}
+
+static int sq_search_put(struct store *s, const struct search_doc *d)
+{
+	char tags[3 * SEARCH_TAG_MAX + 3];
+	struct search_keyinfo k;
+	int i, rc;
+
+	store_search_key_split(d->key, &k);
+	tags_text(d->key, tags);
+	rc = sq_search_delete(s, k.app_id);
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_docs(key, app_id, industry, cert_no, reg_no, "
+			  "fingerprint, name, holder) VALUES (?,?,?,?,?,?,?,?)", "iitttttt",
+			  d->key, k.app_id, d->industry, d->cert_no, d->reg_no, d->fingerprint,
+			  d->name, d->holder ? d->holder : "");
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_bodies(key, body) VALUES (?, ?)", "it", d->key,
+			  d->body ? d->body : "");
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_fts(rowid, name, holder, body, tags) "
+			  "VALUES (?, ?, ?, ?, ?)", "itttt", d->key, d->name, d->holder ? d->holder : "",
+			  d->body ? d->body : "", tags);
+	for (i = 0; rc == 0 && i < d->nholders; i++)
+		rc = exec(s, "INSERT INTO search_holders(app_id, key, name, code) VALUES (?, ?, ?, ?)",
+			  "iitt", k.app_id, d->key, d->holders[i].name, d->holders[i].code);
+	if (rc == 0)
+		rc = stat_add(s, d->key, 1);
+	return rc;
+}
+
+/*
+ * The statements of search_match and search_match_docs.  ?1 is the FTS5
+ * expression, ?2 and ?3 the key range, ?7 the holder, ?8 the limit.  The
+ * status and industry filters are words of the expression (the tags
+ * column); without a query or those filters the documents are read by
+ * key.  The holder filter has a variant of its own, since SQLite evaluates
+ * every term for every row.  The index is read in key order and the
+ * documents looked up row by row (CROSS JOIN fixes that order).
+ */
+#define SQ_W_PLAIN(c) " AND " c " >= ?2 AND " c " <= ?3"
+#define SQ_W_HOLDER(c)                                                                      \
+	SQ_W_PLAIN(c) " AND " c " IN (SELECT key FROM search_holders WHERE name = ?7 OR code = ?7)"
+#define SQ_COLS "d.industry, d.cert_no, d.reg_no, d.fingerprint, d.name, d.holder"
+
+#define SQ_FTS_KEYS "SELECT f.rowid FROM search_fts f WHERE f.search_fts MATCH ?1"
+#define SQ_FTS_DOCS                                                                         \
+	"SELECT f.rowid, " SQ_COLS ", NULL FROM search_fts f CROSS JOIN search_docs d "      \
+	"ON d.key = f.rowid WHERE f.search_fts MATCH ?1"
+#define SQ_FTS_BODY                                                                         \
+	"SELECT f.rowid, " SQ_COLS ", b.body FROM search_fts f CROSS JOIN search_docs d "    \
+	"ON d.key = f.rowid CROSS JOIN search_bodies b ON b.key = f.rowid "                  \
+	"WHERE f.search_fts MATCH ?1"
+#define SQ_ALL_KEYS "SELECT d.key FROM search_docs d WHERE 1"
+#define SQ_ALL_DOCS "SELECT d.key, " SQ_COLS ", NULL FROM search_docs d WHERE 1"
+#define SQ_ALL_BODY                                                                         \
+	"SELECT d.key, " SQ_COLS ", b.body FROM search_docs d CROSS JOIN search_bodies b "   \
+	"ON b.key = d.key WHERE 1"
+
+#define SQ_ORDER(c, dir) " ORDER BY " c " " dir " LIMIT ?8"
+#define SQ_DIRS(head, c)                                                                    \
+	{ { head SQ_W_PLAIN(c) SQ_ORDER(c, "ASC"), head SQ_W_HOLDER(c) SQ_ORDER(c, "ASC") },    \
+	  { head SQ_W_PLAIN(c) SQ_ORDER(c, "DESC"), head SQ_W_HOLDER(c) SQ_ORDER(c, "DESC") } }
+
+/* [what: keys, docs, docs with body][fts][descending][holder] */
+static const char *const sq_search_sql[3][2][2][2] = {
+	{ SQ_DIRS(SQ_ALL_KEYS, "d.key"), SQ_DIRS(SQ_FTS_KEYS, "f.rowid") },
+	{ SQ_DIRS(SQ_ALL_DOCS, "d.key"), SQ_DIRS(SQ_FTS_DOCS, "f.rowid") },
+	{ SQ_DIRS(SQ_ALL_BODY, "d.key"), SQ_DIRS(SQ_FTS_BODY, "f.rowid") },
+};
+
+static int add_tag(struct dbuf *b, const char *tag)
+{
+	return dbuf_addf(b, "\"%s\"", tag);
+}
+
+/* The FTS5 expression of m into out: the query within the text columns,
+ * and the status and industry filters on the tags column, ANDed.  Empty
+ * when m has neither. */
+static int search_expr(const struct search_match *m, struct dbuf *out)
+{
+	char tag[SEARCH_TAG_MAX];
+	int st, first = 1, rc = 0;
+
+	if (m->q) {
+		rc = dbuf_adds(out, "{name holder body} : (");
+		if (rc == 0)
+			rc = qry_to_fts5(m->q, out);
+		if (rc == 0)
+			rc = dbuf_addc(out, ')');
+	}
+	if (rc == 0 && m->statuses) {
+		rc = dbuf_adds(out, out->len ? " AND {tags} : (" : "{tags} : (");
+		for (st = 0; rc == 0 && st < APP__COUNT; st++) {
+			if (!(m->statuses & 1u << st))
+				continue;
+			store_search_tag_status((enum app_state)st, tag);
+			if (!first)
+				rc = dbuf_adds(out, " OR ");
+			if (rc == 0)
+				rc = add_tag(out, tag);
+			first = 0;
+		}
+		if (rc == 0)
+			rc = dbuf_addc(out, ')');
+	}
+	if (rc == 0 && m->section) {
+		store_search_tag_section(m->section, tag);
+		rc = dbuf_adds(out, out->len ? " AND {tags} : " : "{tags} : ");
+		if (rc == 0)
+			rc = add_tag(out, tag);
+	}
+	if (rc == 0 && m->division) {
+		store_search_tag_division(m->division, tag);
+		rc = dbuf_adds(out, out->len ? " AND {tags} : " : "{tags} : ");
+		if (rc == 0)
+			rc = add_tag(out, tag);
+	}
+	return rc;
+}
+
+/* The statement of m, bound; what is 0 for keys, 1 for documents, 2 for
+ * documents with their body.  expr receives the FTS5 expression. */
+static sqlite3_stmt *search_stmt(struct store *s, const struct search_match *m, int what,
+				 struct dbuf *expr)
+{
+	int limit = m->limit < 0 ? 0 : m->limit > SEARCH_MAX_KEYS ? SEARCH_MAX_KEYS : m->limit;
+
+	if (search_expr(m, expr) != 0) {
+		dip_fail(&s->err, DIP_ELIMIT, "q", "q: the query is too large");
+		return NULL;
+	}
+	return run(s, sq_search_sql[what][expr->len > 0][m->descending != 0][m->holder != NULL],
+		   "tiiiiitd", expr->len ? expr->p : NULL, m->lo, m->hi > 0 ? m->hi : INT64_MAX,
+		   (int64_t)0, (int64_t)0, (int64_t)0, m->holder, limit);
+}
+
+static int sq_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)
+{
+	struct dbuf expr;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*n = 0;
+	dbuf_init(&expr, 64 * 1024);
+	st = search_stmt(s, m, 0, &expr);
+	if (st == NULL) {
+		rc = s->err.code;
+		goto out;
+	}
+	while (*n < m->limit && (rc = step_row(s, st)) == 1)
+		keys[(*n)++] = col_i(st, 0);
+	sqlite3_reset(st);
+	if (rc > 0)
+		rc = 0;
+out:
+	dbuf_free(&expr);
+	return rc;
+}
+
+/* Calls cb with each row of a statement selecting key, industry, cert_no,
+ * reg_no, fingerprint, name, holder, body. */
+static int each_doc(struct store *s, sqlite3_stmt *st, store_search_cb cb, void *ud)
+{
+	struct search_doc d;
+	int rc;
+
+	while ((rc = step_row(s, st)) == 1) {
+		memset(&d, 0, sizeof(d));
+		d.key = col_i(st, 0);
+		col_text(st, 1, d.industry, sizeof(d.industry));
+		col_text(st, 2, d.cert_no, sizeof(d.cert_no));
+		col_text(st, 3, d.reg_no, sizeof(d.reg_no));
+		col_text(st, 4, d.fingerprint, sizeof(d.fingerprint));
+		d.name = (const char *)sqlite3_column_text(st, 5);
+		d.holder = (const char *)sqlite3_column_text(st, 6);
+		d.body = (const char *)sqlite3_column_text(st, 7);
+		if (d.name == NULL)
+			d.name = "";
+		if (d.holder == NULL)
+			d.holder = "";
+		rc = cb(ud, &d);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_search_match_docs(struct store *s, const struct search_match *m, int with_body,
+				store_search_cb cb, void *ud)
+{
+	struct dbuf expr;
+	sqlite3_stmt *st;
+	int rc;
+
+	dbuf_init(&expr, 64 * 1024);
+	st = search_stmt(s, m, with_body ? 2 : 1, &expr);
+	rc = st ? each_doc(s, st, cb, ud) : s->err.code;
+	dbuf_free(&expr);
+	return rc;
+}
+
+static int sq_search_docs(struct store *s, const int64_t *keys, int n, int with_body,
+			  store_search_cb cb, void *ud)
+{
+	struct dbuf list;
+	sqlite3_stmt *st;
+	int i, rc = 0;
+
+	if (n <= 0)
+		return 0;
+	dbuf_init(&list, 0);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = dbuf_addf(&list, "%s%lld", i ? "," : "[", (long long)keys[i]);
+	if (rc == 0)
+		rc = dbuf_addc(&list, ']');
+	if (rc) {
+		dbuf_free(&list);
+		return dip_fail(&s->err, rc, "", "out of memory");
+	}
+	st = with_body ? run(s, "SELECT d.key, " SQ_COLS ", b.body FROM search_docs d "
+			     "JOIN search_bodies b ON b.key = d.key "
+			     "WHERE d.key IN (SELECT value FROM json_each(?))", "t", list.p)
+		       : run(s, "SELECT d.key, " SQ_COLS ", NULL FROM search_docs d "
+			     "WHERE d.key IN (SELECT value FROM json_each(?))", "t", list.p);
+	rc = st ? each_doc(s, st, cb, ud) : s->err.code;
+	dbuf_free(&list);
+	return rc;
+}
+
+static int sq_search_lookup(struct store *s, char field, const char *value, int64_t *keys, int max,
+			    int *n)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*n = 0;
+	if (field == 'c')
+		st = run(s, "SELECT key FROM search_docs WHERE cert_no = ? AND cert_no <> '' "
+			 "ORDER BY key ASC LIMIT ?", "td", value, max);
+	else if (field == 'r')
+		st = run(s, "SELECT key FROM search_docs WHERE reg_no = ? AND reg_no <> '' "
+			 "ORDER BY key ASC LIMIT ?", "td", value, max);
+	else
+		st = run(s, "SELECT key FROM search_docs WHERE fingerprint = ? AND fingerprint <> '' "
+			 "ORDER BY key ASC LIMIT ?", "td", value, max);
+	if (st == NULL)
+		return s->err.code;
+	while (*n < max && (rc = step_row(s, st)) == 1)
+		keys[(*n)++] = col_i(st, 0);
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int sq_search_stats(struct store *s, store_stat_cb cb, void *ud)
+{
+	sqlite3_stmt *st = run(s, "SELECT dim, value, n FROM search_stats WHERE dim < ? AND n <> 0 "
+			       "ORDER BY dim, value", "d", (int)SEARCH_DIM_DAY);
+	int rc = 0;
+
+	if (st == NULL)
+		return s->err.code;
+	while ((rc = step_row(s, st)) == 1) {
+		rc = cb(ud, (enum search_dim)col_i(st, 0), col_i(st, 1), col_i(st, 2));
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sq_search_day_count(struct store *s, dip_day from, dip_day to, int64_t *n)
+{
+	return count_query(s, run(s, "SELECT coalesce(sum(n), 0) FROM search_stats WHERE dim = ? "
+				  "AND value >= ? AND value <= ?", "dii", (int)SEARCH_DIM_DAY,
+				  (int64_t)from, (int64_t)to), n);
+}
+
+static int sq_search_generation(struct store *s, int64_t *gen)
+{
+	return count_query(s, run(s, "SELECT n FROM search_stats WHERE dim = ? AND value = 0", "d",
+				  SEARCH_GENERATION_DIM), gen);
+}
+
+static int sq_search_clear(struct store *s)
+{
+	int rc = exec(s, "INSERT INTO search_fts(search_fts) VALUES ('delete-all')", "");
+
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_docs", "");
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_bodies", "");
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_holders", "");
+	/* The generation goes on: a result cached before the rebuild must not
+	 * pass for one after it. */
+	if (rc == 0)
+		rc = exec(s, "DELETE FROM search_stats WHERE dim <> ?", "d", SEARCH_GENERATION_DIM);
+	if (rc == 0)
+		rc = exec(s, "INSERT INTO search_stats(dim, value, n) VALUES (?, 0, 1) "
+			  "ON CONFLICT(dim, value) DO UPDATE SET n = n + 1", "d", SEARCH_GENERATION_DIM);
+	return rc;
+}
+
 /* ---- opening, migrations ------------------------------------------------------------------------ */
 
 struct migrate_ctx {
@@ -1896,6 +2278,16 @@ static const struct store sqlite_ops = {
 	.table_export = sq_table_export,
 	.table_import = sq_table_import,
 	.table_count = sq_table_count,
+	.search_put = sq_search_put,
+	.search_delete = sq_search_delete,
+	.search_match = sq_search_match,
+	.search_match_docs = sq_search_match_docs,
+	.search_docs = sq_search_docs,
+	.search_lookup = sq_search_lookup,
+	.search_stats = sq_search_stats,
+	.search_day_count = sq_search_day_count,
+	.search_clear = sq_search_clear,
+	.search_generation = sq_search_generation,
 };
 
 struct store *store_open_sqlite(const char *path, struct dip_error *e)
@@ -1921,12 +2313,19 @@ struct store *store_open_sqlite(const char *path, struct dip_error *e)
 	}
 	sqlite3_busy_timeout(q->db, 10000);
 	sqlite3_extended_result_codes(q->db, 0);
+	/* Reads through a memory map (up to 1 GiB of the file) rather than a
+	 * copy per page: searches read thousands of index pages, and every
+	 * connection shares the one mapping of the page cache. */
 	if (sqlite3_exec(q->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-			 "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;", NULL, NULL,
-			 NULL) != SQLITE_OK) {
+			 "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; "
+			 "PRAGMA mmap_size = 1073741824;", NULL, NULL, NULL) != SQLITE_OK) {
 		dip_fail(e, DIP_EDB, "db", "database %s: %s", path, sqlite3_errmsg(q->db));
 		goto fail;
 	}
+	/* The search index's table names the tokenizer: every connection
+	 * needs it before any statement touches that table. */
+	if (fts_register(q->db, e) != 0)
+		goto fail;
 	if (migrate(s)) {
 		if (e)
 			*e = s->err;

@@ -29,6 +29,9 @@ dip_resources:
 	/* statistics (issue 12); each backend's migrations stay in number order */
 	RES "migrations/pg/002_stats.sql"
 	RES "migrations/sqlite/002_stats.sql"
+	/* search (issue 7) */
+	RES "migrations/pg/003_search.sql"
+	RES "migrations/sqlite/003_search.sql"
 	.quad 0, 0, 0
 
 	.section .note.GNU-stack,"",@progbits

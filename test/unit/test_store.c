@@ -11,6 +11,8 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "domain/query.h"
+
 struct sfx {
 	struct testdb db;
 	struct store *s;
@@ -1953,8 +1955,11 @@ static void test_store_tables_cover_the_schema(void **state)
 	n = schema_tables(x, names, 128);
 	assert_true(n > 10);
 	for (i = 0; i < n; i++) {
+		/* The search index (search_docs, _holders, _stats, the FTS5
+		 * table and its shadow tables) is rebuilt from the records. */
 		if (strcmp(names[i], "schema_migrations") == 0 ||
-		    strcmp(names[i], "ledger_head") == 0 || strncmp(names[i], "sqlite_", 7) == 0)
+		    strcmp(names[i], "ledger_head") == 0 || strncmp(names[i], "sqlite_", 7) == 0 ||
+		    strncmp(names[i], "search_", 7) == 0)
 			continue;
 		if (store_table_find(names[i]) == NULL)
 			fail_msg("table %s is not in store_tables (store.c): dipreg migrate would not copy it; "
@@ -2057,6 +2062,253 @@ static void test_store_pg_error_aborts_the_whole_transaction(void **state)
 	OK(s, s->commit(s));
 }
 
+/* ---- search index ------------------------------------------------------- */
+
+static int64_t skey(dip_day day, int64_t app, enum app_state st, char sec, int div)
+{
+	struct search_keyinfo k = { day, app, st, sec, div };
+	int64_t key = store_search_key(&k);
+	struct search_keyinfo back;
+
+	assert_true(key > 0);
+	store_search_key_split(key, &back);
+	assert_int_equal(back.day, day);
+	assert_int_equal(back.app_id, app);
+	assert_int_equal(back.status, st);
+	assert_int_equal(back.section, sec);
+	assert_int_equal(back.division, div);
+	return key;
+}
+
+static void put_doc(struct store *s, int64_t key, const char *name, const char *holder,
+		    const char *code, const char *body, const char *cert)
+{
+	struct search_holder h;
+	struct search_doc d;
+
+	memset(&d, 0, sizeof(d));
+	memset(&h, 0, sizeof(h));
+	d.key = key;
+	snprintf(d.industry, sizeof(d.industry), "%s", cert ? "54" : "");
+	snprintf(d.cert_no, sizeof(d.cert_no), "%s", cert ? cert : "");
+	snprintf(d.reg_no, sizeof(d.reg_no), "%s", cert ? "202413000000001X" : "");
+	snprintf(d.fingerprint, sizeof(d.fingerprint), "%s", cert ? "sha256:00ff" : "");
+	d.name = name;
+	d.holder = holder;
+	d.body = body;
+	snprintf(h.name, sizeof(h.name), "%s", holder);
+	snprintf(h.code, sizeof(h.code), "%s", code);
+	d.holders = &h;
+	d.nholders = 1;
+	OK(s, s->search_put(s, &d));
+}
+
+static int smatch(struct store *s, const char *q, const struct search_match *base, int64_t *keys)
+{
+	struct search_match m;
+	struct qry *p = NULL;
+	struct dip_error e;
+	int n = -1;
+
+	if (base)
+		m = *base;
+	else
+		memset(&m, 0, sizeof(m));
+	if (q && qry_parse(q, strlen(q), NULL, &p, NULL, &e) != 0)
+		fail_msg("%s: %s", q, e.message);
+	m.q = p;
+	if (m.limit == 0)
+		m.limit = 10;
+	OK(s, s->search_match(s, &m, keys, &n));
+	qry_free(p);
+	return n;
+}
+
+struct doc_seen {
+	int n;
+	int64_t key;
+	char name[200], body[400];
+	int body_null;
+};
+
+static int seen_doc(void *ud, const struct search_doc *d)
+{
+	struct doc_seen *x = ud;
+
+	x->n++;
+	x->key = d->key;
+	snprintf(x->name, sizeof(x->name), "%s", d->name);
+	x->body_null = d->body == NULL;
+	snprintf(x->body, sizeof(x->body), "%s", d->body ? d->body : "");
+	return 0;
+}
+
+static int sum_stat(void *ud, enum search_dim dim, int64_t value, int64_t n)
+{
+	int64_t *v = ud;
+
+	if (dim == SEARCH_DIM_TOTAL)
+		v[0] += n;
+	if (dim == SEARCH_DIM_STATUS && value == APP_REGISTERED)
+		v[1] += n;
+	if (dim == SEARCH_DIM_YEAR && value == 2024)
+		v[2] += n;
+	return 0;
+}
+
+static void test_store_search_index(void **state)
+{
+	struct store *s = S(state);
+	dip_day d1 = day_from_ymd(2024, 3, 4), d2 = day_from_ymd(2024, 5, 6),
+		d3 = day_from_ymd(2025, 1, 2);
+	int64_t k1 = skey(d1, 1, APP_REGISTERED, 'G', 54), k2 = skey(d2, 2, APP_PUBLICATION, 0, 0);
+	int64_t k3 = skey(d3, 3, APP_REGISTERED, 'I', 64), k1b, keys[10], stats[3] = { 0 }, n;
+	struct search_match m;
+	struct doc_seen seen;
+
+	OK(s, s->begin(s, 1));
+	put_doc(s, k1, "北京公共交通客流数据集", "北京智联交通科技有限公司", "91110108MA01ABCDEN",
+		"用于公交线网优化\n由刷卡系统采集", "20240311000000001");
+	put_doc(s, k2, "上海港口集装箱吞吐量数据集", "张三", "", "港口 container throughput", NULL);
+	put_doc(s, k3, "Beijing taxi GPS trajectory", "北京出租车数据有限公司", "91110000100001234U",
+		"出租车轨迹", "20250111000000002");
+	OK(s, s->commit(s));
+	OK(s, s->begin(s, 0));
+	/* Newest first, oldest first, every document without a query. */
+	assert_int_equal(smatch(s, NULL, NULL, keys), 3);
+	assert_true(keys[0] == k3 && keys[1] == k2 && keys[2] == k1);
+	memset(&m, 0, sizeof(m));
+	m.descending = 1;
+	assert_int_equal(smatch(s, NULL, &m, keys), 3);
+	assert_true(keys[0] == k1 && keys[2] == k3);
+	/* Text, on either backend's index. */
+	assert_int_equal(smatch(s, "交通", NULL, keys), 1);
+	assert_true(keys[0] == k1);
+	assert_int_equal(smatch(s, "北京", NULL, keys), 2);
+	assert_int_equal(smatch(s, "\"gps trajectory\"", NULL, keys), 1);
+	assert_int_equal(smatch(s, "\"taxi trajectory\"", NULL, keys), 0);
+	assert_int_equal(smatch(s, "港 -张三", NULL, keys), 0);
+	assert_int_equal(smatch(s, "港 OR 轨迹", NULL, keys), 2);
+	/* The filter words are out of the query's reach. */
+	assert_int_equal(smatch(s, "sregistered", NULL, keys), 0);
+	assert_int_equal(smatch(s, "xg OR dfe", NULL, keys), 0);
+	/* No phrase runs from one field into the next. */
+	assert_int_equal(smatch(s, "\"数据集 北京\"", NULL, keys), 0);
+	/* Filters: status, section, division, holder, days, limit. */
+	memset(&m, 0, sizeof(m));
+	m.statuses = 1u << APP_REGISTERED;
+	assert_int_equal(smatch(s, "北京", &m, keys), 2);
+	m.statuses = 1u << APP_PUBLICATION;
+	assert_int_equal(smatch(s, "北京", &m, keys), 0);
+	memset(&m, 0, sizeof(m));
+	m.section = 'G';
+	assert_int_equal(smatch(s, NULL, &m, keys), 1);
+	m.section = 0;
+	m.division = 64;
+	assert_int_equal(smatch(s, NULL, &m, keys), 1);
+	assert_true(keys[0] == k3);
+	memset(&m, 0, sizeof(m));
+	m.holder = "张三";
+	assert_int_equal(smatch(s, NULL, &m, keys), 1);
+	assert_true(keys[0] == k2);
+	m.holder = "91110000100001234U";
+	assert_int_equal(smatch(s, "北京", &m, keys), 1);
+	assert_true(keys[0] == k3);
+	memset(&m, 0, sizeof(m));
+	m.lo = store_search_day_first(d2);
+	m.hi = store_search_day_last(d2);
+	assert_int_equal(smatch(s, NULL, &m, keys), 1);
+	assert_true(keys[0] == k2);
+	m.lo = 0;
+	m.hi = k2 - 1;
+	assert_int_equal(smatch(s, NULL, &m, keys), 1);
+	memset(&m, 0, sizeof(m));
+	m.limit = 2;
+	assert_int_equal(smatch(s, NULL, &m, keys), 2);
+	/* Documents by key: the text, with or without the body. */
+	memset(&seen, 0, sizeof(seen));
+	OK(s, s->search_docs(s, &k1, 1, 1, seen_doc, &seen));
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.name, "北京公共交通客流数据集");
+	assert_string_equal(seen.body, "用于公交线网优化\n由刷卡系统采集");
+	memset(&seen, 0, sizeof(seen));
+	OK(s, s->search_docs(s, keys, 2, 0, seen_doc, &seen));
+	assert_int_equal(seen.n, 2);
+	assert_true(seen.body_null);
+	/* Exact lookups. */
+	OK(s, s->search_lookup(s, 'c', "20250111000000002", keys, 5, &seen.n));
+	assert_int_equal(seen.n, 1);
+	assert_true(keys[0] == k3);
+	OK(s, s->search_lookup(s, 'r', "202413000000001X", keys, 5, &seen.n));
+	assert_int_equal(seen.n, 2);
+	OK(s, s->search_lookup(s, 'f', "sha256:00ff", keys, 1, &seen.n));
+	assert_int_equal(seen.n, 1);
+	assert_true(keys[0] == k3);
+	OK(s, s->search_lookup(s, 'c', "", keys, 5, &seen.n));
+	assert_int_equal(seen.n, 0);
+	/* Counts. */
+	OK(s, s->search_stats(s, sum_stat, stats));
+	assert_int_equal(stats[0], 3);
+	assert_int_equal(stats[1], 2);
+	assert_int_equal(stats[2], 2);
+	OK(s, s->search_day_count(s, d2, d3, &n));
+	assert_int_equal(n, 2);
+	s->rollback(s);
+
+	/* A new key replaces the document: the old one is gone from the
+	 * index and from the counts. */
+	k1b = skey(d1, 1, APP_CANCELLED, 'G', 54);
+	OK(s, s->begin(s, 1));
+	put_doc(s, k1b, "北京公共交通客流数据集", "北京智联交通科技有限公司", "", "已注销", "20240311000000001");
+	OK(s, s->commit(s));
+	OK(s, s->begin(s, 0));
+	assert_int_equal(smatch(s, "交通", NULL, keys), 1);
+	assert_true(keys[0] == k1b);
+	assert_int_equal(smatch(s, "公交", NULL, keys), 0);
+	memset(stats, 0, sizeof(stats));
+	OK(s, s->search_stats(s, sum_stat, stats));
+	assert_int_equal(stats[0], 3);
+	assert_int_equal(stats[1], 1);
+	s->rollback(s);
+
+	/* Index writes belong to the transaction: a rollback undoes them. */
+	OK(s, s->begin(s, 1));
+	OK(s, s->search_delete(s, 2));
+	OK(s, s->search_delete(s, 99));
+	assert_int_equal(smatch(s, "港口", NULL, keys), 0);
+	s->rollback(s);
+	OK(s, s->begin(s, 0));
+	assert_int_equal(smatch(s, "港口", NULL, keys), 1);
+	s->rollback(s);
+
+	OK(s, s->begin(s, 1));
+	OK(s, s->search_generation(s, &n));
+	OK(s, s->search_delete(s, 2));
+	OK(s, s->search_generation(s, &stats[0]));
+	assert_true(stats[0] > n);
+	OK(s, s->commit(s));
+	OK(s, s->begin(s, 0));
+	assert_int_equal(smatch(s, "港口", NULL, keys), 0);
+	memset(stats, 0, sizeof(stats));
+	OK(s, s->search_stats(s, sum_stat, stats));
+	assert_int_equal(stats[0], 2);
+	s->rollback(s);
+
+	OK(s, s->begin(s, 1));
+	OK(s, s->search_generation(s, &n));
+	OK(s, s->search_clear(s));
+	OK(s, s->search_generation(s, &stats[2]));
+	assert_true(stats[2] > n);
+	OK(s, s->commit(s));
+	OK(s, s->begin(s, 0));
+	assert_int_equal(smatch(s, NULL, NULL, keys), 0);
+	assert_int_equal(smatch(s, "北京", NULL, keys), 0);
+	memset(stats, 0, sizeof(stats));
+	OK(s, s->search_stats(s, sum_stat, stats));
+	assert_int_equal(stats[0], 0);
+	s->rollback(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2092,6 +2344,7 @@ int main(void)
 		T(test_store_tables_cover_the_schema),
 		T(test_store_pg_lost_connection_is_reported_then_restored),
 		T(test_store_pg_error_aborts_the_whole_transaction),
+		T(test_store_search_index),
 #undef T
 	};
 

@@ -45,8 +45,8 @@ test('art20: the home page lists announcements and publications; the register is
   await page.fill('#home-q', '停车');
   await Promise.all([page.waitForURL(/\/register\?q=/), page.press('#home-q', 'Enter')]);
   await ready(page);
-  // No search service yet (404 no_route): the register list is filtered.
-  assert.match(await page.textContent('.search-info'), /全文检索服务尚未开通/);
+  // Full-text search (GET /api/search) of the register.
+  assert.match(await page.textContent('.search-info'), /共找到 1 条结果/);
   const names = await page.locator('.record-name').allTextContents();
   assert.deepEqual(names, ['朝阳区城市停车泊位数据集']);
   await page.fill('#reg-q', registered.certificate_number);

@@ -1,6 +1,6 @@
 // The public register (Art. 20): browse announced registrations, or search
-// them.  Full-text search is GET /api/search?q=; until a registry has it
-// (404 no_route) the page filters the register list itself by name,
+// them with GET /api/search (docs/search.md).  Against a registry without
+// it (404 no_route) the page filters the register list itself by name,
 // certificate number and industry, and says so.
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
@@ -51,8 +51,14 @@ export default async function register(main, ctx) {
   }
 
   try {
-    const r = await get(`/api/search?q=${encodeURIComponent(q0)}${stateQ}`);
-    const items = r.items || r.results || [];
+    // The register page searches the register: publications have a page
+    // of their own.
+    const status = st0 || 'registered,cancelled,revoked';
+    const r = await get(`/api/search?q=${encodeURIComponent(q0)}&status=${encodeURIComponent(status)}`);
+    const items = (r.items || []).map((x) => ({
+      id: x.application, state: x.status, name: x.name, certificate_number: x.certificate_number,
+      industry: x.industry, registration_date: x.registration_date,
+    }));
     info.replaceChildren(h('p', t('reg.found', { n: r.total ?? items.length, q: q0 })));
     clear(results).append(items.length ? recordList(items) : empty('reg.no_match'));
     return t('reg.title');
