@@ -97,6 +97,7 @@ const MATRIX = [
   // public register
   ['GET', '/api/publications', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
   ['GET', '/api/register', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['GET', '/api/search?q=%E6%95%B0%E6%8D%AE', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
   ['GET', '/api/announcements', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
   // admin: U is the other applicant's account
   ['GET', '/api/admin/accounts', undefined, [401, 403, 403, 403, 403, 403, 200, 401]],
