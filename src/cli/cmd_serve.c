@@ -94,6 +94,8 @@ int cli_serve(int argc, char **argv)
 	if (cli_log_open(&reg, cfg.db, *cfg_str(&c, CFG_LOG_ORIGIN) ? cfg_str(&c, CFG_LOG_ORIGIN) : NULL,
 			 fallback, &ko))
 		goto out;
+	/* Public records ready to send (service/cache.c); 0 turns it off. */
+	reg.records = svc_cache_new((size_t)cfg_num(&c, CFG_RECORD_CACHE) << 20);
 	rc = server_run(&reg, &cfg);
 	ledger_close(&reg);
 out:

@@ -254,6 +254,10 @@ const struct cfg_setting cfg_settings[CFG__COUNT] = {
 	  "N", 0, NULL,
 	  "Search answers kept in memory, each for as long as the search index is unchanged; 0 "
 	  "keeps none." },
+	{ CFG_RECORD_CACHE, "server", "record_cache", "record-cache", CFG_INT, "8", 0, 4096, SRV,
+	  "MIB", 0, NULL,
+	  "Public records kept ready to send, in MiB; each is checked against its application "
+	  "before it is sent. 0 keeps none." },
 	{ CFG_MAX_BODY, "limits", "max_body", "max-body", CFG_INT, "1048576", 1024, 64L << 20, SRV,
 	  "BYTES", 0, NULL, "The largest JSON request body, in bytes." },
 	{ CFG_MAX_UPLOAD, "limits", "max_upload", "max-upload", CFG_INT, "20971520", 1024, 1L << 30,

@@ -78,6 +78,32 @@ void reply_bytes(struct req *r, int status, const char *type, const void *p, siz
 	http_send(r, status, type, p, n, cache_control);
 }
 
+static void release_blob(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	svc_blob_release(arg);
+}
+
+void reply_blob(struct req *r, int status, const char *type, struct svc_blob *b)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	struct evbuffer *out = evbuffer_new();
+
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (out && evbuffer_add_reference(out, b->data, b->len, release_blob, b) == 0) {
+		evhttp_send_reply(r->ev, status, reason_for(status), out);
+	} else {
+		svc_blob_release(b);
+		evhttp_send_reply(r->ev, 500, "Internal Server Error", NULL);
+		status = 500;
+	}
+	if (out)
+		evbuffer_free(out);
+	r->status = status;
+}
+
 void reply_json(struct req *r, int status, json_t *json)
 {
 	char *text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);

@@ -101,6 +101,14 @@ int svc__search_index(struct svc *v, const struct app_ctx *c, struct dip_error *
 int svc__moot_objections(struct svc *v, const struct app_ctx *c, dip_time at,
 			 struct dip_error *e);
 
+/* The cached public record of id when st (read now) shows it current;
+ * a new reference, or NULL (cache.c). */
+struct svc_blob *svc__cache_get(struct svc_cache *c, int64_t id, const struct app_stamp *st,
+				dip_time now);
+/* Keeps b (a reference of its own) as the public record of id at st. */
+void svc__cache_put(struct svc_cache *c, int64_t id, const struct app_stamp *st,
+		    struct svc_blob *b);
+
 /* The SHA-256 hex under which an objector's follow-up token is stored. */
 void svc__objection_token_hash(const char *token, char out[65]);
 

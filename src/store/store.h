@@ -199,6 +199,13 @@ struct qry;
 typedef int (*store_search_cb)(void *ud, const struct search_doc *d);
 typedef int (*store_stat_cb)(void *ud, enum search_dim dim, int64_t value, int64_t n);
 
+/* What an application's public view depends on (see app_stamp). */
+struct app_stamp {
+	int64_t version;         /* the application's version */
+	int64_t objections;      /* count * 2^32 + the sum of their versions */
+	dip_time next_due;       /* earliest open binding deadline; 0: none */
+};
+
 typedef int (*store_app_cb)(void *ud, const struct application *a);
 typedef int (*store_msg_cb)(void *ud, const struct message *m);
 typedef int (*store_event_cb)(void *ud, const struct event *ev);
@@ -470,6 +477,10 @@ struct store {
 	int (*search_clear)(struct store *s);
 	/* The index's generation (SEARCH_GENERATION_DIM); 0 before any change. */
 	int (*search_generation)(struct store *s, int64_t *gen);
+	/* The stamp of application id in one indexed read: it changes with
+	 * every update of the application or of one of its objections, and
+	 * next_due says when the scheduler may next change it.  DIP_ENOTFOUND. */
+	int (*app_stamp)(struct store *s, int64_t id, struct app_stamp *out);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for

@@ -1493,6 +1493,28 @@ static int pg_deposit_set_index(struct store *s, int64_t id, int64_t ledger_inde
 	return exec(s, "UPDATE deposits SET ledger_index = $1 WHERE id = $2", "ii", ledger_index, id);
 }
 
+static int pg_app_stamp(struct store *s, int64_t id, struct app_stamp *out)
+{
+	PGresult *res = run(s, "SELECT a.version, "
+			    "(SELECT count(*) * 4294967296 + coalesce(sum(o.version), 0) "
+			    "FROM objections o WHERE o.app_id = a.id), "
+			    "(SELECT coalesce(min(d.due_at), 0) FROM deadlines d WHERE d.app_id = a.id "
+			    "AND d.closed_at = 0 AND d.binds_party = 1) "
+			    "FROM applications a WHERE a.id = $1", "i", id);
+
+	if (res == NULL)
+		return s->err.code;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return not_found(s, "application");
+	}
+	out->version = col_i(res, 0, 0);
+	out->objections = col_i(res, 0, 1);
+	out->next_due = col_i(res, 0, 2);
+	PQclear(res);
+	return 0;
+}
+
 static int pg_deposit_get(struct store *s, int64_t id, struct deposit *d)
 {
 	PGresult *res = run(s, "SELECT id, account_id, fingerprint, files, bytes, description, "
@@ -2600,6 +2622,7 @@ static const struct store pg_ops = {
 	.search_day_count = pg_search_day_count,
 	.search_clear = pg_search_clear,
 	.search_generation = pg_search_generation,
+	.app_stamp = pg_app_stamp,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

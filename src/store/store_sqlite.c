@@ -2209,6 +2209,28 @@ static void sq_close(struct store *s)
 	s->impl = NULL;
 }
 
+static int sq_app_stamp(struct store *s, int64_t id, struct app_stamp *out)
+{
+	sqlite3_stmt *st = run(s, "SELECT a.version, "
+			       "(SELECT count(*) * 4294967296 + coalesce(sum(o.version), 0) "
+			       "FROM objections o WHERE o.app_id = a.id), "
+			       "(SELECT coalesce(min(d.due_at), 0) FROM deadlines d WHERE d.app_id = a.id "
+			       "AND d.closed_at = 0 AND d.binds_party = 1) "
+			       "FROM applications a WHERE a.id = ?", "i", id);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "application");
+	out->version = col_i(st, 0);
+	out->objections = col_i(st, 1);
+	out->next_due = col_i(st, 2);
+	sqlite3_reset(st);
+	return 0;
+}
+
 static const struct store sqlite_ops = {
 	.backend = "sqlite",
 	.close = sq_close,
@@ -2299,6 +2321,7 @@ static const struct store sqlite_ops = {
 	.search_day_count = sq_search_day_count,
 	.search_clear = sq_search_clear,
 	.search_generation = sq_search_generation,
+	.app_stamp = sq_app_stamp,
 };
 
 struct store *store_open_sqlite(const char *path, struct dip_error *e)

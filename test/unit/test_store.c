@@ -604,6 +604,54 @@ static void test_store_objections(void **state)
 	assert_int_equal(n, 0);
 }
 
+static int64_t add_deadline(struct store *s, int64_t app, int64_t ref, int kind, dip_time due,
+			    int binds);
+
+/* The stamp changes with the application and its objections, and names
+ * the earliest open deadline whose expiry the scheduler applies. */
+static void test_store_app_stamp(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice");
+	int64_t app = add_app(s, alice, APP_PUBLICATION, "fp", 0), other;
+	struct app_stamp a, b;
+	struct application g;
+	struct objection o;
+
+	other = add_app(s, alice, APP_PUBLICATION, "fp2", 0);
+	OK(s, s->app_stamp(s, app, &a));
+	assert_int_equal(a.version, 1);
+	assert_int_equal(a.objections, 0);
+	assert_int_equal(a.next_due, 0);
+	/* Only open binding deadlines of this application count. */
+	add_deadline(s, app, 0, DL_EXAMINE, 3000, 0);
+	add_deadline(s, other, 0, DL_PUBLICATION, 2000, 1);
+	add_deadline(s, app, 0, DL_PUBLICATION, 9000, 1);
+	add_deadline(s, app, 0, DL_CORRECTION_REPLY, 7000, 1);
+	OK(s, s->app_stamp(s, app, &b));
+	assert_int_equal(b.next_due, 7000);
+	memset(&o, 0, sizeof(o));
+	o.app_id = app;
+	snprintf(o.objector_name, sizeof(o.objector_name), "张三");
+	o.grounds = "理由";
+	o.filed_at = 1000;
+	OK(s, s->objection_insert(s, &o));
+	OK(s, s->app_stamp(s, app, &b));
+	assert_int_not_equal(b.objections, a.objections);
+	a = b;
+	o.state = OBJ_FORWARDED;
+	OK(s, s->objection_update(s, &o));
+	OK(s, s->app_stamp(s, app, &b));
+	assert_int_not_equal(b.objections, a.objections);
+	assert_int_equal(b.version, 1);
+	OK(s, s->app_get(s, app, &g));
+	OK(s, s->app_update(s, &g));
+	application_release(&g);
+	OK(s, s->app_stamp(s, app, &b));
+	assert_int_equal(b.version, 2);
+	assert_int_equal(s->app_stamp(s, app + 100, &b), DIP_ENOTFOUND);
+}
+
 static void test_store_requests(void **state)
 {
 	struct store *s = S(state);
@@ -2322,6 +2370,7 @@ int main(void)
 		T(test_store_applications),
 		T(test_store_application_lists),
 		T(test_store_objections),
+	T(test_store_app_stamp),
 		T(test_store_requests),
 		T(test_store_events),
 		T(test_store_deadlines),
