@@ -29,6 +29,8 @@ struct server_thread {
 	int inflight;                /* requests dispatched, reply not yet written */
 	struct timespec last;        /* last request, reply or bytes received */
 	struct timespec drain_until; /* the grace period's end */
+	uint8_t rid_base[12];        /* request ids: random per thread, then counted */
+	uint64_t rid_seq;
 };
 
 /* cache.c: response bodies by key, each valid at one generation; shared by
