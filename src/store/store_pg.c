@@ -912,7 +912,7 @@ static int pg_app_by_reg_no(struct store *s, const char *reg_no, struct applicat
 {
 	/* Like SQLite, the first row when (impossibly) several match. */
 	return get_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE reg_no = $1 "
-			      "ORDER BY id LIMIT 1", "t", reg_no), a);
+			      "AND reg_no <> '' ORDER BY id LIMIT 1", "t", reg_no), a);
 }
 
 static int each_app(struct store *s, PGresult *res, store_app_cb cb, void *ud)
@@ -944,7 +944,7 @@ static int pg_app_list(struct store *s, const struct app_filter *f, store_app_cb
 				       "iiid", after, states, f->party_id, limit), cb, ud);
 	if (f->agent_id)
 		return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < $1 AND "
-				       IN_STATES("2") " AND agent_id = $3 ORDER BY id DESC LIMIT $4",
+				       IN_STATES("2") " AND agent_id = $3 AND agent_id <> 0 ORDER BY id DESC LIMIT $4",
 				       "iiid", after, states, f->agent_id, limit), cb, ud);
 	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < $1 AND "
 			       IN_STATES("2") " ORDER BY id DESC LIMIT $3", "iid", after, states,
@@ -973,7 +973,7 @@ static int pg_app_by_fingerprint(struct store *s, const char *fingerprint, unsig
 				 int64_t exclude_id, store_app_cb cb, void *ud)
 {
 	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE fingerprint = $1 "
-			       "AND " IN_STATES("2") " AND id <> $3 ORDER BY id", "tii", fingerprint,
+			       "AND fingerprint <> '' AND " IN_STATES("2") " AND id <> $3 ORDER BY id", "tii", fingerprint,
 			       (int64_t)states, exclude_id), cb, ud);
 }
 
@@ -1372,7 +1372,8 @@ static int pg_message_list(struct store *s, const struct msg_filter *f, store_ms
 		"AND (app_id = $4 OR $4 = 0) ORDER BY id DESC LIMIT $5";
 	static const char by_objection[] =
 		"SELECT id, account_id, objection_id, app_id, kind, subject, body, delivered_at, "
-		"read_at FROM messages WHERE objection_id = $1 AND account_id = 0 AND id < $2 AND "
+		"read_at FROM messages WHERE objection_id = $1 AND objection_id <> 0 AND account_id = 0 "
+		"AND id < $2 AND "
 		"(read_at = 0 OR $3 = 0) AND (app_id = $4 OR $4 = 0) ORDER BY id DESC LIMIT $5";
 	int64_t after = f->after_id > 0 ? f->after_id : INT64_MAX;
 	int limit = f->limit > 0 ? f->limit : 50;

@@ -649,7 +649,7 @@ static int sq_app_get(struct store *s, int64_t id, struct application *a)
 
 static int sq_app_by_reg_no(struct store *s, const char *reg_no, struct application *a)
 {
-	sqlite3_stmt *st = run(s, "SELECT " APP_COLS " FROM applications WHERE reg_no = ?", "t",
+	sqlite3_stmt *st = run(s, "SELECT " APP_COLS " FROM applications WHERE reg_no = ? AND reg_no <> ''", "t",
 			       reg_no);
 	int rc;
 
@@ -695,7 +695,7 @@ static int sq_app_list(struct store *s, const struct app_filter *f, store_app_cb
 				cb, ud);
 	if (f->agent_id)
 		return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "
-				       "((1 << state) & ?) <> 0 AND agent_id = ? ORDER BY id DESC "
+				       "((1 << state) & ?) <> 0 AND agent_id = ? AND agent_id <> 0 ORDER BY id DESC "
 				       "LIMIT ?", "iiid", after, states, f->agent_id, limit), cb, ud);
 	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "
 			       "((1 << state) & ?) <> 0 ORDER BY id DESC LIMIT ?", "iid", after,
@@ -721,7 +721,7 @@ static int sq_app_by_fingerprint(struct store *s, const char *fingerprint, unsig
 				 int64_t exclude_id, store_app_cb cb, void *ud)
 {
 	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE fingerprint = ? AND "
-			       "((1 << state) & ?) <> 0 AND id <> ? ORDER BY id", "tii", fingerprint,
+			       "fingerprint <> '' AND ((1 << state) & ?) <> 0 AND id <> ? ORDER BY id", "tii", fingerprint,
 			       (int64_t)states, exclude_id), cb, ud);
 }
 
@@ -1166,7 +1166,8 @@ static int sq_message_list(struct store *s, const struct msg_filter *f, store_ms
 		"AND (app_id = ? OR ? = 0) ORDER BY id DESC LIMIT ?";
 	static const char by_objection[] =
 		"SELECT id, account_id, objection_id, app_id, kind, subject, body, delivered_at, "
-		"read_at FROM messages WHERE objection_id = ? AND account_id = 0 AND id < ? AND "
+		"read_at FROM messages WHERE objection_id = ? AND objection_id <> 0 AND account_id = 0 "
+		"AND id < ? AND "
 		"(read_at = 0 OR ? = 0) AND (app_id = ? OR ? = 0) ORDER BY id DESC LIMIT ?";
 	int64_t after = f->after_id > 0 ? f->after_id : INT64_MAX;
 	sqlite3_stmt *st = f->account_id
