@@ -64,8 +64,10 @@ static void http_send(struct req *r, int status, const char *type, const void *p
 	evhttp_add_header(h, "Cache-Control", cache ? cache : "no-store");
 	if (b) {
 		evbuffer_add(b, p, n);
-		evhttp_send_reply(r->ev, status, reason_for(status), b);
-		evbuffer_free(b);
+		if (!durable_park(r, status, reason_for(status), b)) {
+			evhttp_send_reply(r->ev, status, reason_for(status), b);
+			evbuffer_free(b);
+		}
 	} else {
 		evhttp_send_reply(r->ev, 500, "Internal Server Error", NULL);
 	}
@@ -93,6 +95,10 @@ void reply_blob(struct req *r, int status, const char *type, struct svc_blob *b)
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	if (out && evbuffer_add_reference(out, b->data, b->len, release_blob, b) == 0) {
+		if (durable_park(r, status, reason_for(status), out)) {
+			r->status = status;
+			return;
+		}
 		evhttp_send_reply(r->ev, status, reason_for(status), out);
 	} else {
 		svc_blob_release(b);

@@ -447,6 +447,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	int i;
 
 	(void)what;
+	/* Replies waiting for the disk go out first; the drain waits for
+	 * them like for any request in flight. */
+	durable_flush(s);
 	log_event(LOG_INFO, "shutdown", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM",
 		  "then", signalled ? "stop now" : "finish requests in flight", NULL);
 	/* Stop accepting, let requests in flight finish, then stop loops; a
@@ -504,6 +507,8 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	if (open_listener(s))
 		goto out;
 	s->search_cache = resp_cache_new(cfg->search_cache, (size_t)64 << 20);
+	/* Group commit: the threads' commits share syncs (durable.c). */
+	s->group = store_group_new(cfg->db);
 	s->threads = calloc((size_t)s->nthreads, sizeof(*s->threads));
 	for (i = 0; i < s->nthreads; i++) {
 		struct server_thread *th = &s->threads[i];
@@ -516,7 +521,7 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 		}
 		crypto_random(th->rid_base, sizeof(th->rid_base));
 		th->svc.reg = reg;
-		th->svc.st = store_open(cfg->db, &e);
+		th->svc.st = store_open_grouped(cfg->db, s->group, &e);
 		if (th->svc.st == NULL) {
 			fprintf(stderr, "dipreg: %s\n", e.message);
 			goto out;
@@ -540,6 +545,10 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 			fprintf(stderr, "dipreg: cannot accept on %s\n", cfg->listen);
 			goto out;
 		}
+	}
+	if (durable_start(s) != 0) {
+		fprintf(stderr, "dipreg: cannot start the syncer thread\n");
+		goto out;
 	}
 	load_stored_calendar(s, &s->threads[0].svc);
 	/* A database from before the search index, or indexed by another
@@ -598,6 +607,7 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	log_event(LOG_INFO, "stopped", NULL);
 	rc = 0;
 out:
+	durable_stop(s);
 	if (s->threads)
 		for (i = 0; i < s->nthreads; i++) {
 			if (s->threads[i].http)
@@ -618,6 +628,7 @@ out:
 	if (s->fd > 0)
 		close(s->fd);
 	resp_cache_free(s->search_cache);
+	store_group_free(s->group);
 	free(s->threads);
 	free(s);
 	return rc;

@@ -16,11 +16,17 @@
 #include "store/fts5_tokenizer.h"
 #include "util/res.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define STMT_CACHE 128
 
@@ -33,7 +39,34 @@ struct sq {
 	int ncache;
 	int in_tx;
 	int64_t ledger_next;     /* next log index in this write transaction; -1: ask */
+	struct store_group *group; /* group commit, or NULL: every commit synced */
+	sqlite3_int64 changes;   /* total changes when the transaction began */
+	int holds_write;         /* holds group->write_mu */
 };
+
+
+/* Group commit (store.h).  Writers are serialised by SQLite's write lock,
+ * so tickets are reserved in commit order; committed is the highest ticket
+ * whose COMMIT returned, which is what a sync can cover. */
+struct store_group {
+	pthread_mutex_t mu;       /* one sync at a time; guards the fields below */
+	char wal[4200];           /* the database's write-ahead log */
+	int fd;                   /* open on wal, or -1 */
+	_Atomic uint64_t reserved, committed, durable;
+	pthread_mutex_t ckpt_mu;  /* guards ckpt */
+	sqlite3 *ckpt;            /* the checkpointer's own connection */
+	/* Writers queue here rather than in SQLite's busy handler, which
+	 * sleeps in steps of milliseconds while a commit takes far less. */
+	pthread_mutex_t write_mu;
+};
+
+static void release_write(struct sq *q)
+{
+	if (q->holds_write) {
+		q->holds_write = 0;
+		pthread_mutex_unlock(&q->group->write_mu);
+	}
+}
 
 #define DB(s) (((struct sq *)(s)->impl)->db)
 
@@ -207,10 +240,17 @@ static int sq_begin(struct store *s, int write)
 
 	if (q->in_tx)
 		return dip_fail(&s->err, DIP_EDB, "", "database: transaction already open");
+	if (write && q->group) {
+		pthread_mutex_lock(&q->group->write_mu);
+		q->holds_write = 1;
+	}
 	rc = exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "");
 	if (rc == 0)
 		q->in_tx = 1;
+	else
+		release_write(q);
 	q->ledger_next = -1;
+	q->changes = sqlite3_total_changes64(q->db);
 	return rc;
 }
 
@@ -226,22 +266,35 @@ static void reset_all(struct store *s)
 			sqlite3_reset(q->cache[i].st);
 }
 
+static void group_committed(struct store_group *g, uint64_t t)
+{
+	uint64_t c = atomic_load(&g->committed);
+
+	while (c < t && !atomic_compare_exchange_weak(&g->committed, &c, t))
+		;
+}
+
 static int sq_commit(struct store *s)
 {
 	struct sq *q = s->impl;
+	uint64_t ticket = 0;
 	int rc;
 
 	reset_all(s);
-	rc = exec(s, "COMMIT", "");
 
+	/* The ticket is taken before the changes become visible, so that no
+	 * reader can see them without waiting for it. */
+	if (q->group && sqlite3_total_changes64(q->db) != q->changes)
+		ticket = atomic_fetch_add(&q->group->reserved, 1) + 1;
+	rc = exec(s, "COMMIT", "");
+	if (ticket)
+		group_committed(q->group, ticket);
 	q->ledger_next = -1;
-	if (rc) {
+	if (rc)
 		exec(s, "ROLLBACK", "");
-		q->in_tx = 0;
-		return rc;
-	}
 	q->in_tx = 0;
-	return 0;
+	release_write(q);
+	return rc;
 }
 
 static void sq_rollback(struct store *s)
@@ -253,6 +306,7 @@ static void sq_rollback(struct store *s)
 		exec(s, "ROLLBACK", "");
 	q->in_tx = 0;
 	q->ledger_next = -1;
+	release_write(q);
 }
 
 /* ---- settings, counters ------------------------------------------------ */
@@ -2327,6 +2381,11 @@ static const struct store sqlite_ops = {
 
 struct store *store_open_sqlite(const char *path, struct dip_error *e)
 {
+	return store__open_sqlite(path, NULL, e);
+}
+
+struct store *store__open_sqlite(const char *path, struct store_group *g, struct dip_error *e)
+{
 	struct store *s = calloc(1, sizeof(*s));
 	struct sq *q = calloc(1, sizeof(*q));
 	int rc;
@@ -2366,9 +2425,163 @@ struct store *store_open_sqlite(const char *path, struct dip_error *e)
 			*e = s->err;
 		goto fail;
 	}
+	if (g) {
+		/* Commits reach the log without a sync; store_group_sync
+		 * makes them durable, many at once. */
+		if (sqlite3_exec(q->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
+			dip_fail(e, DIP_EDB, "db", "database %s: %s", path, sqlite3_errmsg(q->db));
+			goto fail;
+		}
+		/* Checkpoints move to store_group_checkpoint, off the
+		 * committing threads. */
+		if (sqlite3_exec(q->db, "PRAGMA wal_autocheckpoint = 0", NULL, NULL, NULL) != SQLITE_OK) {
+			dip_fail(e, DIP_EDB, "db", "database %s: %s", path, sqlite3_errmsg(q->db));
+			goto fail;
+		}
+		q->group = g;
+		pthread_mutex_lock(&g->mu);
+		if (g->wal[0] == '\0')
+			snprintf(g->wal, sizeof(g->wal), "%s-wal", sqlite3_db_filename(q->db, "main"));
+		pthread_mutex_unlock(&g->mu);
+	}
 	return s;
 fail:
 	sq_close(s);
 	free(s);
 	return NULL;
+}
+
+/* ---- group commit ---------------------------------------------------------- */
+
+struct store_group *store__group_new_sqlite(void)
+{
+	struct store_group *g = calloc(1, sizeof(*g));
+
+	if (g == NULL)
+		return NULL;
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_mutex_init(&g->ckpt_mu, NULL);
+	pthread_mutex_init(&g->write_mu, NULL);
+	g->fd = -1;
+	return g;
+}
+
+void store_group_free(struct store_group *g)
+{
+	if (g == NULL)
+		return;
+	if (g->fd >= 0)
+		close(g->fd);
+	if (g->ckpt)
+		sqlite3_close(g->ckpt);
+	pthread_mutex_destroy(&g->ckpt_mu);
+	pthread_mutex_destroy(&g->write_mu);
+	pthread_mutex_destroy(&g->mu);
+	free(g);
+}
+
+int store_group_checkpoint(struct store_group *g, int64_t min_bytes, struct dip_error *e)
+{
+	char path[4200];
+	struct stat sb;
+	int rc = 0;
+
+	pthread_mutex_lock(&g->mu);
+	snprintf(path, sizeof(path), "%.*s", (int)(strlen(g->wal) > 4 ? strlen(g->wal) - 4 : 0),
+		 g->wal);
+	pthread_mutex_unlock(&g->mu);
+	if (path[0] == '\0' || stat(g->wal, &sb) != 0 || sb.st_size < min_bytes)
+		return 0;
+	pthread_mutex_lock(&g->ckpt_mu);
+	if (g->ckpt == NULL &&
+	    sqlite3_open_v2(path, &g->ckpt, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(g->ckpt, 1000);
+		sqlite3_exec(g->ckpt, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0",
+			     NULL, NULL, NULL);
+	}
+	/* PASSIVE copies what no reader still needs and never blocks
+	 * writers (the log is synced before, the database after).  Under a
+	 * steady stream of commits it never catches up, and the log would
+	 * grow without end; past 16 times min_bytes, writers wait for a
+	 * RESTART checkpoint, after which the log starts over. */
+	if (g->ckpt == NULL) {
+		rc = dip_fail(e, DIP_EIO, "db", "checkpoint of %s: cannot open", path);
+	} else if (sb.st_size >= 16 * min_bytes) {
+		pthread_mutex_lock(&g->write_mu);
+		if (sqlite3_wal_checkpoint_v2(g->ckpt, "main", SQLITE_CHECKPOINT_RESTART, NULL, NULL) !=
+		    SQLITE_OK && sqlite3_errcode(g->ckpt) != SQLITE_BUSY)
+			rc = dip_fail(e, DIP_EIO, "db", "checkpoint of %s: %s", path, sqlite3_errmsg(g->ckpt));
+		pthread_mutex_unlock(&g->write_mu);
+	} else if (sqlite3_wal_checkpoint_v2(g->ckpt, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
+		   SQLITE_OK && sqlite3_errcode(g->ckpt) != SQLITE_BUSY) {
+		rc = dip_fail(e, DIP_EIO, "db", "checkpoint of %s: %s", path, sqlite3_errmsg(g->ckpt));
+	}
+	pthread_mutex_unlock(&g->ckpt_mu);
+	return rc;
+}
+
+uint64_t store_group_reserved(struct store_group *g)
+{
+	return g ? atomic_load(&g->reserved) : 0;
+}
+
+uint64_t store_group_durable(struct store_group *g)
+{
+	return g ? atomic_load(&g->durable) : 0;
+}
+
+/* Opens the log when it is not open or was replaced (SQLite deletes it
+ * when the last connection closes).  A new log's name must be durable in
+ * its directory too: SQLite would sync the directory on the log's first
+ * sync, which group commit does itself. */
+static int open_wal(struct store_group *g, struct dip_error *e)
+{
+	struct stat by_name, by_fd;
+	char dir[4200], *slash;
+	int dfd;
+
+	if (stat(g->wal, &by_name) != 0)
+		return errno == ENOENT ? 0 : dip_fail(e, DIP_EIO, "db", "%s: %s", g->wal, strerror(errno));
+	if (g->fd >= 0 && fstat(g->fd, &by_fd) == 0 && by_fd.st_nlink > 0 &&
+	    by_fd.st_dev == by_name.st_dev && by_fd.st_ino == by_name.st_ino)
+		return 0;
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = open(g->wal, O_RDONLY | O_CLOEXEC);
+	if (g->fd < 0)
+		return dip_fail(e, DIP_EIO, "db", "%s: %s", g->wal, strerror(errno));
+	snprintf(dir, sizeof(dir), "%s", g->wal);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) != 0) {
+		if (dfd >= 0)
+			close(dfd);
+		return dip_fail(e, DIP_EIO, "db", "%s: %s", dir, strerror(errno));
+	}
+	close(dfd);
+	return 0;
+}
+
+int store_group_sync(struct store_group *g, uint64_t *durable, struct dip_error *e)
+{
+	uint64_t target;
+	int rc = 0;
+
+	pthread_mutex_lock(&g->mu);
+	target = atomic_load(&g->committed);
+	if (target > atomic_load(&g->durable)) {
+		/* fdatasync on any descriptor of the file writes all of its
+		 * dirty data, whoever wrote it. */
+		rc = open_wal(g, e);
+		if (rc == 0 && g->fd >= 0 && fdatasync(g->fd) != 0)
+			rc = dip_fail(e, DIP_EIO, "db", "%s: %s", g->wal, strerror(errno));
+		if (rc == 0)
+			atomic_store(&g->durable, target);
+	}
+	if (durable)
+		*durable = atomic_load(&g->durable);
+	pthread_mutex_unlock(&g->mu);
+	return rc;
 }

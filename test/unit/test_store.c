@@ -1458,6 +1458,102 @@ static void test_store_concurrent_appends_are_gap_free_and_serial(void **state)
 		assert_int_equal(seen[i], 1);
 }
 
+/* Group commit: a commit that wrote takes a ticket before it is visible,
+ * one that wrote nothing takes none, and one sync covers every ticket so
+ * far.  Writers of a group queue for each other without failing. */
+struct grouped {
+	const char *url;
+	struct store_group *g;
+	int rc;
+	char msg[600];
+};
+
+static void *grouped_writer(void *arg)
+{
+	struct grouped *w = arg;
+	struct dip_error e;
+	struct store *s = store_open_grouped(w->url, w->g, &e);
+	int64_t idx;
+	int i;
+
+	if (s == NULL) {
+		w->rc = -1;
+		snprintf(w->msg, sizeof(w->msg), "%s", e.message);
+		return NULL;
+	}
+	for (i = 0; i < 50 && w->rc == 0; i++) {
+		w->rc = s->begin(s, 1);
+		if (w->rc == 0)
+			w->rc = s->ledger_append(s, "x", 1, &idx);
+		if (w->rc == 0)
+			w->rc = s->commit(s);
+		else
+			s->rollback(s);
+	}
+	if (w->rc)
+		snprintf(w->msg, sizeof(w->msg), "%s", s->err.message);
+	store_close(s);
+	return NULL;
+}
+
+static void test_store_group_commit_tickets_and_sync(void **state)
+{
+	struct sfx *x = *state;
+	struct store_group *g = store_group_new(x->db.url);
+	struct grouped w[4];
+	pthread_t th[4];
+	struct dip_error e;
+	struct store *s;
+	uint64_t d = 0;
+	int64_t n;
+	int i;
+
+	if (testdb_pg()) {
+		/* PostgreSQL commits are durable by themselves. */
+		assert_null(g);
+		return;
+	}
+	assert_non_null(g);
+	s = store_open_grouped(x->db.url, g, &e);
+	assert_non_null(s);
+	OK(s, s->begin(s, 1));
+	OK(s, s->setting_put(s, "a", "1"));
+	assert_int_equal(store_group_reserved(g), 0);
+	OK(s, s->commit(s));
+	assert_int_equal(store_group_reserved(g), 1);
+	assert_int_equal(store_group_durable(g), 0);
+	/* Nothing written, nothing to wait for. */
+	OK(s, s->begin(s, 1));
+	OK(s, s->ledger_size(s, &n));
+	OK(s, s->commit(s));
+	OK(s, s->begin(s, 1));
+	OK(s, s->setting_put(s, "a", "2"));
+	s->rollback(s);
+	assert_int_equal(store_group_reserved(g), 1);
+	OK(s, store_group_sync(g, &d, &e));
+	assert_int_equal(d, 1);
+	assert_int_equal(store_group_durable(g), 1);
+	for (i = 0; i < 4; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].url = x->db.url;
+		w[i].g = g;
+		assert_int_equal(pthread_create(&th[i], NULL, grouped_writer, &w[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		if (w[i].rc)
+			fail_msg("writer %d: %d: %s", i, w[i].rc, w[i].msg);
+	}
+	assert_int_equal(store_group_reserved(g), 201);
+	OK(s, store_group_sync(g, &d, &e));
+	assert_int_equal(d, 201);
+	OK(s, s->ledger_size(s, &n));
+	assert_int_equal(n, 200);
+	OK(s, store_group_checkpoint(g, 0, &e));
+	store_close(s);
+	store_group_free(g);
+}
+
 struct race {
 	const char *url;
 	int64_t app_id;
@@ -2385,6 +2481,7 @@ int main(void)
 		T(test_store_transactions),
 		T(test_store_concurrent_appends_are_gap_free_and_serial),
 		T(test_store_concurrent_versioned_updates_one_wins),
+		T(test_store_group_commit_tickets_and_sync),
 		T(test_store_write_transactions_on_one_application_queue),
 		T(test_store_one_sequencer_at_a_time),
 		T(test_store_servers_starting_at_once_migrate_once),
