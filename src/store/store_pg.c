@@ -1497,7 +1497,7 @@ static int pg_deposit_set_index(struct store *s, int64_t id, int64_t ledger_inde
 static int pg_app_stamp(struct store *s, int64_t id, struct app_stamp *out)
 {
 	PGresult *res = run(s, "SELECT a.version, "
-			    "(SELECT count(*) * 4294967296 + coalesce(sum(o.version), 0) "
+			    "(SELECT (count(*) * 4294967296 + coalesce(sum(o.version), 0))::bigint "
 			    "FROM objections o WHERE o.app_id = a.id), "
 			    "(SELECT coalesce(min(d.due_at), 0) FROM deadlines d WHERE d.app_id = a.id "
 			    "AND d.closed_at = 0 AND d.binds_party = 1) "
