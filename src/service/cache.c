@@ -12,6 +12,14 @@
  * deadline of it has run out, so it is never stale, also when another
  * server instance changed the record.
  *
+ * Reading the stamp costs a transaction, a large part of a cached reply.
+ * A store whose writers are all in this process (SQLite with group commit)
+ * offers a generation that changes with every commit: while it stays what
+ * it was at an entry's last check, nothing in this process changed
+ * anything, and the entry is sent without asking the database.  Another
+ * process writing the same file (an operator's "dipreg tick", say) is seen
+ * at the next check, which comes at least once a second.
+ *
  * Entries are immutable reference-counted blobs, so a sender may hold one
  * while another thread replaces it.  The cache is split in shards, each
  * with its own lock and least-recently-used list, and bounded in bytes.
@@ -22,6 +30,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SHARDS 16
 #define BUCKETS 1024  /* per shard */
@@ -29,6 +38,8 @@
 struct entry {
 	int64_t id;
 	struct app_stamp stamp;
+	uint64_t gen;                 /* store generation at the last check */
+	int64_t checked_ms;           /* when, on the monotonic clock */
 	struct svc_blob *blob;
 	struct entry *hnext;          /* bucket chain */
 	struct entry *prev, *next;    /* LRU list, most recent first */
@@ -156,8 +167,35 @@ static int current(const struct app_stamp *a, const struct app_stamp *b, dip_tim
 	       a->next_due == b->next_due && (a->next_due == 0 || now <= a->next_due);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct svc_blob *svc__cache_peek(struct svc_cache *c, int64_t id, uint64_t gen, dip_time now)
+{
+	struct shard *sh = shard_of(c, id);
+	struct svc_blob *b = NULL;
+	struct entry *e;
+
+	if (gen == 0)
+		return NULL;
+	pthread_mutex_lock(&sh->mu);
+	e = find(sh, id);
+	if (e && e->gen == gen && mono_ms() - e->checked_ms < 1000 &&
+	    (e->stamp.next_due == 0 || now <= e->stamp.next_due))
+		b = blob_ref(e->blob);
+	pthread_mutex_unlock(&sh->mu);
+	if (b)
+		atomic_fetch_add(&c->hits, 1);
+	return b;
+}
+
 struct svc_blob *svc__cache_get(struct svc_cache *c, int64_t id, const struct app_stamp *st,
-				dip_time now)
+				uint64_t gen, dip_time now)
 {
 	struct shard *sh = shard_of(c, id);
 	struct svc_blob *b = NULL;
@@ -167,6 +205,8 @@ struct svc_blob *svc__cache_get(struct svc_cache *c, int64_t id, const struct ap
 	e = find(sh, id);
 	if (e && current(&e->stamp, st, now)) {
 		b = blob_ref(e->blob);
+		e->gen = gen;
+		e->checked_ms = mono_ms();
 		e->prev->next = e->next;
 		e->next->prev = e->prev;
 		e->next = sh->lru.next;
@@ -179,7 +219,7 @@ struct svc_blob *svc__cache_get(struct svc_cache *c, int64_t id, const struct ap
 	return b;
 }
 
-void svc__cache_put(struct svc_cache *c, int64_t id, const struct app_stamp *st,
+void svc__cache_put(struct svc_cache *c, int64_t id, const struct app_stamp *st, uint64_t gen,
 		    struct svc_blob *b)
 {
 	struct shard *sh = shard_of(c, id);
@@ -189,6 +229,8 @@ void svc__cache_put(struct svc_cache *c, int64_t id, const struct app_stamp *st,
 		return;
 	e->id = id;
 	e->stamp = *st;
+	e->gen = gen;
+	e->checked_ms = mono_ms();
 	e->blob = blob_ref(b);
 	pthread_mutex_lock(&sh->mu);
 	old = find(sh, id);

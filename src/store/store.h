@@ -482,6 +482,10 @@ struct store {
 	 * every update of the application or of one of its objections, and
 	 * next_due says when the scheduler may next change it.  DIP_ENOTFOUND. */
 	int (*app_stamp)(struct store *s, int64_t id, struct app_stamp *out);
+	/* A number that changes whenever any connection of this process's
+	 * group (see store_group below) commits a change; 0 when the backend
+	 * cannot tell, and then only the database knows what changed. */
+	uint64_t (*generation)(struct store *s);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for

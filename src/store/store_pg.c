@@ -1516,6 +1516,13 @@ static int pg_app_stamp(struct store *s, int64_t id, struct app_stamp *out)
 	return 0;
 }
 
+/* Other instances may write the same database: only it can tell. */
+static uint64_t pg_generation(struct store *s)
+{
+	(void)s;
+	return 0;
+}
+
 static int pg_deposit_get(struct store *s, int64_t id, struct deposit *d)
 {
 	PGresult *res = run(s, "SELECT id, account_id, fingerprint, files, bytes, description, "
@@ -2624,6 +2631,7 @@ static const struct store pg_ops = {
 	.search_clear = pg_search_clear,
 	.search_generation = pg_search_generation,
 	.app_stamp = pg_app_stamp,
+	.generation = pg_generation,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

@@ -2286,6 +2286,13 @@ static int sq_app_stamp(struct store *s, int64_t id, struct app_stamp *out)
 	return 0;
 }
 
+static uint64_t sq_generation(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	return q->group ? atomic_load(&q->group->reserved) + 1 : 0;
+}
+
 static const struct store sqlite_ops = {
 	.backend = "sqlite",
 	.close = sq_close,
@@ -2377,6 +2384,7 @@ static const struct store sqlite_ops = {
 	.search_clear = sq_search_clear,
 	.search_generation = sq_search_generation,
 	.app_stamp = sq_app_stamp,
+	.generation = sq_generation,
 };
 
 struct store *store_open_sqlite(const char *path, struct dip_error *e)
