@@ -2108,7 +2108,6 @@ static int sq_search_clear(struct store *s)
 
 struct migrate_ctx {
 	struct store *s;
-	int64_t current;
 	int rc;
 };
 
@@ -2117,12 +2116,17 @@ static void apply_migration(const struct dip_resource *r, void *ud)
 	struct migrate_ctx *m = ud;
 	const char *base = strrchr(r->name, '/');
 	char *err = NULL;
+	int64_t applied = 0;
 	long version;
 
 	if (m->rc)
 		return;
 	version = strtol(base ? base + 1 : r->name, NULL, 10);
-	if (version <= m->current)
+	/* Every migration not applied yet, not only those above the highest
+	 * applied: branches add migrations in any order. */
+	m->rc = count_query(m->s, run(m->s, "SELECT count(*) FROM schema_migrations WHERE version = ?",
+				      "i", (int64_t)version), &applied);
+	if (m->rc || applied)
 		return;
 	if (sqlite3_exec(DB(m->s), r->data, NULL, NULL, &err) != SQLITE_OK) {
 		m->rc = dip_fail(&m->s->err, DIP_EDB, "", "database: migration %s: %s", r->name,
@@ -2135,8 +2139,7 @@ static void apply_migration(const struct dip_resource *r, void *ud)
 
 static int migrate(struct store *s)
 {
-	struct migrate_ctx m = { s, 0, 0 };
-	int64_t v = 0;
+	struct migrate_ctx m = { s, 0 };
 	int rc;
 
 	rc = exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY)", "");
@@ -2145,13 +2148,8 @@ static int migrate(struct store *s)
 	rc = sq_begin(s, 1);
 	if (rc)
 		return rc;
-	rc = count_query(s, run(s, "SELECT coalesce(max(version), 0) FROM schema_migrations", ""), &v);
-	if (rc)
-		goto out;
-	m.current = v;
 	res_each("migrations/sqlite/", apply_migration, &m);
 	rc = m.rc;
-out:
 	if (rc)
 		sq_rollback(s);
 	else
