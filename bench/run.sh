@@ -341,12 +341,21 @@ fi
 
 # ---- P5, P7: the log at growing sizes ----------------------------------------------------
 
+# Appends in batches of 100,000: the sequencer integrates once a second,
+# so at the target rate that is one batch.  Proofs with the service's tile
+# cache (64 MiB), and with one large enough for every tile (1 GiB): the
+# growth of the second is the algorithm's, the first also the cache's,
+# which holds every bottom tile up to about a million entries.
 : >"$LOG/ledger.jsonl"
+: >"$LOG/ledger-bigcache.jsonl"
 for n in $LSIZES; do
 	say "P5: log of $n entries ($(load))"
 	"$DIPREG" bench-ledger --db "$WORK/ledger.db" --data-dir "$WORK/data-ledger" --entries "$n" \
-		--batch 10000 --proofs 5000 >"$LOG/ledger-$n.json" 2>"$LOG/ledger-$n.err"
+		--batch 100000 --proofs 5000 >"$LOG/ledger-$n.json" 2>"$LOG/ledger-$n.err"
 	cat "$LOG/ledger-$n.json" >>"$LOG/ledger.jsonl"
+	"$DIPREG" bench-ledger --db "$WORK/ledger.db" --data-dir "$WORK/data-ledger" --entries "$n" \
+		--proofs 5000 --cache-mb 1024 >"$LOG/ledger-bigcache-$n.json" 2>>"$LOG/ledger-$n.err"
+	cat "$LOG/ledger-bigcache-$n.json" >>"$LOG/ledger-bigcache.jsonl"
 done
 last=$(tail -n 1 "$LOG/ledger.jsonl")
 lsize=$(echo "$last" | jnum entries)
@@ -354,18 +363,22 @@ app=$(echo "$last" | jnum append_per_s)
 appcpu=$(echo "$last" | jnum append_per_cpu_s)
 p50=$(echo "$last" | sed 's/.*"proof_us": *{\([^}]*\)}.*/\1/' | jnum p50)
 p99=$(echo "$last" | sed 's/.*"proof_us": *{\([^}]*\)}.*/\1/' | jnum p99)
-row P5a "log of $lsize entries: appends/s, batches of 10,000" "$app" "-" "-" ">= 100000/s" \
+row P5a "log of $lsize entries: appends/s, batches of 100,000" "$app" "-" "-" ">= 100000/s" \
 	"$(passfail ge "$app" 100000)" "$appcpu per CPU-second; load $(load)"
 row P5b "log of $lsize entries: inclusion proof, us (p50)" "$p50" "-" "-" "<= 100 us" \
-	"$(passfail le "$p50" 100)" "p99 $p99 us (warm tile cache; cold in results.json)"
+	"$(passfail le "$p50" 100)" "p99 $p99 us; the default 64 MiB tile cache, warm"
+p50() { sed 's/.*"proof_us": *{\([^}]*\)}.*/\1/' "$1" | jnum p50; }
 prev=""
 for n in $LSIZES; do
-	cur=$(sed 's/.*"proof_us": *{\([^}]*\)}.*/\1/' "$LOG/ledger-$n.json" | jnum p50)
+	cur=$(p50 "$LOG/ledger-bigcache-$n.json")
+	cached=$(p50 "$LOG/ledger-$n.json")
 	if [ -n "$prev" ]; then
 		g=$(awk -v a="$cur" -v b="$prev" -v n="$n" -v m="$pn" 'BEGIN { printf "%.2f", exp(log(a / b) / (log(n / m) / log(10))) }')
-		row "P7" "proof p50 growth $pn -> $n entries (per 10x)" "$prev -> $cur us" "-" "$g" "<= 2x per 10x" "$(passfail le "$g" 2)" ""
+		row "P7" "proof p50 growth $pn -> $n entries, per 10x" "$prev -> $cur us" "-" "$g" "<= 2x per 10x" \
+			"$(passfail le "$g" 2)" "1 GiB tile cache; with the default 64 MiB $pcached -> $cached us"
 	fi
 	prev=$cur
+	pcached=$cached
 	pn=$n
 done
 row P7 "search p99 growth per 10x registrations" "not available" "-" "-" "<= 2x per 10x" "n/a" "needs P2"
@@ -408,6 +421,8 @@ jstr() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 	sed '$!s/$/,/; s/^/    /' "$LOG/registries.jsonl"
 	printf '  ],\n  "ledger": [\n'
 	sed '$!s/$/,/; s/^/    /' "$LOG/ledger.jsonl"
+	printf '  ],\n  "ledger_with_1gib_tile_cache": [\n'
+	sed '$!s/$/,/; s/^/    /' "$LOG/ledger-bigcache.jsonl"
 	printf '  ]\n}\n'
 } >bench/results.json
 say "wrote bench/results.json"

@@ -87,6 +87,7 @@ int cli_serve(int argc, char **argv)
 	ko.witnesses = cfg_list(&c, CFG_WITNESSES);
 	ko.old_vkeys = old;
 	ko.quorum = (unsigned)cfg_num(&c, CFG_WITNESS_QUORUM);
+	ko.cache_bytes = (size_t)cfg_num(&c, CFG_TILE_CACHE) << 20;
 	/* The log's origin names it in checkpoints: by default the public URL
 	 * without its scheme, as the C2SP specs suggest. */
 	host = strstr(reg.base_url, "://");
