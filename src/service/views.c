@@ -269,6 +269,27 @@ static json_t *public_view(struct svc *v, const struct app_ctx *c, dip_time now)
 	return o;
 }
 
+/* Opens the transaction of a view of application id.  A view writes only
+ * when a deadline of the application ran out before now (svc__load applies
+ * it first) or when it records an examiner's read (Art. 19 para 2); else a
+ * read transaction does, which leaves the write lock to those who write.
+ * The stamp read decides, in the transaction the view then uses. */
+static int begin_view(struct svc *v, int64_t id, dip_time now, int audited, struct dip_error *e)
+{
+	struct app_stamp st;
+	int rc;
+
+	if (audited)
+		return svc__begin(v, e);
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc)
+		return rc;
+	if (v->st->app_stamp(v->st, id, &st) == 0 && (st.next_due == 0 || st.next_due >= now))
+		return 0;
+	v->st->rollback(v->st);
+	return svc__begin(v, e);
+}
+
 int svc_app_public(struct svc *v, int64_t id, dip_time now, struct svc_blob **out,
 		   struct dip_error *e)
 {
@@ -294,7 +315,7 @@ int svc_app_public(struct svc *v, int64_t id, dip_time now, struct svc_blob **ou
 		if (*out)
 			return 0;
 	}
-	rc = svc__begin(v, e);
+	rc = begin_view(v, id, now, 0, e);
 	if (rc)
 		return rc;
 	rc = svc__load(v, &anyone, id, now, &c, e);
@@ -331,7 +352,7 @@ int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time no
 	char masked[19], obj[32];
 	int rc, i, inside, grounds;
 
-	rc = svc__begin(v, e);
+	rc = begin_view(v, id, now, (who->roles & (ROLE_EXAMINER | ROLE_ADMIN)) != 0, e);
 	if (rc)
 		return rc;
 	rc = svc__load(v, who, id, now, &c, e);
