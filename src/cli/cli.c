@@ -26,6 +26,14 @@ int cli_usage(const char *usage)
 	return 2;
 }
 
+const struct cli_command cli_hidden_commands[] = {
+	{ "bench-gen", cli_bench_gen, "a synthetic registry for the benchmarks",
+	  "dipreg bench-gen --db PATH --count N [--seed S] [--drafts K --token-file FILE]" },
+	{ "bench-ledger", cli_bench_ledger, "grow a log and time its proofs, for the benchmarks",
+	  "dipreg bench-ledger --db PATH --entries N [--batch B] [--proofs P] [--cache-mb M]" },
+	{ NULL, NULL, NULL, NULL },
+};
+
 static int cli_help(int argc, char **argv);
 
 const struct cli_command cli_commands[] = {
@@ -133,6 +141,9 @@ int cli_main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return cli_help(1, argv);
 	for (c = cli_commands; c->name; c++)
+		if (strcmp(c->name, argv[1]) == 0)
+			return c->fn(argc - 1, argv + 1);
+	for (c = cli_hidden_commands; c->name; c++)
 		if (strcmp(c->name, argv[1]) == 0)
 			return c->fn(argc - 1, argv + 1);
 	return cli_fail("unknown subcommand \"%s\"; try \"dipreg help\"", argv[1]);

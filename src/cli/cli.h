@@ -43,5 +43,10 @@ int cli_config(int argc, char **argv);
 
 /* Defined in cli.c: the table of subcommands, ended by a NULL name. */
 extern const struct cli_command cli_commands[];
+/* Subcommands for bench/ only, in no list, manual or completion
+ * (cmd_benchgen.c, cmd_benchledger.c); ended by a NULL name. */
+int cli_bench_gen(int argc, char **argv);
+int cli_bench_ledger(int argc, char **argv);
+extern const struct cli_command cli_hidden_commands[];
 
 #endif

@@ -87,6 +87,7 @@ int cli_serve(int argc, char **argv)
 	ko.witnesses = cfg_list(&c, CFG_WITNESSES);
 	ko.old_vkeys = old;
 	ko.quorum = (unsigned)cfg_num(&c, CFG_WITNESS_QUORUM);
+	ko.cache_bytes = (size_t)cfg_num(&c, CFG_TILE_CACHE) << 20;
 	/* The log's origin names it in checkpoints: by default the public URL
 	 * without its scheme, as the C2SP specs suggest. */
 	host = strstr(reg.base_url, "://");
@@ -94,6 +95,8 @@ int cli_serve(int argc, char **argv)
 	if (cli_log_open(&reg, cfg.db, *cfg_str(&c, CFG_LOG_ORIGIN) ? cfg_str(&c, CFG_LOG_ORIGIN) : NULL,
 			 fallback, &ko))
 		goto out;
+	/* Public records ready to send (service/cache.c); 0 turns it off. */
+	reg.records = svc_cache_new((size_t)cfg_num(&c, CFG_RECORD_CACHE) << 20);
 	rc = server_run(&reg, &cfg);
 	ledger_close(&reg);
 out:

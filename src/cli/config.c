@@ -254,6 +254,10 @@ const struct cfg_setting cfg_settings[CFG__COUNT] = {
 	  "N", 0, NULL,
 	  "Search answers kept in memory, each for as long as the search index is unchanged; 0 "
 	  "keeps none." },
+	{ CFG_RECORD_CACHE, "server", "record_cache", "record-cache", CFG_INT, "8", 0, 4096, SRV,
+	  "MIB", 0, NULL,
+	  "Public records kept ready to send, in MiB; each is checked against its application "
+	  "before it is sent. 0 keeps none." },
 	{ CFG_MAX_BODY, "limits", "max_body", "max-body", CFG_INT, "1048576", 1024, 64L << 20, SRV,
 	  "BYTES", 0, NULL, "The largest JSON request body, in bytes." },
 	{ CFG_MAX_UPLOAD, "limits", "max_upload", "max-upload", CFG_INT, "20971520", 1024, 1L << 30,
@@ -299,6 +303,10 @@ const struct cfg_setting cfg_settings[CFG__COUNT] = {
 	  check_vkey, "Verifier keys of the witnesses that may cosign checkpoints." },
 	{ CFG_WITNESS_QUORUM, "ledger", "quorum", "witness-quorum", CFG_INT, "0", 0, 8, SRV, "N", 0,
 	  NULL, "How many witness cosignatures a checkpoint needs before it is published." },
+	{ CFG_TILE_CACHE, "ledger", "tile_cache", "tile-cache", CFG_INT, "64", 1, 65536, SRV, "MIB", 0,
+	  NULL,
+	  "The log's tiles kept in memory for proofs, in MiB. About 64 bytes per log entry keep "
+	  "every tile a proof needs." },
 	{ CFG_LOG_LEVEL, "logging", "level", "log-level", CFG_STR, "info", 0, 0, ALL, "LEVEL", 0,
 	  check_level, "The least level logged: debug, info, warn or error." },
 	{ CFG_LOG_FORMAT, "logging", "format", "log-format", CFG_STR, "logfmt", 0, 0, ALL, "FORMAT", 0,

@@ -93,9 +93,18 @@ void h_app_create(struct req *r)
 void h_app_get(struct req *r)
 {
 	int64_t id = req_id(r, 0);
+	struct svc_blob *b;
+	struct dip_error e;
 
-	if (id)
+	if (id == 0)
+		return;
+	/* Anonymous readers all see the public record: sent ready-made. */
+	if (r->who.id != 0) {
 		h__reply_app(r, id, 200);
+		return;
+	}
+	if (h__check(r, svc_app_public(r->v, id, r->now, &b, &e), &e) == 0)
+		reply_blob(r, 200, "application/json; charset=utf-8", b);
 }
 
 void h_app_update(struct req *r)

@@ -64,8 +64,10 @@ static void http_send(struct req *r, int status, const char *type, const void *p
 	evhttp_add_header(h, "Cache-Control", cache ? cache : "no-store");
 	if (b) {
 		evbuffer_add(b, p, n);
-		evhttp_send_reply(r->ev, status, reason_for(status), b);
-		evbuffer_free(b);
+		if (!durable_park(r, status, reason_for(status), b)) {
+			evhttp_send_reply(r->ev, status, reason_for(status), b);
+			evbuffer_free(b);
+		}
 	} else {
 		evhttp_send_reply(r->ev, 500, "Internal Server Error", NULL);
 	}
@@ -76,6 +78,36 @@ void reply_bytes(struct req *r, int status, const char *type, const void *p, siz
 		 const char *cache_control)
 {
 	http_send(r, status, type, p, n, cache_control);
+}
+
+static void release_blob(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	svc_blob_release(arg);
+}
+
+void reply_blob(struct req *r, int status, const char *type, struct svc_blob *b)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	struct evbuffer *out = evbuffer_new();
+
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (out && evbuffer_add_reference(out, b->data, b->len, release_blob, b) == 0) {
+		if (durable_park(r, status, reason_for(status), out)) {
+			r->status = status;
+			return;
+		}
+		evhttp_send_reply(r->ev, status, reason_for(status), out);
+	} else {
+		svc_blob_release(b);
+		evhttp_send_reply(r->ev, 500, "Internal Server Error", NULL);
+		status = 500;
+	}
+	if (out)
+		evbuffer_free(out);
+	r->status = status;
 }
 
 void reply_json(struct req *r, int status, json_t *json)

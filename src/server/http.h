@@ -68,6 +68,8 @@ void reply_fail(struct req *r, int code, const char *field, const char *fmt, ...
 /* Sends raw bytes with a content type and optional extra header. */
 void reply_bytes(struct req *r, int status, const char *type, const void *p, size_t n,
 		 const char *cache_control);
+/* Sends the bytes of b (one reference, taken over) without copying them. */
+void reply_blob(struct req *r, int status, const char *type, struct svc_blob *b);
 /* The HTTP status for an error code. */
 int http_status_for(int code);
 

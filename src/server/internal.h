@@ -29,6 +29,10 @@ struct server_thread {
 	int inflight;                /* requests dispatched, reply not yet written */
 	struct timespec last;        /* last request, reply or bytes received */
 	struct timespec drain_until; /* the grace period's end */
+	uint8_t rid_base[12];        /* request ids: random per thread, then counted */
+	uint64_t rid_seq;
+	struct parked *parked, *parked_tail; /* replies waiting for the disk (durable.c) */
+	struct event *release;       /* the syncer wakes the loop with it */
 };
 
 /* cache.c: response bodies by key, each valid at one generation; shared by
@@ -56,6 +60,16 @@ struct server {
 	struct net_list metrics_allow; /* who may read /metrics */
 	dip_time started;
 	struct resp_cache *search_cache; /* GET /api/search answers */
+	/* group commit (durable.c); group is NULL when commits sync themselves */
+	struct store_group *group;
+	pthread_t syncer, checkpointer;
+	int syncer_running, checkpointer_running;
+	pthread_mutex_t sync_mu;
+	pthread_cond_t sync_cv, ckpt_cv;
+	uint64_t sync_want;          /* the highest ticket a parked reply needs */
+	int sync_stop;
+	_Atomic uint64_t durable;    /* the highest ticket on disk */
+	_Atomic long nparked;
 	/* anonymous uploads per address, a small fixed window table */
 	pthread_mutex_t anon_lock;
 	struct {
@@ -73,6 +87,14 @@ int auth_request(struct req *r);
 int auth_start_session(struct req *r, const struct account *a, char csrf[65]);
 /* The auth need of a route is met by r->who; sends 401/403 when not. */
 int auth_allows(struct req *r, int need);
+/* Group commit (durable.c).  durable_park keeps body (taken over) and
+ * sends the reply once everything committed so far is on disk; 0 when the
+ * reply may go now.  durable_flush syncs at once and wakes the loops; 1
+ * when replies were parked. */
+int durable_start(struct server *s);
+int durable_park(struct req *r, int status, const char *reason, struct evbuffer *body);
+int durable_flush(struct server *s);
+void durable_stop(struct server *s);
 /* 1 and counts one when an anonymous client may still upload. */
 int server_anon_upload_ok(struct server *s, const char *addr, dip_time now);
 

@@ -101,6 +101,19 @@ int svc__search_index(struct svc *v, const struct app_ctx *c, struct dip_error *
 int svc__moot_objections(struct svc *v, const struct app_ctx *c, dip_time at,
 			 struct dip_error *e);
 
+/* The cached public record of id when st (read now) shows it current;
+ * a new reference, or NULL (cache.c).  gen is the store's generation read
+ * before st; it is kept for svc__cache_peek. */
+struct svc_blob *svc__cache_get(struct svc_cache *c, int64_t id, const struct app_stamp *st,
+				uint64_t gen, dip_time now);
+/* The cached record of id without asking the store: only when the store's
+ * generation (not 0) is still gen as last checked, at most a second ago,
+ * and no deadline of it has run out. */
+struct svc_blob *svc__cache_peek(struct svc_cache *c, int64_t id, uint64_t gen, dip_time now);
+/* Keeps b (a reference of its own) as the public record of id at st. */
+void svc__cache_put(struct svc_cache *c, int64_t id, const struct app_stamp *st, uint64_t gen,
+		    struct svc_blob *b);
+
 /* The SHA-256 hex under which an objector's follow-up token is stored. */
 void svc__objection_token_hash(const char *token, char out[65]);
 

@@ -38,6 +38,7 @@
 #include "store/store.h"
 
 struct ledger_keys;
+struct svc_cache;
 
 struct registry {
 	struct rules rules;
@@ -53,6 +54,8 @@ struct registry {
 	int pw_cost;                /* scrypt log2(N): 15 normally, lower in tests */
 	int login_max_per_login;    /* failed sign-ins per login in 15 minutes; default 5 */
 	int login_max_per_addr;     /* failed sign-ins per address in 15 minutes; default 20 */
+	struct svc_cache *records;  /* public records ready to send (cache.c); NULL: none.
+				     * Owned: registry_release frees it. */
 };
 
 /* Loads the built-in defaults: Beijing profile, embedded calendar and
@@ -336,6 +339,30 @@ int svc_inbox_json(struct svc *v, const struct actor *who, const struct msg_filt
 		   json_t **out, struct dip_error *e);
 int svc_inbox_read(struct svc *v, const struct actor *who, int64_t msg_id, dip_time now,
 		   struct dip_error *e);
+/* ---- public records ready to send (cache.c, views.c) ---- */
+
+/* Immutable bytes shared by reference: whoever holds one releases it. */
+struct svc_blob {
+	_Atomic long refs;
+	size_t len;
+	char data[];   /* NUL-terminated */
+};
+
+/* A blob of a copy of p[0..n), one reference; NULL when out of memory. */
+struct svc_blob *svc_blob_new(const char *p, size_t n);
+void svc_blob_release(struct svc_blob *b);
+/* A cache of at most max_bytes (NULL for 0 or out of memory), shared by
+ * every thread; freed with svc_cache_free. */
+struct svc_cache *svc_cache_new(size_t max_bytes);
+void svc_cache_free(struct svc_cache *c);
+void svc_cache_stats(const struct svc_cache *c, uint64_t *hits, uint64_t *misses,
+		     size_t *bytes);
+/* The JSON text of application id as svc_app_json shows it to the public
+ * (an anonymous actor), from r->records when it is still current, else
+ * built and kept there.  *out is a new reference.  Errors as svc_app_json. */
+int svc_app_public(struct svc *v, int64_t id, dip_time now, struct svc_blob **out,
+		   struct dip_error *e);
+
 /* Announcements (公告) and publications, newest first: the public acts of
  * the transparency log, with their log index.  before < 0: from the end. */
 int svc_announcements_json(struct svc *v, int64_t before, int limit, json_t **out,

@@ -55,6 +55,8 @@ int registry_init(struct registry *r, struct dip_error *e)
 
 void registry_release(struct registry *r)
 {
+	svc_cache_free(r->records);
+	r->records = NULL;
 	cal_release(&r->cal);
 	industry_release(&r->industries);
 }

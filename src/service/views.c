@@ -9,6 +9,7 @@
 #include "service/internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int finish_read(struct svc *v, int rc, struct dip_error *e)
@@ -223,54 +224,146 @@ static json_t *requests_json(struct svc *v, int64_t app_id)
 	return arr;
 }
 
+/* The summary of c, with the end of its publication while it lasts. */
+static json_t *summary_view(struct svc *v, const struct app_ctx *c, dip_time now)
+{
+	json_t *o = summary_json(v->reg, &c->a);
+
+	/* Art. 10: when the publication (and with it the time to object) ends. */
+	if (c->a.state == APP_PUBLICATION) {
+		struct dl_json_ctx pd = { v->reg, json_array(), now };
+		json_t *d;
+		size_t k;
+
+		v->st->deadline_open_for(v->st, c->a.id, 0, add_deadline, &pd);
+		json_array_foreach(pd.arr, k, d)
+			if (strcmp(json_string_value(json_object_get(d, "kind")), "publication") == 0)
+				json_object_set(o, "publication_ends", json_object_get(d, "due_at"));
+		json_decref(pd.arr);
+	}
+	return o;
+}
+
+/* What the public sees of c: Art. 10 during publication, Art. 20 after
+ * announcement. */
+static json_t *public_view(struct svc *v, const struct app_ctx *c, dip_time now)
+{
+	json_t *o = summary_view(v, c, now), *pub;
+	/* Art. 10 during publication and while objections to it are
+	 * undecided; Art. 20 only after announcement. */
+	int published = c->a.state == APP_PUBLICATION || c->a.state == APP_OBJECTION;
+
+	pub = svc__public_record(v, c, published ? APP_VIEW_PUBLICATION : APP_VIEW_REGISTER);
+	json_object_update(o, pub);
+	json_decref(pub);
+	json_object_del(o, "industry");
+	if (published) {
+		json_object_del(o, "name");
+		json_object_set(o, "name", json_object_get(json_object_get(o, "content"), "name"));
+	}
+	if (!published && c->a.industry[0])
+		json_object_set_new(o, "industry", json_string(c->a.industry));
+	if (c->a.state == APP_CANCELLED || c->a.state == APP_REVOKED)
+		json_object_set_new(o, "closed_at", time_json(v->reg, c->a.closed_at));
+	json_object_set_new(o, "objections", objections_json(v, c, 0));
+	return o;
+}
+
+/* Opens the transaction of a view of application id.  A view writes only
+ * when a deadline of the application ran out before now (svc__load applies
+ * it first) or when it records an examiner's read (Art. 19 para 2); else a
+ * read transaction does, which leaves the write lock to those who write.
+ * The stamp read decides, in the transaction the view then uses. */
+static int begin_view(struct svc *v, int64_t id, dip_time now, int audited, struct dip_error *e)
+{
+	struct app_stamp st;
+	int rc;
+
+	if (audited)
+		return svc__begin(v, e);
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc)
+		return rc;
+	if (v->st->app_stamp(v->st, id, &st) == 0 && (st.next_due == 0 || st.next_due >= now))
+		return 0;
+	v->st->rollback(v->st);
+	return svc__begin(v, e);
+}
+
+int svc_app_public(struct svc *v, int64_t id, dip_time now, struct svc_blob **out,
+		   struct dip_error *e)
+{
+	static const struct actor anyone = { 0, ROLE_PUBLIC, "", NULL };
+	struct svc_cache *cache = v->reg->records;
+	struct app_stamp st;
+	struct app_ctx c;
+	uint64_t gen;
+	char *text;
+	json_t *o;
+	int rc, stamped = 0;
+
+	*out = NULL;
+	/* Nothing written by anyone since the last check: no question to
+	 * the store.  Else a read transaction and one indexed read. */
+	gen = v->st->generation(v->st);
+	if (cache && (*out = svc__cache_peek(cache, id, gen, now)) != NULL)
+		return 0;
+	if (cache && v->st->begin(v->st, 0) == 0) {
+		if (v->st->app_stamp(v->st, id, &st) == 0)
+			*out = svc__cache_get(cache, id, &st, gen, now);
+		v->st->rollback(v->st);
+		if (*out)
+			return 0;
+	}
+	rc = begin_view(v, id, now, 0, e);
+	if (rc)
+		return rc;
+	rc = svc__load(v, &anyone, id, now, &c, e);
+	if (rc)
+		return finish_read(v, rc, e);
+	o = public_view(v, &c, now);
+	svc__release(&c);
+	/* The stamp of what was just read, in the same transaction. */
+	stamped = cache && v->st->app_stamp(v->st, id, &st) == 0;
+	rc = finish_read(v, 0, e);
+	text = rc ? NULL : json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (rc)
+		return rc;
+	if (text)
+		*out = svc_blob_new(text, strlen(text));
+	free(text);
+	if (*out == NULL)
+		return dip_fail(e, DIP_ENOMEM, "", "out of memory");
+	/* gen as read before this transaction: its own commit (deadlines
+	 * applied) moves the generation on, so the entry is checked once more
+	 * before it is sent unasked. */
+	if (stamped)
+		svc__cache_put(cache, id, &st, gen, *out);
+	return 0;
+}
+
 int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time now, json_t **out,
 		 struct dip_error *e)
 {
 	struct app_ctx c;
 	struct dl_json_ctx dl;
-	json_t *o, *parties, *p, *pub;
+	json_t *o, *parties, *p;
 	char masked[19], obj[32];
-	int rc, i, inside, grounds, published;
+	int rc, i, inside, grounds;
 
-	rc = svc__begin(v, e);
+	rc = begin_view(v, id, now, (who->roles & (ROLE_EXAMINER | ROLE_ADMIN)) != 0, e);
 	if (rc)
 		return rc;
 	rc = svc__load(v, who, id, now, &c, e);
 	if (rc)
 		return finish_read(v, rc, e);
 	inside = (c.roles & (ROLE_APPLICANT | ROLE_AGENT | ROLE_EXAMINER | ROLE_ADMIN)) != 0;
-	o = summary_json(v->reg, &c.a);
-	/* Art. 10: when the publication (and with it the time to object) ends. */
-	if (c.a.state == APP_PUBLICATION) {
-		struct dl_json_ctx pd = { v->reg, json_array(), now };
-		json_t *d;
-		size_t k;
-
-		v->st->deadline_open_for(v->st, id, 0, add_deadline, &pd);
-		json_array_foreach(pd.arr, k, d)
-			if (strcmp(json_string_value(json_object_get(d, "kind")), "publication") == 0)
-				json_object_set(o, "publication_ends", json_object_get(d, "due_at"));
-		json_decref(pd.arr);
-	}
 	if (!inside) {
-		/* Art. 10 during publication and while objections to it are
-		 * undecided; Art. 20 only after announcement. */
-		published = c.a.state == APP_PUBLICATION || c.a.state == APP_OBJECTION;
-		pub = svc__public_record(v, &c, published ? APP_VIEW_PUBLICATION : APP_VIEW_REGISTER);
-		json_object_update(o, pub);
-		json_decref(pub);
-		json_object_del(o, "industry");
-		if (published) {
-			json_object_del(o, "name");
-			json_object_set(o, "name", json_object_get(json_object_get(o, "content"), "name"));
-		}
-		if (!published && c.a.industry[0])
-			json_object_set_new(o, "industry", json_string(c.a.industry));
-		if (c.a.state == APP_CANCELLED || c.a.state == APP_REVOKED)
-			json_object_set_new(o, "closed_at", time_json(v->reg, c.a.closed_at));
-		json_object_set_new(o, "objections", objections_json(v, &c, 0));
+		o = public_view(v, &c, now);
 		goto done;
 	}
+	o = summary_view(v, &c, now);
 	json_object_set_new(o, "version", json_integer(c.a.version));
 	json_object_set_new(o, "content", json_deep_copy(c.content));
 	json_object_set_new(o, "fingerprint", json_string(c.a.fingerprint));

@@ -8,9 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int is_pg(const char *url)
+{
+	return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+}
+
 struct store *store_open(const char *url, struct dip_error *e)
 {
-	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+	return store_open_grouped(url, NULL, e);
+}
+
+struct store *store_open_grouped(const char *url, struct store_group *g, struct dip_error *e)
+{
+	if (is_pg(url))
 		return store_open_pg(url, e);
 	if (strncmp(url, "sqlite:", 7) == 0)
 		url += 7;
@@ -18,7 +28,12 @@ struct store *store_open(const char *url, struct dip_error *e)
 		dip_fail(e, DIP_EINVAL, "db", "db: empty database path");
 		return NULL;
 	}
-	return store_open_sqlite(url, e);
+	return store__open_sqlite(url, g, e);
+}
+
+struct store_group *store_group_new(const char *url)
+{
+	return is_pg(url) ? NULL : store__group_new_sqlite();
 }
 
 void store_close(struct store *s)

@@ -35,6 +35,7 @@
 #include "util/err.h"
 
 struct store;
+struct store_group;
 
 struct app_filter {
 	unsigned states;         /* bit set of enum app_state; 0 = all */
@@ -198,6 +199,13 @@ struct qry;
 
 typedef int (*store_search_cb)(void *ud, const struct search_doc *d);
 typedef int (*store_stat_cb)(void *ud, enum search_dim dim, int64_t value, int64_t n);
+
+/* What an application's public view depends on (see app_stamp). */
+struct app_stamp {
+	int64_t version;         /* the application's version */
+	int64_t objections;      /* count * 2^32 + the sum of their versions */
+	dip_time next_due;       /* earliest open binding deadline; 0: none */
+};
 
 typedef int (*store_app_cb)(void *ud, const struct application *a);
 typedef int (*store_msg_cb)(void *ud, const struct message *m);
@@ -470,6 +478,14 @@ struct store {
 	int (*search_clear)(struct store *s);
 	/* The index's generation (SEARCH_GENERATION_DIM); 0 before any change. */
 	int (*search_generation)(struct store *s, int64_t *gen);
+	/* The stamp of application id in one indexed read: it changes with
+	 * every update of the application or of one of its objections, and
+	 * next_due says when the scheduler may next change it.  DIP_ENOTFOUND. */
+	int (*app_stamp)(struct store *s, int64_t id, struct app_stamp *out);
+	/* A number that changes whenever any connection of this process's
+	 * group (see store_group below) commits a change; 0 when the backend
+	 * cannot tell, and then only the database knows what changed. */
+	uint64_t (*generation)(struct store *s);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for
@@ -477,6 +493,9 @@ struct store {
  * Migrations are applied.  On failure returns NULL and fills e. */
 struct store *store_open(const char *url, struct dip_error *e);
 struct store *store_open_sqlite(const char *path, struct dip_error *e);
+/* For store.c: a SQLite connection of group g (may be NULL), a SQLite group. */
+struct store *store__open_sqlite(const char *path, struct store_group *g, struct dip_error *e);
+struct store_group *store__group_new_sqlite(void);
 struct store *store_open_pg(const char *conninfo, struct dip_error *e);
 void store_close(struct store *s);
 
@@ -487,5 +506,42 @@ int store_sqlite_backup(const char *src_path, const char *dst_path, struct dip_e
 int store_sqlite_check(const char *path, struct dip_error *e);
 
 void checkpoint_row_release(struct checkpoint_row *c);
+
+/*
+ * Group commit: many transactions made durable by one sync of the log.
+ *
+ * The connections of a store_group commit without waiting for the disk
+ * (SQLite: synchronous=NORMAL in WAL mode): commit() returns once the
+ * transaction is in the write-ahead log and visible to others, but perhaps
+ * not yet on disk.  A commit that changed something first reserves a
+ * ticket, in commit order; store_group_sync() makes every commit so far
+ * durable with one fdatasync of the log and returns the highest ticket now
+ * on disk.  So whoever acknowledges a write, or shows data that another
+ * transaction may have written, waits until the durable ticket reaches
+ * store_group_reserved() as read when the answer is ready: nothing is
+ * acknowledged before it is on disk, and a crash loses only transactions
+ * nobody was told about.
+ *
+ * store_group_new returns NULL for a backend whose commits are durable by
+ * themselves (PostgreSQL); store_open_grouped with a NULL group is
+ * store_open.  The group outlives its connections.  Thread-safe.
+ */
+struct store_group;
+
+struct store_group *store_group_new(const char *url);
+void store_group_free(struct store_group *g);
+struct store *store_open_grouped(const char *url, struct store_group *g, struct dip_error *e);
+/* Tickets handed out so far; the durable ticket; both only grow. */
+uint64_t store_group_reserved(struct store_group *g);
+uint64_t store_group_durable(struct store_group *g);
+/* One fdatasync for every commit completed so far; *durable (may be NULL)
+ * gets the durable ticket.  0, or DIP_EIO naming the log file (then
+ * nothing more may be acknowledged: the kernel may have dropped what it
+ * could not write). */
+int store_group_sync(struct store_group *g, uint64_t *durable, struct dip_error *e);
+/* The connections of a group leave checkpoints (copying the log into the
+ * database) to this, run by a thread of its own when the log has grown
+ * past min_bytes.  0, or DIP_EIO (busy readers are not an error). */
+int store_group_checkpoint(struct store_group *g, int64_t min_bytes, struct dip_error *e);
 
 #endif

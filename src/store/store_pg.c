@@ -912,7 +912,7 @@ static int pg_app_by_reg_no(struct store *s, const char *reg_no, struct applicat
 {
 	/* Like SQLite, the first row when (impossibly) several match. */
 	return get_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE reg_no = $1 "
-			      "ORDER BY id LIMIT 1", "t", reg_no), a);
+			      "AND reg_no <> '' ORDER BY id LIMIT 1", "t", reg_no), a);
 }
 
 static int each_app(struct store *s, PGresult *res, store_app_cb cb, void *ud)
@@ -944,7 +944,7 @@ static int pg_app_list(struct store *s, const struct app_filter *f, store_app_cb
 				       "iiid", after, states, f->party_id, limit), cb, ud);
 	if (f->agent_id)
 		return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < $1 AND "
-				       IN_STATES("2") " AND agent_id = $3 ORDER BY id DESC LIMIT $4",
+				       IN_STATES("2") " AND agent_id = $3 AND agent_id <> 0 ORDER BY id DESC LIMIT $4",
 				       "iiid", after, states, f->agent_id, limit), cb, ud);
 	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < $1 AND "
 			       IN_STATES("2") " ORDER BY id DESC LIMIT $3", "iid", after, states,
@@ -973,7 +973,7 @@ static int pg_app_by_fingerprint(struct store *s, const char *fingerprint, unsig
 				 int64_t exclude_id, store_app_cb cb, void *ud)
 {
 	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE fingerprint = $1 "
-			       "AND " IN_STATES("2") " AND id <> $3 ORDER BY id", "tii", fingerprint,
+			       "AND fingerprint <> '' AND " IN_STATES("2") " AND id <> $3 ORDER BY id", "tii", fingerprint,
 			       (int64_t)states, exclude_id), cb, ud);
 }
 
@@ -1372,7 +1372,8 @@ static int pg_message_list(struct store *s, const struct msg_filter *f, store_ms
 		"AND (app_id = $4 OR $4 = 0) ORDER BY id DESC LIMIT $5";
 	static const char by_objection[] =
 		"SELECT id, account_id, objection_id, app_id, kind, subject, body, delivered_at, "
-		"read_at FROM messages WHERE objection_id = $1 AND account_id = 0 AND id < $2 AND "
+		"read_at FROM messages WHERE objection_id = $1 AND objection_id <> 0 AND account_id = 0 "
+		"AND id < $2 AND "
 		"(read_at = 0 OR $3 = 0) AND (app_id = $4 OR $4 = 0) ORDER BY id DESC LIMIT $5";
 	int64_t after = f->after_id > 0 ? f->after_id : INT64_MAX;
 	int limit = f->limit > 0 ? f->limit : 50;
@@ -1491,6 +1492,35 @@ static int pg_deposit_insert(struct store *s, struct deposit *d)
 static int pg_deposit_set_index(struct store *s, int64_t id, int64_t ledger_index)
 {
 	return exec(s, "UPDATE deposits SET ledger_index = $1 WHERE id = $2", "ii", ledger_index, id);
+}
+
+static int pg_app_stamp(struct store *s, int64_t id, struct app_stamp *out)
+{
+	PGresult *res = run(s, "SELECT a.version, "
+			    "(SELECT (count(*) * 4294967296 + coalesce(sum(o.version), 0))::bigint "
+			    "FROM objections o WHERE o.app_id = a.id), "
+			    "(SELECT coalesce(min(d.due_at), 0) FROM deadlines d WHERE d.app_id = a.id "
+			    "AND d.closed_at = 0 AND d.binds_party = 1) "
+			    "FROM applications a WHERE a.id = $1", "i", id);
+
+	if (res == NULL)
+		return s->err.code;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return not_found(s, "application");
+	}
+	out->version = col_i(res, 0, 0);
+	out->objections = col_i(res, 0, 1);
+	out->next_due = col_i(res, 0, 2);
+	PQclear(res);
+	return 0;
+}
+
+/* Other instances may write the same database: only it can tell. */
+static uint64_t pg_generation(struct store *s)
+{
+	(void)s;
+	return 0;
 }
 
 static int pg_deposit_get(struct store *s, int64_t id, struct deposit *d)
@@ -2600,6 +2630,8 @@ static const struct store pg_ops = {
 	.search_day_count = pg_search_day_count,
 	.search_clear = pg_search_clear,
 	.search_generation = pg_search_generation,
+	.app_stamp = pg_app_stamp,
+	.generation = pg_generation,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

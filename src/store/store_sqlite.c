@@ -16,11 +16,17 @@
 #include "store/fts5_tokenizer.h"
 #include "util/res.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define STMT_CACHE 128
 
@@ -32,7 +38,35 @@ struct sq {
 	} cache[STMT_CACHE];
 	int ncache;
 	int in_tx;
+	int64_t ledger_next;     /* next log index in this write transaction; -1: ask */
+	struct store_group *group; /* group commit, or NULL: every commit synced */
+	sqlite3_int64 changes;   /* total changes when the transaction began */
+	int holds_write;         /* holds group->write_mu */
 };
+
+
+/* Group commit (store.h).  Writers are serialised by SQLite's write lock,
+ * so tickets are reserved in commit order; committed is the highest ticket
+ * whose COMMIT returned, which is what a sync can cover. */
+struct store_group {
+	pthread_mutex_t mu;       /* one sync at a time; guards the fields below */
+	char wal[4200];           /* the database's write-ahead log */
+	int fd;                   /* open on wal, or -1 */
+	_Atomic uint64_t reserved, committed, durable;
+	pthread_mutex_t ckpt_mu;  /* guards ckpt */
+	sqlite3 *ckpt;            /* the checkpointer's own connection */
+	/* Writers queue here rather than in SQLite's busy handler, which
+	 * sleeps in steps of milliseconds while a commit takes far less. */
+	pthread_mutex_t write_mu;
+};
+
+static void release_write(struct sq *q)
+{
+	if (q->holds_write) {
+		q->holds_write = 0;
+		pthread_mutex_unlock(&q->group->write_mu);
+	}
+}
 
 #define DB(s) (((struct sq *)(s)->impl)->db)
 
@@ -206,9 +240,17 @@ static int sq_begin(struct store *s, int write)
 
 	if (q->in_tx)
 		return dip_fail(&s->err, DIP_EDB, "", "database: transaction already open");
+	if (write && q->group) {
+		pthread_mutex_lock(&q->group->write_mu);
+		q->holds_write = 1;
+	}
 	rc = exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "");
 	if (rc == 0)
 		q->in_tx = 1;
+	else
+		release_write(q);
+	q->ledger_next = -1;
+	q->changes = sqlite3_total_changes64(q->db);
 	return rc;
 }
 
@@ -224,21 +266,35 @@ static void reset_all(struct store *s)
 			sqlite3_reset(q->cache[i].st);
 }
 
+static void group_committed(struct store_group *g, uint64_t t)
+{
+	uint64_t c = atomic_load(&g->committed);
+
+	while (c < t && !atomic_compare_exchange_weak(&g->committed, &c, t))
+		;
+}
+
 static int sq_commit(struct store *s)
 {
 	struct sq *q = s->impl;
+	uint64_t ticket = 0;
 	int rc;
 
 	reset_all(s);
-	rc = exec(s, "COMMIT", "");
 
-	if (rc) {
+	/* The ticket is taken before the changes become visible, so that no
+	 * reader can see them without waiting for it. */
+	if (q->group && sqlite3_total_changes64(q->db) != q->changes)
+		ticket = atomic_fetch_add(&q->group->reserved, 1) + 1;
+	rc = exec(s, "COMMIT", "");
+	if (ticket)
+		group_committed(q->group, ticket);
+	q->ledger_next = -1;
+	if (rc)
 		exec(s, "ROLLBACK", "");
-		q->in_tx = 0;
-		return rc;
-	}
 	q->in_tx = 0;
-	return 0;
+	release_write(q);
+	return rc;
 }
 
 static void sq_rollback(struct store *s)
@@ -249,6 +305,8 @@ static void sq_rollback(struct store *s)
 	if (q->in_tx && !sqlite3_get_autocommit(q->db))
 		exec(s, "ROLLBACK", "");
 	q->in_tx = 0;
+	q->ledger_next = -1;
+	release_write(q);
 }
 
 /* ---- settings, counters ------------------------------------------------ */
@@ -645,7 +703,7 @@ static int sq_app_get(struct store *s, int64_t id, struct application *a)
 
 static int sq_app_by_reg_no(struct store *s, const char *reg_no, struct application *a)
 {
-	sqlite3_stmt *st = run(s, "SELECT " APP_COLS " FROM applications WHERE reg_no = ?", "t",
+	sqlite3_stmt *st = run(s, "SELECT " APP_COLS " FROM applications WHERE reg_no = ? AND reg_no <> ''", "t",
 			       reg_no);
 	int rc;
 
@@ -691,7 +749,7 @@ static int sq_app_list(struct store *s, const struct app_filter *f, store_app_cb
 				cb, ud);
 	if (f->agent_id)
 		return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "
-				       "((1 << state) & ?) <> 0 AND agent_id = ? ORDER BY id DESC "
+				       "((1 << state) & ?) <> 0 AND agent_id = ? AND agent_id <> 0 ORDER BY id DESC "
 				       "LIMIT ?", "iiid", after, states, f->agent_id, limit), cb, ud);
 	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "
 			       "((1 << state) & ?) <> 0 ORDER BY id DESC LIMIT ?", "iid", after,
@@ -717,7 +775,7 @@ static int sq_app_by_fingerprint(struct store *s, const char *fingerprint, unsig
 				 int64_t exclude_id, store_app_cb cb, void *ud)
 {
 	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE fingerprint = ? AND "
-			       "((1 << state) & ?) <> 0 AND id <> ? ORDER BY id", "tii", fingerprint,
+			       "fingerprint <> '' AND ((1 << state) & ?) <> 0 AND id <> ? ORDER BY id", "tii", fingerprint,
 			       (int64_t)states, exclude_id), cb, ud);
 }
 
@@ -1162,7 +1220,8 @@ static int sq_message_list(struct store *s, const struct msg_filter *f, store_ms
 		"AND (app_id = ? OR ? = 0) ORDER BY id DESC LIMIT ?";
 	static const char by_objection[] =
 		"SELECT id, account_id, objection_id, app_id, kind, subject, body, delivered_at, "
-		"read_at FROM messages WHERE objection_id = ? AND account_id = 0 AND id < ? AND "
+		"read_at FROM messages WHERE objection_id = ? AND objection_id <> 0 AND account_id = 0 "
+		"AND id < ? AND "
 		"(read_at = 0 OR ? = 0) AND (app_id = ? OR ? = 0) ORDER BY id DESC LIMIT ?";
 	int64_t after = f->after_id > 0 ? f->after_id : INT64_MAX;
 	sqlite3_stmt *st = f->account_id
@@ -1423,20 +1482,27 @@ static int sq_audit_list(struct store *s, const struct audit_filter *f, store_au
 
 /* ---- ledger ---------------------------------------------------------------------------------- */
 
+/* The write lock (BEGIN IMMEDIATE) keeps other appenders out for the whole
+ * transaction, so the next index is looked up once per transaction and
+ * counted on from there: a batch of appends costs one plain insert each. */
 static int sq_ledger_append(struct store *s, const char *entry, size_t len, int64_t *index)
 {
-	sqlite3_stmt *st = run(s, "INSERT INTO ledger_entries(idx, entry) SELECT "
-			       "coalesce(max(idx) + 1, 0), ? FROM ledger_entries RETURNING idx",
-			       "b", entry, len);
+	struct sq *q = s->impl;
 	int rc;
 
-	if (st == NULL)
-		return s->err.code;
-	rc = step_row(s, st);
-	if (rc <= 0)
-		return rc < 0 ? rc : fail_db(s, SQLITE_ERROR, "ledger append");
-	*index = col_i(st, 0);
-	sqlite3_reset(st);
+	if (q->ledger_next < 0 || !q->in_tx) {
+		rc = count_query(s, run(s, "SELECT coalesce(max(idx) + 1, 0) FROM ledger_entries", ""),
+				 &q->ledger_next);
+		if (rc)
+			return rc;
+	}
+	rc = exec(s, "INSERT INTO ledger_entries(idx, entry) VALUES (?, ?)", "ib", q->ledger_next,
+		  entry, len);
+	if (rc) {
+		q->ledger_next = -1;
+		return rc;
+	}
+	*index = q->ledger_next++;
 	return 0;
 }
 
@@ -2042,7 +2108,6 @@ static int sq_search_clear(struct store *s)
 
 struct migrate_ctx {
 	struct store *s;
-	int64_t current;
 	int rc;
 };
 
@@ -2051,12 +2116,17 @@ static void apply_migration(const struct dip_resource *r, void *ud)
 	struct migrate_ctx *m = ud;
 	const char *base = strrchr(r->name, '/');
 	char *err = NULL;
+	int64_t applied = 0;
 	long version;
 
 	if (m->rc)
 		return;
 	version = strtol(base ? base + 1 : r->name, NULL, 10);
-	if (version <= m->current)
+	/* Every migration not applied yet, not only those above the highest
+	 * applied: branches add migrations in any order. */
+	m->rc = count_query(m->s, run(m->s, "SELECT count(*) FROM schema_migrations WHERE version = ?",
+				      "i", (int64_t)version), &applied);
+	if (m->rc || applied)
 		return;
 	if (sqlite3_exec(DB(m->s), r->data, NULL, NULL, &err) != SQLITE_OK) {
 		m->rc = dip_fail(&m->s->err, DIP_EDB, "", "database: migration %s: %s", r->name,
@@ -2069,8 +2139,7 @@ static void apply_migration(const struct dip_resource *r, void *ud)
 
 static int migrate(struct store *s)
 {
-	struct migrate_ctx m = { s, 0, 0 };
-	int64_t v = 0;
+	struct migrate_ctx m = { s, 0 };
 	int rc;
 
 	rc = exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY)", "");
@@ -2079,13 +2148,8 @@ static int migrate(struct store *s)
 	rc = sq_begin(s, 1);
 	if (rc)
 		return rc;
-	rc = count_query(s, run(s, "SELECT coalesce(max(version), 0) FROM schema_migrations", ""), &v);
-	if (rc)
-		goto out;
-	m.current = v;
 	res_each("migrations/sqlite/", apply_migration, &m);
 	rc = m.rc;
-out:
 	if (rc)
 		sq_rollback(s);
 	else
@@ -2198,6 +2262,35 @@ static void sq_close(struct store *s)
 	s->impl = NULL;
 }
 
+static int sq_app_stamp(struct store *s, int64_t id, struct app_stamp *out)
+{
+	sqlite3_stmt *st = run(s, "SELECT a.version, "
+			       "(SELECT count(*) * 4294967296 + coalesce(sum(o.version), 0) "
+			       "FROM objections o WHERE o.app_id = a.id), "
+			       "(SELECT coalesce(min(d.due_at), 0) FROM deadlines d WHERE d.app_id = a.id "
+			       "AND d.closed_at = 0 AND d.binds_party = 1) "
+			       "FROM applications a WHERE a.id = ?", "i", id);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "application");
+	out->version = col_i(st, 0);
+	out->objections = col_i(st, 1);
+	out->next_due = col_i(st, 2);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static uint64_t sq_generation(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	return q->group ? atomic_load(&q->group->reserved) + 1 : 0;
+}
+
 static const struct store sqlite_ops = {
 	.backend = "sqlite",
 	.close = sq_close,
@@ -2288,9 +2381,16 @@ static const struct store sqlite_ops = {
 	.search_day_count = sq_search_day_count,
 	.search_clear = sq_search_clear,
 	.search_generation = sq_search_generation,
+	.app_stamp = sq_app_stamp,
+	.generation = sq_generation,
 };
 
 struct store *store_open_sqlite(const char *path, struct dip_error *e)
+{
+	return store__open_sqlite(path, NULL, e);
+}
+
+struct store *store__open_sqlite(const char *path, struct store_group *g, struct dip_error *e)
 {
 	struct store *s = calloc(1, sizeof(*s));
 	struct sq *q = calloc(1, sizeof(*q));
@@ -2331,9 +2431,163 @@ struct store *store_open_sqlite(const char *path, struct dip_error *e)
 			*e = s->err;
 		goto fail;
 	}
+	if (g) {
+		/* Commits reach the log without a sync; store_group_sync
+		 * makes them durable, many at once. */
+		if (sqlite3_exec(q->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
+			dip_fail(e, DIP_EDB, "db", "database %s: %s", path, sqlite3_errmsg(q->db));
+			goto fail;
+		}
+		/* Checkpoints move to store_group_checkpoint, off the
+		 * committing threads. */
+		if (sqlite3_exec(q->db, "PRAGMA wal_autocheckpoint = 0", NULL, NULL, NULL) != SQLITE_OK) {
+			dip_fail(e, DIP_EDB, "db", "database %s: %s", path, sqlite3_errmsg(q->db));
+			goto fail;
+		}
+		q->group = g;
+		pthread_mutex_lock(&g->mu);
+		if (g->wal[0] == '\0')
+			snprintf(g->wal, sizeof(g->wal), "%s-wal", sqlite3_db_filename(q->db, "main"));
+		pthread_mutex_unlock(&g->mu);
+	}
 	return s;
 fail:
 	sq_close(s);
 	free(s);
 	return NULL;
+}
+
+/* ---- group commit ---------------------------------------------------------- */
+
+struct store_group *store__group_new_sqlite(void)
+{
+	struct store_group *g = calloc(1, sizeof(*g));
+
+	if (g == NULL)
+		return NULL;
+	pthread_mutex_init(&g->mu, NULL);
+	pthread_mutex_init(&g->ckpt_mu, NULL);
+	pthread_mutex_init(&g->write_mu, NULL);
+	g->fd = -1;
+	return g;
+}
+
+void store_group_free(struct store_group *g)
+{
+	if (g == NULL)
+		return;
+	if (g->fd >= 0)
+		close(g->fd);
+	if (g->ckpt)
+		sqlite3_close(g->ckpt);
+	pthread_mutex_destroy(&g->ckpt_mu);
+	pthread_mutex_destroy(&g->write_mu);
+	pthread_mutex_destroy(&g->mu);
+	free(g);
+}
+
+int store_group_checkpoint(struct store_group *g, int64_t min_bytes, struct dip_error *e)
+{
+	char path[4200];
+	struct stat sb;
+	int rc = 0;
+
+	pthread_mutex_lock(&g->mu);
+	snprintf(path, sizeof(path), "%.*s", (int)(strlen(g->wal) > 4 ? strlen(g->wal) - 4 : 0),
+		 g->wal);
+	pthread_mutex_unlock(&g->mu);
+	if (path[0] == '\0' || stat(g->wal, &sb) != 0 || sb.st_size < min_bytes)
+		return 0;
+	pthread_mutex_lock(&g->ckpt_mu);
+	if (g->ckpt == NULL &&
+	    sqlite3_open_v2(path, &g->ckpt, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(g->ckpt, 1000);
+		sqlite3_exec(g->ckpt, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0",
+			     NULL, NULL, NULL);
+	}
+	/* PASSIVE copies what no reader still needs and never blocks
+	 * writers (the log is synced before, the database after).  Under a
+	 * steady stream of commits it never catches up, and the log would
+	 * grow without end; past 16 times min_bytes, writers wait for a
+	 * RESTART checkpoint, after which the log starts over. */
+	if (g->ckpt == NULL) {
+		rc = dip_fail(e, DIP_EIO, "db", "checkpoint of %s: cannot open", path);
+	} else if (sb.st_size >= 16 * min_bytes) {
+		pthread_mutex_lock(&g->write_mu);
+		if (sqlite3_wal_checkpoint_v2(g->ckpt, "main", SQLITE_CHECKPOINT_RESTART, NULL, NULL) !=
+		    SQLITE_OK && sqlite3_errcode(g->ckpt) != SQLITE_BUSY)
+			rc = dip_fail(e, DIP_EIO, "db", "checkpoint of %s: %s", path, sqlite3_errmsg(g->ckpt));
+		pthread_mutex_unlock(&g->write_mu);
+	} else if (sqlite3_wal_checkpoint_v2(g->ckpt, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
+		   SQLITE_OK && sqlite3_errcode(g->ckpt) != SQLITE_BUSY) {
+		rc = dip_fail(e, DIP_EIO, "db", "checkpoint of %s: %s", path, sqlite3_errmsg(g->ckpt));
+	}
+	pthread_mutex_unlock(&g->ckpt_mu);
+	return rc;
+}
+
+uint64_t store_group_reserved(struct store_group *g)
+{
+	return g ? atomic_load(&g->reserved) : 0;
+}
+
+uint64_t store_group_durable(struct store_group *g)
+{
+	return g ? atomic_load(&g->durable) : 0;
+}
+
+/* Opens the log when it is not open or was replaced (SQLite deletes it
+ * when the last connection closes).  A new log's name must be durable in
+ * its directory too: SQLite would sync the directory on the log's first
+ * sync, which group commit does itself. */
+static int open_wal(struct store_group *g, struct dip_error *e)
+{
+	struct stat by_name, by_fd;
+	char dir[4200], *slash;
+	int dfd;
+
+	if (stat(g->wal, &by_name) != 0)
+		return errno == ENOENT ? 0 : dip_fail(e, DIP_EIO, "db", "%s: %s", g->wal, strerror(errno));
+	if (g->fd >= 0 && fstat(g->fd, &by_fd) == 0 && by_fd.st_nlink > 0 &&
+	    by_fd.st_dev == by_name.st_dev && by_fd.st_ino == by_name.st_ino)
+		return 0;
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = open(g->wal, O_RDONLY | O_CLOEXEC);
+	if (g->fd < 0)
+		return dip_fail(e, DIP_EIO, "db", "%s: %s", g->wal, strerror(errno));
+	snprintf(dir, sizeof(dir), "%s", g->wal);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) != 0) {
+		if (dfd >= 0)
+			close(dfd);
+		return dip_fail(e, DIP_EIO, "db", "%s: %s", dir, strerror(errno));
+	}
+	close(dfd);
+	return 0;
+}
+
+int store_group_sync(struct store_group *g, uint64_t *durable, struct dip_error *e)
+{
+	uint64_t target;
+	int rc = 0;
+
+	pthread_mutex_lock(&g->mu);
+	target = atomic_load(&g->committed);
+	if (target > atomic_load(&g->durable)) {
+		/* fdatasync on any descriptor of the file writes all of its
+		 * dirty data, whoever wrote it. */
+		rc = open_wal(g, e);
+		if (rc == 0 && g->fd >= 0 && fdatasync(g->fd) != 0)
+			rc = dip_fail(e, DIP_EIO, "db", "%s: %s", g->wal, strerror(errno));
+		if (rc == 0)
+			atomic_store(&g->durable, target);
+	}
+	if (durable)
+		*durable = atomic_load(&g->durable);
+	pthread_mutex_unlock(&g->mu);
+	return rc;
 }

@@ -32,6 +32,8 @@ dip_resources:
 	/* search (issue 7) */
 	RES "migrations/pg/003_search.sql"
 	RES "migrations/sqlite/003_search.sql"
+	/* benchmarks (issue 10): the log's tiles in a rowid table (SQLite only) */
+	RES "migrations/sqlite/004_ledger_tiles_rowid.sql"
 	.quad 0, 0, 0
 
 	.section .note.GNU-stack,"",@progbits

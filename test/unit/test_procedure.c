@@ -843,6 +843,91 @@ static void test_art10_public_sees_only_published_items(void **state)
 	json_decref(o);
 }
 
+/* The public record sent ready-made is exactly what svc_app_json shows
+ * the public, and never outlives a change: an objection, an update, or a
+ * deadline that ran out (Arts. 10, 12, 20). */
+static int public_is_current(struct fx *f, int64_t id, dip_time now, char **bytes)
+{
+	struct svc_blob *b = NULL;
+	struct dip_error e;
+	json_t *o;
+	char *want;
+	int same;
+
+	ok(svc_app_public(&f->v, id, now, &b, &e), &e);
+	ok(svc_app_json(&f->v, &f->public_, id, now, &o, &e), &e);
+	want = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	same = strlen(want) == b->len && memcmp(want, b->data, b->len) == 0;
+	if (bytes)
+		*bytes = strdup(b->data);
+	free(want);
+	svc_blob_release(b);
+	return same;
+}
+
+static void test_art10_art20_public_record_cache_follows_every_change(void **state)
+{
+	struct fx *f = *state;
+	struct svc_blob *b;
+	struct dip_error e;
+	uint64_t hits, misses;
+	size_t bytes;
+	char token[65], *first, *again;
+	int64_t id = published(f, "缓存数据集", FP, T("2024-09-02T09:00:00+08:00"));
+	int64_t draft_id = draft(f, &f->alice, "草稿数据集", FP, NULL, T("2024-09-02"));
+
+	f->reg.records = svc_cache_new(1 << 20);
+	assert_true(public_is_current(f, id, T("2024-09-03T10:00:00+08:00"), &first));
+	assert_true(public_is_current(f, id, T("2024-09-03T10:00:01+08:00"), &again));
+	assert_string_equal(first, again);
+	free(again);
+	svc_cache_stats(f->reg.records, &hits, &misses, &bytes);
+	assert_true(hits >= 1 && bytes > 0);
+	/* Drafts stay invisible, cached or not. */
+	assert_int_equal(svc_app_public(&f->v, draft_id, T("2024-09-03"), &b, &e), DIP_ENOTFOUND);
+	/* An objection changes the record at once. */
+	object(f, id, T("2024-09-04T10:00:00+08:00"), token);
+	assert_true(public_is_current(f, id, T("2024-09-04T10:00:01+08:00"), &again));
+	assert_string_not_equal(first, again);
+	free(first);
+	free(again);
+	/* The end of publication is applied by the first read after it. */
+	assert_true(public_is_current(f, id, T("2024-09-20T00:00:01+08:00"), &first));
+	assert_non_null(strstr(first, "\"state\":\"objection\""));
+	free(first);
+}
+
+/* With group commit the cache answers without asking the store while no
+ * connection of the group wrote; any write makes it ask again. */
+static void test_art10_art20_public_record_cache_with_group_commit(void **state)
+{
+	struct fx *f = *state;
+	struct store_group *g = store_group_new(f->tdb.url);
+	struct dip_error e;
+	struct store *plain = f->v.st;
+	char token[65], *first, *again;
+	int64_t id = published(f, "缓存数据集", FP, T("2024-09-02T09:00:00+08:00"));
+
+	if (g == NULL)
+		return;  /* PostgreSQL: always asks the database */
+	f->v.st = store_open_grouped(f->tdb.url, g, &e);
+	assert_non_null(f->v.st);
+	f->reg.records = svc_cache_new(1 << 20);
+	assert_true(public_is_current(f, id, T("2024-09-03T10:00:00+08:00"), &first));
+	assert_true(public_is_current(f, id, T("2024-09-03T10:00:01+08:00"), &again));
+	assert_string_equal(first, again);
+	free(again);
+	object(f, id, T("2024-09-04T10:00:00+08:00"), token);
+	assert_true(public_is_current(f, id, T("2024-09-04T10:00:01+08:00"), &again));
+	assert_string_not_equal(first, again);
+	free(first);
+	free(again);
+	store_close(f->v.st);
+	f->v.st = plain;
+	store_group_free(g);
+}
+
 static void test_scheduler_catches_up_after_60_day_outage(void **state)
 {
 	struct fx *f = *state;
@@ -1161,6 +1246,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_art23_revocation_for_falsification, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art19_archive_records_who_when_why_and_deadline, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art10_public_sees_only_published_items, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_art10_art20_public_record_cache_follows_every_change, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_art10_art20_public_record_cache_with_group_commit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_scheduler_catches_up_after_60_day_outage, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art8_two_examiners_deciding_at_once_one_wins, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art10_art12_several_servers_apply_each_deadline_once, fx_setup, fx_teardown),

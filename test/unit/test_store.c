@@ -604,6 +604,54 @@ static void test_store_objections(void **state)
 	assert_int_equal(n, 0);
 }
 
+static int64_t add_deadline(struct store *s, int64_t app, int64_t ref, int kind, dip_time due,
+			    int binds);
+
+/* The stamp changes with the application and its objections, and names
+ * the earliest open deadline whose expiry the scheduler applies. */
+static void test_store_app_stamp(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice");
+	int64_t app = add_app(s, alice, APP_PUBLICATION, "fp", 0), other;
+	struct app_stamp a, b;
+	struct application g;
+	struct objection o;
+
+	other = add_app(s, alice, APP_PUBLICATION, "fp2", 0);
+	OK(s, s->app_stamp(s, app, &a));
+	assert_int_equal(a.version, 1);
+	assert_int_equal(a.objections, 0);
+	assert_int_equal(a.next_due, 0);
+	/* Only open binding deadlines of this application count. */
+	add_deadline(s, app, 0, DL_EXAMINE, 3000, 0);
+	add_deadline(s, other, 0, DL_PUBLICATION, 2000, 1);
+	add_deadline(s, app, 0, DL_PUBLICATION, 9000, 1);
+	add_deadline(s, app, 0, DL_CORRECTION_REPLY, 7000, 1);
+	OK(s, s->app_stamp(s, app, &b));
+	assert_int_equal(b.next_due, 7000);
+	memset(&o, 0, sizeof(o));
+	o.app_id = app;
+	snprintf(o.objector_name, sizeof(o.objector_name), "张三");
+	o.grounds = "理由";
+	o.filed_at = 1000;
+	OK(s, s->objection_insert(s, &o));
+	OK(s, s->app_stamp(s, app, &b));
+	assert_int_not_equal(b.objections, a.objections);
+	a = b;
+	o.state = OBJ_FORWARDED;
+	OK(s, s->objection_update(s, &o));
+	OK(s, s->app_stamp(s, app, &b));
+	assert_int_not_equal(b.objections, a.objections);
+	assert_int_equal(b.version, 1);
+	OK(s, s->app_get(s, app, &g));
+	OK(s, s->app_update(s, &g));
+	application_release(&g);
+	OK(s, s->app_stamp(s, app, &b));
+	assert_int_equal(b.version, 2);
+	assert_int_equal(s->app_stamp(s, app + 100, &b), DIP_ENOTFOUND);
+}
+
 static void test_store_requests(void **state)
 {
 	struct store *s = S(state);
@@ -1408,6 +1456,102 @@ static void test_store_concurrent_appends_are_gap_free_and_serial(void **state)
 	assert_int_equal(n, total);
 	for (i = 0; i < total; i++)
 		assert_int_equal(seen[i], 1);
+}
+
+/* Group commit: a commit that wrote takes a ticket before it is visible,
+ * one that wrote nothing takes none, and one sync covers every ticket so
+ * far.  Writers of a group queue for each other without failing. */
+struct grouped {
+	const char *url;
+	struct store_group *g;
+	int rc;
+	char msg[600];
+};
+
+static void *grouped_writer(void *arg)
+{
+	struct grouped *w = arg;
+	struct dip_error e;
+	struct store *s = store_open_grouped(w->url, w->g, &e);
+	int64_t idx;
+	int i;
+
+	if (s == NULL) {
+		w->rc = -1;
+		snprintf(w->msg, sizeof(w->msg), "%s", e.message);
+		return NULL;
+	}
+	for (i = 0; i < 50 && w->rc == 0; i++) {
+		w->rc = s->begin(s, 1);
+		if (w->rc == 0)
+			w->rc = s->ledger_append(s, "x", 1, &idx);
+		if (w->rc == 0)
+			w->rc = s->commit(s);
+		else
+			s->rollback(s);
+	}
+	if (w->rc)
+		snprintf(w->msg, sizeof(w->msg), "%s", s->err.message);
+	store_close(s);
+	return NULL;
+}
+
+static void test_store_group_commit_tickets_and_sync(void **state)
+{
+	struct sfx *x = *state;
+	struct store_group *g = store_group_new(x->db.url);
+	struct grouped w[4];
+	pthread_t th[4];
+	struct dip_error e;
+	struct store *s;
+	uint64_t d = 0;
+	int64_t n;
+	int i;
+
+	if (testdb_pg()) {
+		/* PostgreSQL commits are durable by themselves. */
+		assert_null(g);
+		return;
+	}
+	assert_non_null(g);
+	s = store_open_grouped(x->db.url, g, &e);
+	assert_non_null(s);
+	OK(s, s->begin(s, 1));
+	OK(s, s->setting_put(s, "a", "1"));
+	assert_int_equal(store_group_reserved(g), 0);
+	OK(s, s->commit(s));
+	assert_int_equal(store_group_reserved(g), 1);
+	assert_int_equal(store_group_durable(g), 0);
+	/* Nothing written, nothing to wait for. */
+	OK(s, s->begin(s, 1));
+	OK(s, s->ledger_size(s, &n));
+	OK(s, s->commit(s));
+	OK(s, s->begin(s, 1));
+	OK(s, s->setting_put(s, "a", "2"));
+	s->rollback(s);
+	assert_int_equal(store_group_reserved(g), 1);
+	OK(s, store_group_sync(g, &d, &e));
+	assert_int_equal(d, 1);
+	assert_int_equal(store_group_durable(g), 1);
+	for (i = 0; i < 4; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].url = x->db.url;
+		w[i].g = g;
+		assert_int_equal(pthread_create(&th[i], NULL, grouped_writer, &w[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		if (w[i].rc)
+			fail_msg("writer %d: %d: %s", i, w[i].rc, w[i].msg);
+	}
+	assert_int_equal(store_group_reserved(g), 201);
+	OK(s, store_group_sync(g, &d, &e));
+	assert_int_equal(d, 201);
+	OK(s, s->ledger_size(s, &n));
+	assert_int_equal(n, 200);
+	OK(s, store_group_checkpoint(g, 0, &e));
+	store_close(s);
+	store_group_free(g);
 }
 
 struct race {
@@ -2322,6 +2466,7 @@ int main(void)
 		T(test_store_applications),
 		T(test_store_application_lists),
 		T(test_store_objections),
+	T(test_store_app_stamp),
 		T(test_store_requests),
 		T(test_store_events),
 		T(test_store_deadlines),
@@ -2336,6 +2481,7 @@ int main(void)
 		T(test_store_transactions),
 		T(test_store_concurrent_appends_are_gap_free_and_serial),
 		T(test_store_concurrent_versioned_updates_one_wins),
+		T(test_store_group_commit_tickets_and_sync),
 		T(test_store_write_transactions_on_one_application_queue),
 		T(test_store_one_sequencer_at_a_time),
 		T(test_store_servers_starting_at_once_migrate_once),

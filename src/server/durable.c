@@ -1,0 +1,232 @@
+/*
+ * durable.c - answers wait until what they stand on is on disk.
+ *
+ * The threads' store connections form a group (store.h): a commit does not
+ * wait for the disk, so the event loop goes on to the next request while a
+ * syncer thread makes every commit so far durable with one fdatasync.  A
+ * reply is sent at once when everything committed by then is durable, and
+ * is parked otherwise: the syncer wakes the thread once its sync covers the
+ * reply's ticket.  So a submission is acknowledged only after it is on
+ * disk (Art. 7: the submission date is the moment the registry durably
+ * received it), as with one fsync per commit, but 64 concurrent
+ * submissions share a handful of syncs instead of queueing for 64.  Reads
+ * wait too when a write they may have seen is not yet durable, so nothing
+ * answered to anyone can vanish in a crash.
+ *
+ * With PostgreSQL each commit is durable by itself and nothing is parked.
+ */
+#include "server/internal.h"
+#include "util/log.h"
+
+#include <event2/buffer.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+struct parked {
+	struct evhttp_request *ev;
+	int status;
+	const char *reason;
+	struct evbuffer *body;
+	uint64_t ticket;
+	struct parked *next;
+};
+
+/* Sends the parked replies of th that are durable now; runs on th's loop. */
+static void on_release(evutil_socket_t fd, short what, void *arg)
+{
+	struct server_thread *th = arg;
+	uint64_t d = atomic_load(&th->srv->durable);
+	struct parked *p;
+
+	(void)fd;
+	(void)what;
+	while ((p = th->parked) != NULL && p->ticket <= d) {
+		th->parked = p->next;
+		if (th->parked == NULL)
+			th->parked_tail = NULL;
+		evhttp_send_reply(p->ev, p->status, p->reason, p->body);
+		evbuffer_free(p->body);
+		free(p);
+		atomic_fetch_sub(&th->srv->nparked, 1);
+	}
+}
+
+static void wake_all(struct server *s)
+{
+	int i;
+
+	for (i = 0; i < s->nthreads; i++)
+		if (s->threads[i].release)
+			event_active(s->threads[i].release, EV_READ, 1);
+}
+
+static void *syncer_main(void *arg)
+{
+	struct server *s = arg;
+	struct dip_error e;
+	uint64_t want, d;
+
+	pthread_mutex_lock(&s->sync_mu);
+	for (;;) {
+		while (!s->sync_stop && s->sync_want <= atomic_load(&s->durable))
+			pthread_cond_wait(&s->sync_cv, &s->sync_mu);
+		if (s->sync_stop)
+			break;
+		want = s->sync_want;
+		pthread_mutex_unlock(&s->sync_mu);
+		if (store_group_sync(s->group, &d, &e) != 0) {
+			/* The kernel may have dropped what it could not write: no
+			 * answer may claim it is on disk, now or later. */
+			log_event(LOG_ERROR, "sync_failed", "error", e.message, "action", "exiting", NULL);
+			_exit(70);
+		}
+		/* A ticket taken by a commit still running is covered by the
+		 * next sync, a moment later. */
+		if (d < want)
+			sched_yield();
+		atomic_store(&s->durable, d);
+		wake_all(s);
+		pthread_mutex_lock(&s->sync_mu);
+	}
+	pthread_mutex_unlock(&s->sync_mu);
+	return NULL;
+}
+
+/* Checkpoints, off the loops and the syncer: the log is copied into the
+ * database whenever it has grown past 4 MiB (SQLite's own default). */
+static void *checkpointer_main(void *arg)
+{
+	struct server *s = arg;
+	struct dip_error e;
+	struct timespec ts;
+
+	pthread_mutex_lock(&s->sync_mu);
+	while (!s->sync_stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->ckpt_cv, &s->sync_mu, &ts);
+		if (s->sync_stop)
+			break;
+		pthread_mutex_unlock(&s->sync_mu);
+		if (store_group_checkpoint(s->group, 4 << 20, &e) != 0)
+			log_event(LOG_WARN, "checkpoint_failed", "error", e.message, NULL);
+		pthread_mutex_lock(&s->sync_mu);
+	}
+	pthread_mutex_unlock(&s->sync_mu);
+	return NULL;
+}
+
+int durable_start(struct server *s)
+{
+	int i;
+
+	if (s->group == NULL)
+		return 0;
+	pthread_mutex_init(&s->sync_mu, NULL);
+	pthread_cond_init(&s->sync_cv, NULL);
+	pthread_cond_init(&s->ckpt_cv, NULL);
+	for (i = 0; i < s->nthreads; i++) {
+		s->threads[i].release = event_new(s->threads[i].base, -1, 0, on_release,
+						  &s->threads[i]);
+		if (s->threads[i].release == NULL)
+			return -1;
+	}
+	if (pthread_create(&s->syncer, NULL, syncer_main, s) != 0)
+		return -1;
+	s->syncer_running = 1;
+	if (pthread_create(&s->checkpointer, NULL, checkpointer_main, s) != 0)
+		return -1;
+	s->checkpointer_running = 1;
+	return 0;
+}
+
+int durable_park(struct req *r, int status, const char *reason, struct evbuffer *body)
+{
+	struct server *s = r->srv;
+	struct server_thread *th = r->th;
+	struct parked *p;
+	uint64_t need;
+
+	if (s->group == NULL || !s->syncer_running)
+		return 0;
+	need = store_group_reserved(s->group);
+	if (need <= atomic_load(&s->durable))
+		return 0;
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return 0;
+	p->ev = r->ev;
+	p->status = status;
+	p->reason = reason;
+	p->body = body;
+	p->ticket = need;
+	if (th->parked_tail)
+		th->parked_tail->next = p;
+	else
+		th->parked = p;
+	th->parked_tail = p;
+	atomic_fetch_add(&s->nparked, 1);
+	pthread_mutex_lock(&s->sync_mu);
+	if (need > s->sync_want) {
+		s->sync_want = need;
+		pthread_cond_signal(&s->sync_cv);
+	}
+	pthread_mutex_unlock(&s->sync_mu);
+	return 1;
+}
+
+int durable_flush(struct server *s)
+{
+	struct dip_error e;
+	uint64_t d;
+
+	if (s->group == NULL || !s->syncer_running)
+		return 0;
+	if (store_group_sync(s->group, &d, &e) != 0) {
+		log_event(LOG_ERROR, "sync_failed", "error", e.message, "action", "exiting", NULL);
+		_exit(70);
+	}
+	atomic_store(&s->durable, d);
+	wake_all(s);
+	return atomic_load(&s->nparked) > 0;
+}
+
+void durable_stop(struct server *s)
+{
+	int i;
+
+	if (s->group == NULL || !s->syncer_running)
+		return;
+	pthread_mutex_lock(&s->sync_mu);
+	s->sync_stop = 1;
+	pthread_cond_signal(&s->sync_cv);
+	pthread_cond_signal(&s->ckpt_cv);
+	pthread_mutex_unlock(&s->sync_mu);
+	pthread_join(s->syncer, NULL);
+	if (s->checkpointer_running)
+		pthread_join(s->checkpointer, NULL);
+	s->checkpointer_running = 0;
+	s->syncer_running = 0;
+	for (i = 0; i < s->nthreads; i++) {
+		struct parked *p;
+
+		while ((p = s->threads[i].parked) != NULL) {
+			s->threads[i].parked = p->next;
+			evbuffer_free(p->body);
+			free(p);
+		}
+		if (s->threads[i].release)
+			event_free(s->threads[i].release);
+		s->threads[i].release = NULL;
+	}
+	pthread_cond_destroy(&s->sync_cv);
+	pthread_cond_destroy(&s->ckpt_cv);
+	pthread_mutex_destroy(&s->sync_mu);
+}
