@@ -499,6 +499,10 @@ struct store_group *store__group_new_sqlite(void);
 struct store *store_open_pg(const char *conninfo, struct dip_error *e);
 void store_close(struct store *s);
 
+/* Bytes of an SQLite database that connections opened from now on read
+ * through a memory map (0, the default: none).  Thread-safe. */
+void store_sqlite_set_mmap(int64_t bytes);
+
 /* An online, consistent copy of an SQLite registry into a new file
  * (refuses to overwrite).  0, DIP_ECONFLICT, DIP_EDB, DIP_EIO. */
 int store_sqlite_backup(const char *src_path, const char *dst_path, struct dip_error *e);
