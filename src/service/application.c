@@ -155,12 +155,9 @@ int svc_draft_update(struct svc *v, const struct actor *who, int64_t id, const j
 	rc = lenient_check(v, content, now, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		goto out0;
 	rc = svc__check(&c, WF_EDIT, &to, e);
 	if (rc)
 		goto out;
@@ -173,12 +170,7 @@ int svc_draft_update(struct svc *v, const struct actor *who, int64_t id, const j
 		rc = svc__event(v, id, 0, who, "edit", c.a.state, to, NULL, DL_NONE, 0, NULL, now, e);
 out:
 	svc__release(&c);
-out0:
-	if (rc) {
-		svc__rollback(v);
-		return rc;
-	}
-	return svc__commit(v, e);
+	return svc__finish(v, rc, e);
 }
 
 int svc_confirm(struct svc *v, const struct actor *who, int64_t id, dip_time now,
@@ -188,12 +180,9 @@ int svc_confirm(struct svc *v, const struct actor *who, int64_t id, dip_time now
 	enum app_state to;
 	int i, rc;
 
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		goto out0;
 	rc = svc__check(&c, WF_CONFIRM, &to, e);
 	for (i = 0; rc == 0 && i < c.nparties; i++)
 		if (c.parties[i].account_id == who->id)
@@ -208,12 +197,7 @@ int svc_confirm(struct svc *v, const struct actor *who, int64_t id, dip_time now
 					NULL, now, e);
 	}
 	svc__release(&c);
-out0:
-	if (rc) {
-		svc__rollback(v);
-		return rc;
-	}
-	return svc__commit(v, e);
+	return svc__finish(v, rc, e);
 }
 
 /* An upload named in the content must belong to a party or the agent; it
@@ -370,12 +354,9 @@ int svc_submit(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	int i, rc;
 
 	memset(d, 0, sizeof(*d));
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		goto out0;
 	rc = svc__check(&c, WF_SUBMIT, &to, e);
 	for (i = 0; rc == 0 && i < c.nparties; i++)
 		if (c.parties[i].confirmed_at == 0)
@@ -417,12 +398,7 @@ int svc_submit(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 					  body, now, e);
 out:
 	svc__release(&c);
-out0:
-	if (rc) {
-		svc__rollback(v);
-		return rc;
-	}
-	return svc__commit(v, e);
+	return svc__finish(v, rc, e);
 }
 
 int svc__moot_objections(struct svc *v, const struct app_ctx *c, dip_time at,
@@ -463,12 +439,9 @@ int svc_withdraw(struct svc *v, const struct actor *who, int64_t id, const char 
 	rc = svc__text(reason, "reason", 0, SVC_MAX_TEXT, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		goto out0;
 	rc = svc__check(&c, WF_WITHDRAW, &to, e);
 	if (rc)
 		goto out;
@@ -497,10 +470,5 @@ int svc_withdraw(struct svc *v, const struct actor *who, int64_t id, const char 
 	}
 out:
 	svc__release(&c);
-out0:
-	if (rc) {
-		svc__rollback(v);
-		return rc;
-	}
-	return svc__commit(v, e);
+	return svc__finish(v, rc, e);
 }

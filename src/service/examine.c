@@ -9,15 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int finish(struct svc *v, int rc, struct dip_error *e)
-{
-	if (rc) {
-		svc__rollback(v);
-		return rc;
-	}
-	return svc__commit(v, e);
-}
-
 int svc_request_correction(struct svc *v, const struct actor *who, int64_t id,
 			   const struct app_defects *defects, const char *note, dip_time now,
 			   struct dip_error *e)
@@ -41,12 +32,9 @@ int svc_request_correction(struct svc *v, const struct actor *who, int64_t id,
 	rc = svc__text(note, "note", 0, SVC_MAX_TEXT, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	rc = svc__check(&c, WF_REQUEST_CORRECTION, &to, e);
 	if (rc == 0 && c.a.corrections >= v->reg->rules.correction_notices)
 		rc = dip_fail(e, DIP_ESTATE, "defects",
@@ -90,7 +78,7 @@ int svc_request_correction(struct svc *v, const struct actor *who, int64_t id,
 	dbuf_free(&body);
 out:
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 static int full_check(struct svc *v, const json_t *content, dip_time now,
@@ -120,12 +108,9 @@ int svc_reply_correction(struct svc *v, const struct actor *who, int64_t id,
 		rc = svc__text(reply, "reply", 0, SVC_MAX_TEXT, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	rc = svc__check(&c, WF_REPLY_CORRECTION, &to, e);
 	if (rc && c.a.state == APP_DEEMED_WITHDRAWN)
 		rc = dip_fail(e, DIP_EDEADLINE, "",
@@ -145,7 +130,7 @@ int svc_reply_correction(struct svc *v, const struct actor *who, int64_t id,
 				DL_EXAMINE, due, NULL, now, e);
 out:
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 int svc_late_reply(struct svc *v, const struct actor *who, int64_t id, const json_t *content,
@@ -165,12 +150,9 @@ int svc_late_reply(struct svc *v, const struct actor *who, int64_t id, const jso
 		rc = svc__text(reason, "reason", 1, SVC_MAX_TEXT, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	rc = svc__check(&c, WF_LATE_REPLY, &to, e);
 	if (rc == 0 && (c.a.flags & APPF_LATE_REPLY))
 		rc = dip_fail(e, DIP_ESTATE, "", "a late reply already awaits the registry's decision");
@@ -191,7 +173,7 @@ int svc_late_reply(struct svc *v, const struct actor *who, int64_t id, const jso
 	}
 out:
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 int svc_decide_late_reply(struct svc *v, const struct actor *who, int64_t id, int accept,
@@ -205,12 +187,9 @@ int svc_decide_late_reply(struct svc *v, const struct actor *who, int64_t id, in
 	rc = svc__text(reason, "reason", 1, SVC_MAX_TEXT, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	rc = svc__check(&c, accept ? WF_ACCEPT_LATE_REPLY : WF_REJECT_LATE_REPLY, &to, e);
 	if (rc == 0 && !(c.a.flags & APPF_LATE_REPLY))
 		rc = dip_fail(e, DIP_ESTATE, "", "no late reply awaits a decision");
@@ -236,7 +215,7 @@ int svc_decide_late_reply(struct svc *v, const struct actor *who, int64_t id, in
 					  reason, now, e);
 out:
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 int svc__refuse(struct svc *v, struct app_ctx *c, const struct actor *who, unsigned grounds,
@@ -298,15 +277,12 @@ int svc_refuse(struct svc *v, const struct actor *who, int64_t id, unsigned grou
 	rc = svc__text(text, "text", 1, SVC_MAX_TEXT, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	rc = svc__refuse(v, &c, who, grounds, text, now, e);
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 int svc_publish(struct svc *v, const struct actor *who, int64_t id, dip_time now,
@@ -319,12 +295,9 @@ int svc_publish(struct svc *v, const struct actor *who, int64_t id, dip_time now
 	json_t *rec;
 	int rc;
 
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	rc = svc__check(&c, WF_PUBLISH, &to, e);
 	if (rc)
 		goto out;
@@ -356,7 +329,7 @@ int svc_publish(struct svc *v, const struct actor *who, int64_t id, dip_time now
 		rc = svc__deliver_parties(v, &c, "publication", "登记前公示 / publication", body, now, e);
 out:
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 /* Open objections, and whether any was upheld. */
@@ -436,12 +409,9 @@ int svc_register(struct svc *v, const struct actor *who, int64_t id, dip_time no
 	enum app_state to;
 	int rc;
 
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	rc = svc__check(&c, WF_REGISTER, &to, e);
 	/* svc__load applied an expired publication already, so an application
 	 * still in publication is inside its period. */
@@ -450,5 +420,5 @@ int svc_register(struct svc *v, const struct actor *who, int64_t id, dip_time no
 	if (rc == 0)
 		rc = svc__register(v, &c, who, now, e);
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }

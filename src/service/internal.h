@@ -30,6 +30,9 @@ int svc__st(struct svc *v, int rc, struct dip_error *e);
  * it.  An application the actor may not see is DIP_ENOTFOUND. */
 int svc__load(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	      struct app_ctx *c, struct dip_error *e);
+int svc__start(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+	       struct app_ctx *c, struct dip_error *e);
+int svc__finish(struct svc *v, int rc, struct dip_error *e);
 /* Loads without access checks or deadline processing (the scheduler). */
 int svc__load_raw(struct svc *v, int64_t id, struct app_ctx *c, struct dip_error *e);
 void svc__release(struct app_ctx *c);

@@ -17,15 +17,6 @@
 
 #define MAX_EVIDENCE 20
 
-static int finish(struct svc *v, int rc, struct dip_error *e)
-{
-	if (rc) {
-		svc__rollback(v);
-		return rc;
-	}
-	return svc__commit(v, e);
-}
-
 void svc__objection_token_hash(const char *token, char out[65])
 {
 	uint8_t h[CRYPTO_HASH_LEN];
@@ -84,12 +75,9 @@ int svc_object(struct svc *v, const struct actor *who, int64_t app_id,
 		rc = svc__text(in->grounds, "grounds", 1, SVC_MAX_TEXT, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, app_id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, app_id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	rc = svc__check(&c, WF_OBJECT, &to, e);
 	if (rc == 0 && svc__is_party(&c, who->id))
 		rc = dip_fail(e, DIP_EFORBIDDEN, "", "an applicant cannot object to their own application");
@@ -127,7 +115,7 @@ int svc_object(struct svc *v, const struct actor *who, int64_t app_id,
 out:
 	objection_release(&o);
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 /* After an objection ends: when the publication is over and nothing else
@@ -182,7 +170,7 @@ int svc_objection_step(struct svc *v, const struct actor *who, int64_t obj_id,
 		return rc;
 	rc = svc__st(v, v->st->objection_get(v->st, obj_id, &o), e);
 	if (rc)
-		return finish(v, rc, e);
+		return svc__finish(v, rc, e);
 	rc = svc__load(v, who, o.app_id, now, &c, e);
 	if (rc)
 		goto out0;
@@ -294,5 +282,5 @@ out:
 	svc__release(&c);
 out0:
 	objection_release(&o);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }

@@ -4,6 +4,7 @@
  * cancellation (Art. 18) and revocation (Arts. 9 (6), 23).
  */
 #include "service/internal.h"
+#include "util/b64.h"
 #include "domain/calendar.h"
 #include "domain/certno.h"
 #include "domain/period.h"
@@ -11,31 +12,9 @@
 #include "service/ledger.h"
 #include "util/jcs.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int finish(struct svc *v, int rc, struct dip_error *e)
-{
-	if (rc) {
-		svc__rollback(v);
-		return rc;
-	}
-	return svc__commit(v, e);
-}
-
-static int is_sha256(const char *s)
-{
-	size_t i;
-
-	if (s == NULL || strlen(s) != 64)
-		return 0;
-	for (i = 0; i < 64; i++)
-		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
 
 /* The certificate number: year and month of issue, the registry's code,
  * and a serial that is never reused (docs/numbers.md). */
@@ -187,12 +166,9 @@ int svc_renew(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	dip_time due = 0;
 	int rc;
 
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	rc = svc__check(&c, WF_RENEW, &to, e);
 	if (rc)
 		goto out;
@@ -248,7 +224,7 @@ int svc_renew(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 		rc = svc__deliver_parties(v, &c, "renewal", "续展登记 / renewal", body, now, e);
 out:
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 /* ---- requests (Arts. 15-18) ---- */
@@ -342,12 +318,9 @@ int svc_file_request(struct svc *v, const struct actor *who, int64_t app_id,
 				"kind: change, transaction, pledge, licence, transfer or cancel");
 	if (payload && !json_is_object(payload))
 		return dip_fail(e, DIP_EINVAL, "payload", "payload: an object");
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, app_id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, app_id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	party = (c.roles & (ROLE_APPLICANT | ROLE_AGENT)) != 0;
 	/* A new rights holder after a legal document (Arts. 16 (1)-(2), 18
 	 * para 2) is not yet a party; everyone else must be. */
@@ -424,7 +397,7 @@ int svc_file_request(struct svc *v, const struct actor *who, int64_t app_id,
 		break;
 	}
 	if (needs_doc || (kind == REQ_TRANSFER && r.unilateral)) {
-		if (!is_sha256(in->legal_document) ||
+		if (!hex_is_lower(in->legal_document, 64) ||
 		    v->st->upload_get(v->st, in->legal_document, who->id, &u) != 0) {
 			rc = dip_fail(e, DIP_EINVAL, "legal_document",
 				      "legal_document: upload the legal document (judgment, decision, certificate of succession) and give its sha256");
@@ -462,7 +435,7 @@ int svc_file_request(struct svc *v, const struct actor *who, int64_t app_id,
 out:
 	request_release(&r);
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 int svc_confirm_request(struct svc *v, const struct actor *who, int64_t req_id, dip_time now,
@@ -477,7 +450,7 @@ int svc_confirm_request(struct svc *v, const struct actor *who, int64_t req_id, 
 		return rc;
 	rc = svc__st(v, v->st->request_get(v->st, req_id, &r), e);
 	if (rc)
-		return finish(v, rc, e);
+		return svc__finish(v, rc, e);
 	if (r.counterparty_id != who->id)
 		rc = dip_fail(e, DIP_ENOTFOUND, "", "request %lld not found", (long long)req_id);
 	else if (r.state != REQ_AWAITING_PARTY)
@@ -494,7 +467,7 @@ int svc_confirm_request(struct svc *v, const struct actor *who, int64_t req_id, 
 				APP_REGISTERED, NULL, DL_REVIEW, due, NULL, now, e);
 out:
 	request_release(&r);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 /* Replaces the holders by the transferee (Art. 16). */
@@ -602,7 +575,7 @@ int svc_decide_request(struct svc *v, const struct actor *who, int64_t req_id, i
 		return rc;
 	rc = svc__st(v, v->st->request_get(v->st, req_id, &r), e);
 	if (rc)
-		return finish(v, rc, e);
+		return svc__finish(v, rc, e);
 	rc = svc__load(v, who, r.app_id, now, &c, e);
 	if (rc)
 		goto out0;
@@ -640,7 +613,7 @@ out:
 	svc__release(&c);
 out0:
 	request_release(&r);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 static int end_by_registry(struct svc *v, const struct actor *who, int64_t id,
@@ -653,19 +626,16 @@ static int end_by_registry(struct svc *v, const struct actor *who, int64_t id,
 	rc = svc__text(reason, "reason", 1, SVC_MAX_TEXT, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
+	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
-	rc = svc__load(v, who, id, now, &c, e);
-	if (rc)
-		return finish(v, rc, e);
 	rc = svc__check(&c, act, &to, e);
 	if (rc == 0)
 		rc = svc__close_registration(v, &c, who, to,
 					     act == WF_REVOKE ? CLOSE_NONE : CLOSE_BY_REGISTRY,
 					     wf_action_name(act), reason, now, e);
 	svc__release(&c);
-	return finish(v, rc, e);
+	return svc__finish(v, rc, e);
 }
 
 int svc_cancel_by_registry(struct svc *v, const struct actor *who, int64_t id,

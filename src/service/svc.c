@@ -176,6 +176,33 @@ int svc__load(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	return 0;
 }
 
+/* Ends the transaction of an action: commits it when rc is 0, rolls it
+ * back otherwise; returns rc, or the commit's failure. */
+int svc__finish(struct svc *v, int rc, struct dip_error *e)
+{
+	if (rc) {
+		svc__rollback(v);
+		return rc;
+	}
+	return svc__commit(v, e);
+}
+
+/* Begins an action's write transaction and loads application id into c as
+ * who sees it.  On failure nothing stays open: no transaction, nothing to
+ * release. */
+int svc__start(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+	       struct app_ctx *c, struct dip_error *e)
+{
+	int rc = svc__begin(v, e);
+
+	if (rc)
+		return rc;
+	rc = svc__load(v, who, id, now, c, e);
+	if (rc)
+		svc__rollback(v);
+	return rc;
+}
+
 void svc__release(struct app_ctx *c)
 {
 	application_release(&c->a);
