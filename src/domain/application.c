@@ -3,6 +3,7 @@
  */
 #include "domain/application.h"
 #include "domain/period.h"
+#include "util/b64.h"
 #include "util/utf8.h"
 
 #include <ctype.h>
@@ -148,16 +149,6 @@ static void defect(struct app_defects *d, const char *field, const char *fmt, ..
 	snprintf(x->message, sizeof(x->message), "%s: %s", field, msg);
 }
 
-static int is_hex(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
-			return 0;
-	return s[n] == '\0';
-}
-
 static int required(const struct field *f, const json_t *c)
 {
 	const char *kind;
@@ -300,7 +291,7 @@ static void check_value(const struct field *f, const json_t *v, const struct app
 		}
 		return;
 	case F_UPLOAD:
-		if (!s || strlen(s) != 64 || !is_hex(s, 64))
+		if (!s || strlen(s) != 64 || !hex_is_lower(s, 64))
 			defect(d, f->path, "must name an uploaded file by its SHA-256 (64 hex digits)");
 		return;
 	case F_INDUSTRY:
@@ -313,8 +304,8 @@ static void check_value(const struct field *f, const json_t *v, const struct app
 		check_fields_list(f, v, d);
 		return;
 	case F_FPRINT:
-		if (!s || !((strncmp(s, "sha256:", 7) == 0 && strlen(s) == 71 && is_hex(s + 7, 64)) ||
-			    (strncmp(s, "sm3:", 4) == 0 && strlen(s) == 68 && is_hex(s + 4, 64))))
+		if (!s || !((strncmp(s, "sha256:", 7) == 0 && strlen(s) == 71 && hex_is_lower(s + 7, 64)) ||
+			    (strncmp(s, "sm3:", 4) == 0 && strlen(s) == 68 && hex_is_lower(s + 4, 64))))
 			defect(d, f->path,
 			       "must be a dataset fingerprint \"sha256:<64 hex>\" or \"sm3:<64 hex>\" from \"dipreg fingerprint\"");
 		return;

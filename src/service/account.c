@@ -9,6 +9,7 @@
  * uploaded 授权委托书) that the principal has confirmed.
  */
 #include "service/internal.h"
+#include "util/b64.h"
 #include "crypto/password.h"
 
 #include <ctype.h>
@@ -218,18 +219,6 @@ int svc_account_set_password(struct svc *v, const struct actor *who, int64_t id,
 	return svc__commit(v, e);
 }
 
-static int is_sha256(const char *s)
-{
-	size_t i;
-
-	if (s == NULL || strlen(s) != 64)
-		return 0;
-	for (i = 0; i < 64; i++)
-		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
 int svc_agency_request(struct svc *v, const struct actor *agent, const char *principal_login,
 		       const char *poa_sha256, dip_time now, struct dip_error *e)
 {
@@ -240,7 +229,7 @@ int svc_agency_request(struct svc *v, const struct actor *agent, const char *pri
 
 	if (!(agent->roles & ROLE_AGENT))
 		return dip_fail(e, DIP_EFORBIDDEN, "", "only a registered agency may act for others");
-	if (!is_sha256(poa_sha256))
+	if (!hex_is_lower(poa_sha256, 64))
 		return dip_fail(e, DIP_EINVAL, "power_of_attorney",
 				"power_of_attorney: upload the signed 授权委托书 and give its sha256");
 	rc = svc__begin(v, e);

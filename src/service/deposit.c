@@ -8,15 +8,14 @@
  * the fingerprint, the size and the deposit number, not the depositor.
  */
 #include "service/internal.h"
+#include "util/b64.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 static int fingerprint_ok(const char *s)
 {
 	const char *hex;
-	size_t i;
 
 	if (s == NULL)
 		return 0;
@@ -26,10 +25,7 @@ static int fingerprint_ok(const char *s)
 		hex = s + 4;
 	else
 		return 0;
-	for (i = 0; i < 64; i++)
-		if (!isxdigit((unsigned char)hex[i]) || isupper((unsigned char)hex[i]))
-			return 0;
-	return hex[64] == '\0';
+	return hex_is_lower(hex, 64);
 }
 
 int svc_deposit(struct svc *v, const struct actor *who, const struct deposit_input *in,

@@ -124,6 +124,18 @@ void hex_encode(char *s, const uint8_t *p, size_t n)
 	s[2 * n] = '\0';
 }
 
+int hex_is_lower(const char *s, size_t n)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[n] == '\0';
+}
+
 static int hex_value(unsigned char c)
 {
 	if (c >= '0' && c <= '9')

@@ -38,5 +38,8 @@ void hex_encode(char *s, const uint8_t *p, size_t n);
 /* Decodes exactly n characters of hex into out, which must have room for
  * n / 2 bytes.  0, or DIP_EINVAL for an odd length or a non-hex digit. */
 int hex_decode(const char *s, size_t n, uint8_t *out);
+/* 1 when s is exactly n lowercase hex digits (a digest as dipreg writes
+ * it), 0 otherwise; s may be NULL. */
+int hex_is_lower(const char *s, size_t n);
 
 #endif
