@@ -11,14 +11,7 @@ void auth__secret(char out[65]);
 void auth__hash(const char *secret, char out[65]);
 int auth__cookie(struct req *r, char out[80]);
 
-static int check(struct req *r, int rc, const struct dip_error *e)
-{
-	if (rc)
-		reply_error(r, e, NULL);
-	return rc;
-}
-
-static unsigned roles_from(struct req *r, const json_t *arr, int *bad)
+unsigned h__roles_from(struct req *r, const json_t *arr, int *bad)
 {
 	unsigned roles = 0;
 	json_t *it;
@@ -72,18 +65,16 @@ void h__account_create(struct req *r, int by_admin)
 	in.id_number = jstr(b, "id_number");
 	in.email = jstr(b, "email");
 	in.phone = jstr(b, "phone");
-	in.roles = by_admin ? roles_from(r, json_object_get(b, "roles"), &bad) : 0;
+	in.roles = by_admin ? h__roles_from(r, json_object_get(b, "roles"), &bad) : 0;
 	if (by_admin && bad)
 		return;
 	if (!by_admin && json_object_get(b, "roles")) {
 		reply_fail(r, DIP_EFORBIDDEN, "roles", "roles: only an admin assigns roles");
 		return;
 	}
-	if (check(r, svc_account_create(r->v, &r->who, &in, r->now, &id, &e), &e))
+	if (h__check(r, svc_account_create(r->v, &r->who, &in, r->now, &id, &e), &e) ||
+	    h__check(r, svc_account_get(r->v, id, &a, &e), &e))
 		return;
-	r->v->st->begin(r->v->st, 0);
-	r->v->st->account_get(r->v->st, id, &a);
-	r->v->st->rollback(r->v->st);
 	reply_json(r, 201, svc_account_json(&a, 1));
 }
 
@@ -94,11 +85,10 @@ void h_signup(struct req *r)
 
 static json_t *session_json(struct req *r, const struct account *a, const char *csrf)
 {
+	struct dip_error e;
 	int64_t unread = 0;
 
-	r->v->st->begin(r->v->st, 0);
-	r->v->st->message_unread(r->v->st, a->id, &unread);
-	r->v->st->rollback(r->v->st);
+	svc_unread_count(r->v, a->id, &unread, &e);
 	return json_pack("{s:o,s:s,s:I}", "account", svc_account_json(a, 1), "csrf", csrf ? csrf : "",
 			 "unread", (json_int_t)unread);
 }
@@ -112,7 +102,7 @@ void h_login(struct req *r)
 
 	if (b == NULL)
 		return;
-	if (check(r, svc_login(r->v, jstr(b, "login"), jstr(b, "password"), r->addr, r->now, &a, &e),
+	if (h__check(r, svc_login(r->v, jstr(b, "login"), jstr(b, "password"), r->addr, r->now, &a, &e),
 		  &e))
 		return;
 	if (auth_start_session(r, &a, csrf) != 0) {
@@ -129,11 +119,10 @@ void h_me(struct req *r)
 
 void h_logout(struct req *r)
 {
-	struct store *st = r->v->st;
+	struct dip_error e;
 
-	st->begin(st, 1);
-	st->session_delete(st, r->session.token_hash);
-	st->commit(st);
+	if (h__check(r, svc_session_end(r->v, r->session.token_hash, &e), &e))
+		return;
 	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
 			  "dipreg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
@@ -147,7 +136,7 @@ void h_password(struct req *r)
 
 	if (b == NULL)
 		return;
-	if (check(r, svc_account_set_password(r->v, &r->who, r->who.id, jstr(b, "password"), r->now,
+	if (h__check(r, svc_account_set_password(r->v, &r->who, r->who.id, jstr(b, "password"), r->now,
 					      &e), &e))
 		return;
 	/* The change ended every session of the account; the browser that
@@ -246,7 +235,7 @@ void h_agency_request(struct req *r)
 
 	if (b == NULL)
 		return;
-	if (check(r, svc_agency_request(r->v, &r->who, jstr(b, "principal"),
+	if (h__check(r, svc_agency_request(r->v, &r->who, jstr(b, "principal"),
 					jstr(b, "power_of_attorney"), r->now, &e), &e))
 		return;
 	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
@@ -265,7 +254,7 @@ void h_agency_confirm(struct req *r)
 		reply_fail(r, DIP_EINVAL, "confirm", "confirm: true to confirm, false to revoke");
 		return;
 	}
-	if (check(r, svc_agency_confirm(r->v, &r->who, jstr(b, "agent"), json_is_true(c), r->now,
+	if (h__check(r, svc_agency_confirm(r->v, &r->who, jstr(b, "agent"), json_is_true(c), r->now,
 					&e), &e))
 		return;
 	reply_json(r, 200, json_pack("{s:b}", "ok", 1));

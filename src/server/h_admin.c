@@ -34,44 +34,19 @@ void h_admin_account_update(struct req *r)
 	int64_t id = req_id(r, 0);
 	struct account a;
 	struct dip_error e;
-	json_t *b, *roles, *it;
-	unsigned set = 0;
-	size_t i;
-	const char *s;
+	json_t *b;
+	unsigned set;
+	int bad;
 
 	if (!id || (b = req_json(r)) == NULL)
 		return;
-	r->v->st->begin(r->v->st, 0);
-	if (r->v->st->account_get(r->v->st, id, &a) != 0) {
-		r->v->st->rollback(r->v->st);
-		reply_fail(r, DIP_ENOTFOUND, "", "no account %lld", (long long)id);
+	if (h__check(r, svc_account_get(r->v, id, &a, &e), &e))
 		return;
-	}
-	r->v->st->rollback(r->v->st);
-	roles = json_object_get(b, "roles");
-	if (roles) {
-		if (!json_is_array(roles)) {
-			reply_fail(r, DIP_EINVAL, "roles", "roles: a list");
-			return;
-		}
-		json_array_foreach(roles, i, it) {
-			s = json_string_value(it);
-			if (s && strcmp(s, "applicant") == 0)
-				set |= ROLE_APPLICANT;
-			else if (s && strcmp(s, "agent") == 0)
-				set |= ROLE_AGENT;
-			else if (s && strcmp(s, "examiner") == 0)
-				set |= ROLE_EXAMINER;
-			else if (s && strcmp(s, "admin") == 0)
-				set |= ROLE_ADMIN;
-			else {
-				reply_fail(r, DIP_EINVAL, "roles", "roles[%zu]: unknown role", i);
-				return;
-			}
-		}
-	} else {
+	set = h__roles_from(r, json_object_get(b, "roles"), &bad);
+	if (bad)
+		return;
+	if (json_object_get(b, "roles") == NULL)
 		set = a.roles;
-	}
 	if (json_object_get(b, "disabled") && !json_is_boolean(json_object_get(b, "disabled"))) {
 		reply_fail(r, DIP_EINVAL, "disabled", "disabled: true or false");
 		return;
@@ -85,9 +60,8 @@ void h_admin_account_update(struct req *r)
 	    h__check(r, svc_account_set_password(r->v, &r->who, id, jstr(b, "password"), r->now, &e),
 		     &e))
 		return;
-	r->v->st->begin(r->v->st, 0);
-	r->v->st->account_get(r->v->st, id, &a);
-	r->v->st->rollback(r->v->st);
+	if (h__check(r, svc_account_get(r->v, id, &a, &e), &e))
+		return;
 	reply_json(r, 200, svc_account_json(&a, 1));
 }
 

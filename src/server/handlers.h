@@ -114,6 +114,9 @@ void h__reply_app(struct req *r, int64_t id, int status);
 int h__check(struct req *r, int rc, const struct dip_error *e);
 /* Admin account creation shares sign-up (h_accounts.c). */
 void h__account_create(struct req *r, int by_admin);
+/* The role bits of a JSON list of role names; on a bad list replies 422
+ * naming the field and sets *bad.  0 for a missing list. */
+unsigned h__roles_from(struct req *r, const json_t *arr, int *bad);
 
 /* h_stats.c, h_open.c: statistics and open data */
 void h_stats_report(struct req *r);

@@ -316,3 +316,37 @@ json_t *svc_account_json(const struct account *a, int with_contacts)
 	}
 	return o;
 }
+
+int svc_account_get(struct svc *v, int64_t id, struct account *a, struct dip_error *e)
+{
+	int rc = svc__st(v, v->st->begin(v->st, 0), e);
+
+	if (rc)
+		return rc;
+	rc = svc__st(v, v->st->account_get(v->st, id, a), e);
+	svc__rollback(v);
+	if (rc == DIP_ENOTFOUND)
+		return dip_fail(e, DIP_ENOTFOUND, "", "no account %lld", (long long)id);
+	return rc;
+}
+
+int svc_unread_count(struct svc *v, int64_t account_id, int64_t *n, struct dip_error *e)
+{
+	int rc = svc__st(v, v->st->begin(v->st, 0), e);
+
+	*n = 0;
+	if (rc)
+		return rc;
+	rc = svc__st(v, v->st->message_unread(v->st, account_id, n), e);
+	svc__rollback(v);
+	return rc;
+}
+
+int svc_session_end(struct svc *v, const char *token_hash, struct dip_error *e)
+{
+	int rc = svc__begin(v, e);
+
+	if (rc)
+		return rc;
+	return svc__finish(v, svc__st(v, v->st->session_delete(v->st, token_hash), e), e);
+}

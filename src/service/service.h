@@ -103,6 +103,12 @@ int svc_account_set_roles(struct svc *v, const struct actor *who, int64_t id, un
 			  int disabled, dip_time now, struct dip_error *e);
 int svc_account_set_password(struct svc *v, const struct actor *who, int64_t id,
 			     const char *password, dip_time now, struct dip_error *e);
+/* Account id as stored (DIP_ENOTFOUND when there is none). */
+int svc_account_get(struct svc *v, int64_t id, struct account *a, struct dip_error *e);
+/* The unread messages of an account's delivery inbox. */
+int svc_unread_count(struct svc *v, int64_t account_id, int64_t *n, struct dip_error *e);
+/* Ends the session whose token hashes to token_hash. */
+int svc_session_end(struct svc *v, const char *token_hash, struct dip_error *e);
 /* Agency (Art. 6 para 2): the agent records a power of attorney, the
  * principal confirms it (or revokes it). */
 int svc_agency_request(struct svc *v, const struct actor *agent, const char *principal_login,

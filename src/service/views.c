@@ -12,15 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int finish_read(struct svc *v, int rc, struct dip_error *e)
-{
-	if (rc) {
-		svc__rollback(v);
-		return rc;
-	}
-	return svc__commit(v, e);
-}
-
 static json_t *time_json(const struct registry *r, dip_time t)
 {
 	char s[32];
@@ -320,12 +311,12 @@ int svc_app_public(struct svc *v, int64_t id, dip_time now, struct svc_blob **ou
 		return rc;
 	rc = svc__load(v, &anyone, id, now, &c, e);
 	if (rc)
-		return finish_read(v, rc, e);
+		return svc__finish(v, rc, e);
 	o = public_view(v, &c, now);
 	svc__release(&c);
 	/* The stamp of what was just read, in the same transaction. */
 	stamped = cache && v->st->app_stamp(v->st, id, &st) == 0;
-	rc = finish_read(v, 0, e);
+	rc = svc__finish(v, 0, e);
 	text = rc ? NULL : json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (rc)
@@ -357,7 +348,7 @@ int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time no
 		return rc;
 	rc = svc__load(v, who, id, now, &c, e);
 	if (rc)
-		return finish_read(v, rc, e);
+		return svc__finish(v, rc, e);
 	inside = (c.roles & (ROLE_APPLICANT | ROLE_AGENT | ROLE_EXAMINER | ROLE_ADMIN)) != 0;
 	if (!inside) {
 		o = public_view(v, &c, now);
@@ -419,10 +410,10 @@ done:
 	svc__release(&c);
 	if (rc) {
 		json_decref(o);
-		return finish_read(v, rc, e);
+		return svc__finish(v, rc, e);
 	}
 	*out = o;
-	return finish_read(v, 0, e);
+	return svc__finish(v, 0, e);
 }
 
 struct list_ctx {
