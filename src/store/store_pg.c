@@ -797,6 +797,26 @@ static void read_app(const PGresult *r, int i, struct application *a)
 }
 
 /* The 25 stored fields of a in APP_COLS order, without id, as $1..$25. */
+/* The end of an UPDATE ... WHERE id = ? AND version = ?: no row changed
+ * means someone else changed row id meanwhile (DIP_ECONFLICT); otherwise
+ * *version moves on.  Takes res. */
+static int versioned_update(struct store *s, PGresult *res, const char *what, int64_t id,
+			    int64_t *version)
+{
+	int64_t n;
+
+	if (res == NULL)
+		return s->err.code;
+	n = changes_of(res);
+	PQclear(res);
+	if (n == 0)
+		return dip_fail(&s->err, DIP_ECONFLICT, "",
+				"%s %lld was changed by someone else meanwhile; reload and try again",
+				what, (long long)id);
+	(*version)++;
+	return 0;
+}
+
 static void app_params(struct params *p, const struct application *a)
 {
 	p->n = 0;
@@ -866,22 +886,10 @@ static int pg_app_update(struct store *s, struct application *a)
 		"flags = $21, related_id = $22, refusal = $23, close_reason = $24, "
 		"withdraw_reason = $25 WHERE id = $26 AND version = $1";
 	struct params p;
-	PGresult *res;
-	int64_t n;
 
 	app_params(&p, a);
 	p_int(&p, a->id);
-	res = run_p(s, sql, &p);
-	if (res == NULL)
-		return s->err.code;
-	n = changes_of(res);
-	PQclear(res);
-	if (n == 0)
-		return dip_fail(&s->err, DIP_ECONFLICT, "",
-				"application %lld was changed by someone else meanwhile; reload and try again",
-				(long long)a->id);
-	a->version++;
-	return 0;
+	return versioned_update(s, run_p(s, sql, &p), "application", a->id, &a->version);
 }
 
 static int get_app(struct store *s, PGresult *res, struct application *a)
@@ -1069,22 +1077,10 @@ static int pg_objection_update(struct store *s, struct objection *o)
 		"supplement_evidence = $13, decision = $14, filed_at = $15, decided_at = $16 "
 		"WHERE id = $17 AND version = $2";
 	struct params p;
-	PGresult *res;
-	int64_t n;
 
 	objection_params(&p, o);
 	p_int(&p, o->id);
-	res = run_p(s, sql, &p);
-	if (res == NULL)
-		return s->err.code;
-	n = changes_of(res);
-	PQclear(res);
-	if (n == 0)
-		return dip_fail(&s->err, DIP_ECONFLICT, "",
-				"objection %lld was changed by someone else meanwhile; reload and try again",
-				(long long)o->id);
-	o->version++;
-	return 0;
+	return versioned_update(s, run_p(s, sql, &p), "objection", o->id, &o->version);
 }
 
 static int pg_objection_get(struct store *s, int64_t id, struct objection *o)
@@ -1181,22 +1177,10 @@ static int pg_request_update(struct store *s, struct request *r)
 		"decided_at = $10, act_day = $11, late = $12, decision = $13 "
 		"WHERE id = $14 AND version = $2";
 	struct params p;
-	PGresult *res;
-	int64_t n;
 
 	request_params(&p, r);
 	p_int(&p, r->id);
-	res = run_p(s, sql, &p);
-	if (res == NULL)
-		return s->err.code;
-	n = changes_of(res);
-	PQclear(res);
-	if (n == 0)
-		return dip_fail(&s->err, DIP_ECONFLICT, "",
-				"request %lld was changed by someone else meanwhile; reload and try again",
-				(long long)r->id);
-	r->version++;
-	return 0;
+	return versioned_update(s, run_p(s, sql, &p), "request", r->id, &r->version);
 }
 
 static int pg_request_get(struct store *s, int64_t id, struct request *r)

@@ -593,8 +593,67 @@ static void read_app(sqlite3_stmt *st, struct application *a, int with_content)
 
 /* Binds the 25 stored fields of a in APP_COLS order (without id) from
  * parameter 1. */
-static int bind_app(struct store *s, sqlite3_stmt *st, const struct application *a)
+/* A row written by an INSERT or UPDATE whose parameters bind() binds. */
+typedef int (*bind_fn)(struct store *s, sqlite3_stmt *st, const void *row);
+
+/* Inserts row with sql; *id gets the new row's id.  what names the row
+ * in errors. */
+static int insert_row(struct store *s, const char *sql, bind_fn bind, const void *row,
+		      const char *what, int64_t *id)
 {
+	sqlite3_stmt *st = stmt(s, sql);
+	char msg[64];
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = bind(s, st, row);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(msg, sizeof(msg), "insert %s", what);
+		return fail_db(s, rc, msg);
+	}
+	*id = sqlite3_last_insert_rowid(DB(s));
+	return 0;
+}
+
+/* Updates row id from version *version to the next (sql binds id as
+ * parameter id_param and matches the version it was read at): a row that
+ * someone else changed meanwhile is DIP_ECONFLICT and stays as they left
+ * it. */
+static int update_row(struct store *s, const char *sql, bind_fn bind, const void *row,
+		      int id_param, int64_t id, const char *what, int64_t *version)
+{
+	sqlite3_stmt *st = stmt(s, sql);
+	char msg[64];
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = bind(s, st, row);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, id_param, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(msg, sizeof(msg), "update %s", what);
+		return fail_db(s, rc, msg);
+	}
+	if (sqlite3_changes(DB(s)) == 0)
+		return dip_fail(&s->err, DIP_ECONFLICT, "",
+				"%s %lld was changed by someone else meanwhile; reload and try again",
+				what, (long long)id);
+	(*version)++;
+	return 0;
+}
+
+static int bind_app(struct store *s, sqlite3_stmt *st, const void *row)
+{
+	const struct application *a = row;
 	int i = 1, rc = 0;
 
 #define BI(v) rc = rc ? rc : sqlite3_bind_int64(st, i++, (int64_t)(v))
@@ -638,21 +697,9 @@ static int sq_app_insert(struct store *s, struct application *a)
 		"published_at, registered_at, closed_at, reg_day, valid_from, valid_until, "
 		"corrections, flags, related_id, refusal, close_reason, withdraw_reason) "
 		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-	sqlite3_stmt *st = stmt(s, sql);
-	int rc;
 
-	if (st == NULL)
-		return s->err.code;
 	a->version = 1;
-	rc = bind_app(s, st, a);
-	if (rc)
-		return rc;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return fail_db(s, rc, "insert application");
-	a->id = sqlite3_last_insert_rowid(DB(s));
-	return 0;
+	return insert_row(s, sql, bind_app, a, "application", &a->id);
 }
 
 static int sq_app_update(struct store *s, struct application *a)
@@ -665,25 +712,8 @@ static int sq_app_update(struct store *s, struct application *a)
 		"reg_day = ?17, valid_from = ?18, valid_until = ?19, corrections = ?20, "
 		"flags = ?21, related_id = ?22, refusal = ?23, close_reason = ?24, "
 		"withdraw_reason = ?25 WHERE id = ?26 AND version = ?1";
-	sqlite3_stmt *st = stmt(s, sql);
-	int rc;
 
-	if (st == NULL)
-		return s->err.code;
-	rc = bind_app(s, st, a);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 26, a->id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return fail_db(s, rc, "update application");
-	if (sqlite3_changes(DB(s)) == 0)
-		return dip_fail(&s->err, DIP_ECONFLICT, "",
-				"application %lld was changed by someone else meanwhile; reload and try again",
-				(long long)a->id);
-	a->version++;
-	return 0;
+	return update_row(s, sql, bind_app, a, 26, a->id, "application", &a->version);
 }
 
 static int sq_app_get(struct store *s, int64_t id, struct application *a)
@@ -825,8 +855,9 @@ static int sq_party_list(struct store *s, int64_t app_id, struct party *out, int
 		 "token_hash, grounds, evidence, answer, answer_evidence, supplement, " \
 		 "supplement_evidence, decision, filed_at, decided_at"
 
-static int bind_objection(struct store *s, sqlite3_stmt *st, const struct objection *o)
+static int bind_objection(struct store *s, sqlite3_stmt *st, const void *row)
 {
+	const struct objection *o = row;
 	int i = 1, rc = 0;
 
 #define BI(v) rc = rc ? rc : sqlite3_bind_int64(st, i++, (int64_t)(v))
@@ -860,21 +891,9 @@ static int sq_objection_insert(struct store *s, struct objection *o)
 		"objector_contact, token_hash, grounds, evidence, answer, answer_evidence, "
 		"supplement, supplement_evidence, decision, filed_at, decided_at) "
 		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-	sqlite3_stmt *st = stmt(s, sql);
-	int rc;
 
-	if (st == NULL)
-		return s->err.code;
 	o->version = 1;
-	rc = bind_objection(s, st, o);
-	if (rc)
-		return rc;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return fail_db(s, rc, "insert objection");
-	o->id = sqlite3_last_insert_rowid(DB(s));
-	return 0;
+	return insert_row(s, sql, bind_objection, o, "objection", &o->id);
 }
 
 static int sq_objection_update(struct store *s, struct objection *o)
@@ -885,25 +904,8 @@ static int sq_objection_update(struct store *s, struct objection *o)
 		"evidence = ?9, answer = ?10, answer_evidence = ?11, supplement = ?12, "
 		"supplement_evidence = ?13, decision = ?14, filed_at = ?15, decided_at = ?16 "
 		"WHERE id = ?17 AND version = ?2";
-	sqlite3_stmt *st = stmt(s, sql);
-	int rc;
 
-	if (st == NULL)
-		return s->err.code;
-	rc = bind_objection(s, st, o);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 17, o->id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return fail_db(s, rc, "update objection");
-	if (sqlite3_changes(DB(s)) == 0)
-		return dip_fail(&s->err, DIP_ECONFLICT, "",
-				"objection %lld was changed by someone else meanwhile; reload and try again",
-				(long long)o->id);
-	o->version++;
-	return 0;
+	return update_row(s, sql, bind_objection, o, 17, o->id, "objection", &o->version);
 }
 
 static int sq_objection_get(struct store *s, int64_t id, struct objection *o)
@@ -959,8 +961,9 @@ static int sq_objection_ids(struct store *s, int64_t app_id, int64_t *ids, int m
 
 /* ---- requests ------------------------------------------------------------------ */
 
-static int bind_request(struct store *s, sqlite3_stmt *st, const struct request *r)
+static int bind_request(struct store *s, sqlite3_stmt *st, const void *row)
 {
+	const struct request *r = row;
 	int i = 1, rc = 0;
 
 #define BI(v) rc = rc ? rc : sqlite3_bind_int64(st, i++, (int64_t)(v))
@@ -990,21 +993,9 @@ static int sq_request_insert(struct store *s, struct request *r)
 		"INSERT INTO requests(app_id, version, kind, state, filed_by, counterparty_id, "
 		"unilateral, payload, filed_at, decided_at, act_day, late, decision) "
 		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
-	sqlite3_stmt *st = stmt(s, sql);
-	int rc;
 
-	if (st == NULL)
-		return s->err.code;
 	r->version = 1;
-	rc = bind_request(s, st, r);
-	if (rc)
-		return rc;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return fail_db(s, rc, "insert request");
-	r->id = sqlite3_last_insert_rowid(DB(s));
-	return 0;
+	return insert_row(s, sql, bind_request, r, "request", &r->id);
 }
 
 static int sq_request_update(struct store *s, struct request *r)
@@ -1014,25 +1005,8 @@ static int sq_request_update(struct store *s, struct request *r)
 		"filed_by = ?5, counterparty_id = ?6, unilateral = ?7, payload = ?8, filed_at = ?9, "
 		"decided_at = ?10, act_day = ?11, late = ?12, decision = ?13 "
 		"WHERE id = ?14 AND version = ?2";
-	sqlite3_stmt *st = stmt(s, sql);
-	int rc;
 
-	if (st == NULL)
-		return s->err.code;
-	rc = bind_request(s, st, r);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 14, r->id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return fail_db(s, rc, "update request");
-	if (sqlite3_changes(DB(s)) == 0)
-		return dip_fail(&s->err, DIP_ECONFLICT, "",
-				"request %lld was changed by someone else meanwhile; reload and try again",
-				(long long)r->id);
-	r->version++;
-	return 0;
+	return update_row(s, sql, bind_request, r, 14, r->id, "request", &r->version);
 }
 
 static int sq_request_get(struct store *s, int64_t id, struct request *r)
