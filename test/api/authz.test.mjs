@@ -313,6 +313,7 @@ test('art6: an agency whose power of attorney is revoked no longer acts or reads
   assert.equal(a.content.sample, undefined, 'only the register entry');
   assert.equal((await agent.get(`/api/applications/${fx.A}/events`)).status, 404);
   assert.equal((await agent.get(`/api/requests/${fx.R}`)).status, 404);
+  assert.equal((await agent.get(`/api/uploads/${fx.S}`)).status, 404, "the principal's files");
   assert.equal((await agent.post(`/api/applications/${fx.A}/requests`,
     { kind: 'change', payload: { changes: { other: { status: '代理已撤销' } } } })).status, 403);
 });
