@@ -8,7 +8,8 @@
 # unit suites' [pg] runs, test/pg (the main path, two servers on one
 # database, migrate), and the API suites again as "api[pg]" through
 # test/pg/dipreg-on-pg.sh (PG_API_SUITES: which ones, "all" for every one;
-# by default the main path, journey, objection and renewal, and the log).
+# by default the main path, journey, objection and renewal, the log and
+# the authorization matrix).
 set -u
 B=${B:-build}
 export DIPREG_BIN="$PWD/$B/dipreg"
@@ -58,7 +59,7 @@ for suite in cli api web pg crash ops; do
 	node_suite "$suite" "node-$suite.log" test/$suite/*.test.mjs || failed="$failed $suite"
 	[ "$suite" = api ] && [ -n "${DIPREG_TEST_PG:-}" ] || continue
 	files=""
-	for t in ${PG_API_SUITES:-journey objection renewal log}; do
+	for t in ${PG_API_SUITES:-journey objection renewal log authz}; do
 		if [ "$t" = all ]; then
 			files=$(ls test/api/*.test.mjs)
 		elif [ -f "test/api/$t.test.mjs" ]; then

@@ -101,8 +101,7 @@ int auth_request(struct req *r)
 		 * so clear it.  Reading, signing in and signing up go on as
 		 * anonymous; any other write is refused rather than silently
 		 * done as nobody (an upload would lose its owner). */
-		evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
-				  COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+		auth_set_cookie(r, "", 0);
 		memset(&r->account, 0, sizeof(r->account));
 		if (unsafe_method(r->method) && r->route && r->route->fn != h_login &&
 		    r->route->fn != h_signup) {
@@ -128,7 +127,7 @@ int auth_start_session(struct req *r, const struct account *a, char csrf[65])
 {
 	struct session_row row;
 	struct store *st = r->v->st;
-	char secret[65], cookie[256];
+	char secret[65];
 	int rc;
 
 	memset(&row, 0, sizeof(row));
@@ -148,10 +147,20 @@ int auth_start_session(struct req *r, const struct account *a, char csrf[65])
 		st->rollback(st);
 	if (rc)
 		return rc;
-	snprintf(cookie, sizeof(cookie), COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d",
-		 secret, r->srv->cfg.session_hours * 3600);
-	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie", cookie);
+	auth_set_cookie(r, secret, r->srv->cfg.session_hours * 3600);
 	return 0;
+}
+
+void auth_set_cookie(struct req *r, const char *secret, int max_age)
+{
+	char cookie[256];
+
+	/* Behind TLS (an https base URL) the browser must never send it in
+	 * the clear. */
+	snprintf(cookie, sizeof(cookie), COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+		 secret, max_age,
+		 strncmp(r->v->reg->base_url, "https://", 8) == 0 ? "; Secure" : "");
+	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie", cookie);
 }
 
 int auth_allows(struct req *r, int need)

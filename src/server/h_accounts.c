@@ -123,8 +123,7 @@ void h_logout(struct req *r)
 
 	if (h__check(r, svc_session_end(r->v, r->session.token_hash, &e), &e))
 		return;
-	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Set-Cookie",
-			  "dipreg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	auth_set_cookie(r, "", 0);
 	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 

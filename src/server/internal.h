@@ -85,6 +85,9 @@ int auth_request(struct req *r);
 /* Starts a browser session for account a: sets the cookie, returns the
  * CSRF token in csrf (65 bytes). */
 int auth_start_session(struct req *r, const struct account *a, char csrf[65]);
+/* Sets the session cookie to secret for max_age seconds ("" and 0 clear
+ * it); Secure when the registry's base URL is https. */
+void auth_set_cookie(struct req *r, const char *secret, int max_age);
 /* The auth need of a route is met by r->who; sends 401/403 when not. */
 int auth_allows(struct req *r, int need);
 /* Group commit (durable.c).  durable_park keeps body (taken over) and

@@ -13,7 +13,8 @@ let srv, small, alice, examiner, admin, registered, content;
 
 before(async () => {
   [srv, small] = await Promise.all([startServer(),
-    startServer({ extra: ['--max-body', '4096', '--max-upload', '8192'] })]);
+    startServer({ extra: ['--max-body', '4096', '--max-upload', '8192',
+      '--base-url', 'https://registry.example.cn'] })]);
   admin = await srv.admin();
   await srv.setClock('2025-06-09T09:00:00+08:00');
   examiner = await srv.examiner();
@@ -65,9 +66,16 @@ test('cookies: HttpOnly, SameSite=Strict, whole site, bounded lifetime', async (
   assert.match(cookie, /; SameSite=Strict/);
   assert.match(cookie, /; Path=\//);
   assert.match(cookie, /; Max-Age=\d+/);
+  assert.doesNotMatch(cookie, /; Secure/, 'a registry served over plain http');
   assert.match(r.body.csrf, /^[0-9a-f]{64}$/);
   assert.equal(r.body.account.login, alice.login);
   assert.equal(r.body.account.pw_hash, undefined);
+});
+
+test('cookies: Secure when the registry is served over https', async () => {
+  const r = await small.anon().post('/api/session', { login: 'admin', password: ADMIN_PASSWORD });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.getSetCookie()[0], /; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
 });
 
 test('sessions end on sign-out', async () => {
