@@ -50,6 +50,12 @@ test('the English switch is remembered after reload', async () => {
   assert.match(await page.textContent('#main-nav'), /Register/);
   await open(page, server, '/stats');
   assert.match(await page.textContent('h1'), /Statistics/);
+  // the registry's own figures and charts (issue: statistics on /api/stats)
+  await page.waitForSelector('li.tile[data-indicator="registered"]');
+  assert.match(await page.textContent('li.tile[data-indicator="registered"]'), /registrations announced/);
+  await page.waitForFunction(() => [...document.querySelectorAll('img.chart')].every((i) => i.complete && i.naturalWidth > 0));
+  assert.equal(await page.locator('img.chart').count(), 6);
+  assert.match(await page.getAttribute('a[href^="/api/stats/index.csv"]', 'href'), /lang=en/);
   await page.click('#lang-switch');
   await page.waitForSelector('html[lang="zh-CN"]');
   await page.reload();
