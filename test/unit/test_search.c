@@ -861,7 +861,7 @@ static void fill_index(struct store *s, int n)
 			k.section = sec[0];
 			k.division = (sec[1] - '0') * 10 + (sec[2] - '0');
 			snprintf(d.industry, sizeof(d.industry), "%s", sec + 1);
-			snprintf(d.cert_no, sizeof(d.cert_no), "2024011100%07d", i + 1);
+			snprintf(d.cert_no, sizeof(d.cert_no), "2024011100%07u", (unsigned)(i + 1) % 10000000u);
 			snprintf(d.reg_no, sizeof(d.reg_no), "202411%09u%c", (unsigned)(i + 1) % 1000000000u, '0' + i % 10);
 		}
 		d.key = store_search_key(&k);
