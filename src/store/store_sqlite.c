@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STMT_CACHE 128
@@ -2084,6 +2085,24 @@ static int sq_search_clear(struct store *s)
 	return rc;
 }
 
+/* Runs sql, again while the database is busy, for up to the busy timeout:
+ * a new database's switch to WAL takes an exclusive lock for which SQLite
+ * does not call the busy handler, so servers opening one at the same
+ * moment would otherwise see "database is locked". */
+static int exec_retrying(sqlite3 *db, const char *sql)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	int rc, i;
+
+	for (i = 0; i < 1000; i++) {
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	return rc;
+}
+
 /* How much of the database file each connection reads through a memory
  * map instead of a copy per page.  A map halves the CPU of a search over
  * a large index, but every checkpoint that grows the file makes each
@@ -2411,7 +2430,7 @@ struct store *store__open_sqlite(const char *path, struct store_group *g, struct
 	snprintf(pragmas, sizeof(pragmas), "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
 		 "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = %lld;",
 		 (long long)atomic_load(&sqlite_mmap_bytes));
-	if (sqlite3_exec(q->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+	if (exec_retrying(q->db, pragmas) != SQLITE_OK) {
 		dip_fail(e, DIP_EDB, "db", "database %s: %s", path, sqlite3_errmsg(q->db));
 		goto fail;
 	}

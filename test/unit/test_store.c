@@ -1042,7 +1042,7 @@ static void test_store_uploads(void **state)
 	assert_int_equal(s->upload_linked(s, sha, 2), DIP_ENOTFOUND);
 }
 
-static void test_store_uploads_reach_the_parties_and_agent_of_linked_applications(void **state)
+static void test_art6_store_uploads_reach_the_parties_and_authorised_agent(void **state)
 {
 	struct store *s = S(state);
 	int64_t alice = add_account(s, "alice"), bob = add_account(s, "bob");
@@ -1062,7 +1062,14 @@ static void test_store_uploads_reach_the_parties_and_agent_of_linked_application
 	assert_string_equal(s->err.message, "upload link not found");
 	OK(s, s->upload_link(s, sha, app, "sample"));
 	OK(s, s->upload_party_link(s, sha, bob));
+	/* The agent, while its power of attorney from every party stands. */
+	assert_int_equal(s->upload_party_link(s, sha, agent), DIP_ENOTFOUND);
+	OK(s, s->agency_put(s, agent, bob, sha, 0, 0));
+	assert_int_equal(s->upload_party_link(s, sha, agent), DIP_ENOTFOUND);
+	OK(s, s->agency_put(s, agent, bob, sha, 300, 0));
 	OK(s, s->upload_party_link(s, sha, agent));
+	OK(s, s->agency_put(s, agent, bob, sha, 300, 400));
+	assert_int_equal(s->upload_party_link(s, sha, agent), DIP_ENOTFOUND);
 	/* The drafter is not a party unless listed as one. */
 	assert_int_equal(s->upload_party_link(s, sha, alice), DIP_ENOTFOUND);
 	assert_int_equal(s->upload_party_link(s, sha, carol), DIP_ENOTFOUND);
@@ -2472,7 +2479,7 @@ int main(void)
 		T(test_store_deadlines),
 		T(test_store_messages),
 		T(test_store_uploads),
-		T(test_store_uploads_reach_the_parties_and_agent_of_linked_applications),
+		T(test_art6_store_uploads_reach_the_parties_and_authorised_agent),
 		T(test_store_deposits),
 		T(test_store_certificates),
 		T(test_store_audit),
