@@ -40,7 +40,7 @@ LIB_OBJS := $(LIB_SRCS:src/%.c=$(B)/obj/%.o) $(B)/obj/util/resdata.o
 TESTS := $(patsubst test/unit/%.c,$(B)/test/%,$(sort $(wildcard test/unit/test_*.c)))
 RES_FILES := $(wildcard data/*.txt data/*.tsv data/*.json data/rules/*.conf migrations/sqlite/*.sql migrations/pg/*.sql)
 
-.PHONY: all deps deps-test deps-bench run test unit check-banned bench fuzz clean install crash demo
+.PHONY: all deps deps-test deps-bench run test unit unit-bins check-banned bench fuzz clean install crash demo
 all: deps $(B)/dipreg
 
 deps:
@@ -82,6 +82,8 @@ $(B)/test/%: test/unit/%.c $(B)/libdipreg.a $(wildcard test/unit/*.h)
 
 unit: deps-test $(B)/dipreg $(TESTS)
 	@sh test/run-unit.sh $(B)
+
+unit-bins: deps-test $(B)/dipreg $(TESTS)
 
 test: deps-test $(B)/dipreg $(TESTS) check-banned
 	@B=$(B) sh test/run-all.sh

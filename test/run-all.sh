@@ -86,6 +86,21 @@ if [ "${SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null 2>&1; then
 		failed="$failed fuzz-build"
 	fi
 fi
+# The unit suites once more built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (make SAN=1), on SQLite: every domain, store
+# and service test with the sanitizers watching.  Skipped when this run is
+# itself the sanitizer build, or with SKIP_SAN=1.
+case "$B" in */san) SKIP_SAN=1 ;; esac
+if [ "${SKIP_SAN:-0}" != 1 ]; then
+	echo "== unit[san] (AddressSanitizer + UndefinedBehaviorSanitizer)"
+	if make --no-print-directory -s BUILD="$B" SAN=1 -j"$(nproc)" unit-bins >"$B/test-logs/san-build.log" 2>&1; then
+		DIPREG_UNIT_PG=0 sh test/run-unit.sh "$B/san" >"$B/test-logs/san-unit.log" 2>&1 || failed="$failed unit[san]"
+		sed 's/^unit  \([^ ]*\)  /san   \1[san]/' "$B/test-logs/san-unit.log"
+	else
+		tail -20 "$B/test-logs/san-build.log"
+		failed="$failed san-build"
+	fi
+fi
 sh test/articles.sh "$B"
 [ -z "$failed" ] || { echo "FAILED:$failed"; exit 1; }
 echo "all suites passed"

@@ -8,7 +8,8 @@
 # that DIPREG_TEST_PG names (a postgresql:// URL of a maintenance database,
 # on which the tests create and drop databases of their own), else on a
 # throwaway cluster started here (test/pg/cluster.sh) when PostgreSQL is
-# installed, in DIPREG_PG_TMPDIR, /dev/shm or TMPDIR.
+# installed, in DIPREG_PG_TMPDIR, /dev/shm or TMPDIR; DIPREG_UNIT_PG=0 skips
+# them.
 set -u
 B=${1:-build}
 logdir=$B/test-logs
@@ -46,7 +47,9 @@ pg_suites=""
 for t in "$B"/test/test_procedure "$B"/test/test_stats "$B"/test/test_store* "$B"/test/test_search; do
 	[ -x "$t" ] && pg_suites="$pg_suites $t"
 done
-if [ -n "${DIPREG_TEST_PG:-}" ]; then
+if [ "${DIPREG_UNIT_PG:-1}" = 0 ]; then
+	pg_suites=""
+elif [ -n "${DIPREG_TEST_PG:-}" ]; then
 	echo "unit  PostgreSQL: $DIPREG_TEST_PG"
 elif ! sh test/pg/cluster.sh bindir >/dev/null 2>&1; then
 	echo "unit  PostgreSQL suites skipped: no initdb (apt-get install postgresql)"
