@@ -20,8 +20,14 @@
 #                       each keeps its median (default 3; quick 1)
 #   BENCH_FP_MB         data fingerprinted for P4 (default 4096; quick 512)
 #   BENCH_DIR           where the databases and files go (default: a new
-#                       directory under /var/tmp, on disk, not tmpfs)
+#                       directory under /var/tmp, on disk, not tmpfs); a
+#                       registry already there (rN.db) is used as it is
 #   BENCH_PG=1          P1, P3 and P6 once more with PostgreSQL
+#   BENCH_ONLY          the parts to run, of P1 P2 P3 P4 P5 (P6 comes with
+#                       P1, P7 with P2 and P5); default all.  A partial run
+#                       writes bench/results-partial.json
+#   BENCH_KEEP=1        with BENCH_DIR: keep the generated registries there
+#                       and use them again in later runs
 #                       (test/pg/cluster.sh starts a throwaway cluster)
 #   B                   the build directory, as in the Makefile
 set -eu
@@ -92,6 +98,8 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "-" && a + 0 >= b + 0) }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "-" && a + 0 <= b + 0) }'; }
 passfail() { if "$@"; then echo pass; else echo FAIL; fi; }
 search_ok() { le "$1" 20 && ge "$2" 2000; }
+# want P2: that part is asked for
+want() { [ -z "${BENCH_ONLY:-}" ] || case " $BENCH_ONLY " in *" $1 "*) true ;; *) false ;; esac; }
 # a "key": number from one line of JSON
 jnum() { sed -n "s/.*\"$1\": *\([-0-9.e+]*\).*/\1/p" | head -n 1; }
 
@@ -105,6 +113,10 @@ DRAFTS=$((ROUNDS * SECONDS_EACH * 4000 + 1000))
 gen_registry() {
 	n=$1
 	db=$WORK/r$n.db
+	if [ -f "$db" ]; then
+		say "using the registry of $n registrations in $db"
+		return
+	fi
 	extra=""
 	[ "$n" = "$largest" ] && extra="--drafts $DRAFTS --token-file $WORK/token"
 	say "generating $n registrations ($(load))"
@@ -119,14 +131,20 @@ gen_registry() {
 		"$(cat "$LOG/gen-$n.json")" >>"$LOG/registries.jsonl"
 }
 
-for n in $SIZES; do gen_registry "$n"; done
+: >"$LOG/registries.jsonl"
+if want P1 || want P2 || want P3; then
+	for n in $SIZES; do gen_registry "$n"; done
+fi
 
 # ---- the server ------------------------------------------------------------
 
-start_server() {  # DB DATA-DIR
+start_server() {  # DB DATA-DIR [SERVE OPTIONS]
 	rm -f "$WORK/ready"
-	"$DIPREG" serve --db "$1" --data-dir "$2" --listen "127.0.0.1:$PORT_DIPREG" \
-		--threads "$CORES" --ready-file "$WORK/ready" --log-level warn >>"$LOG/serve.log" 2>&1 &
+	db=$1
+	dd=$2
+	shift 2
+	"$DIPREG" serve --db "$db" --data-dir "$dd" --listen "127.0.0.1:$PORT_DIPREG" \
+		--threads "$CORES" --ready-file "$WORK/ready" --log-level warn "$@" >>"$LOG/serve.log" 2>&1 &
 	SERVE_PID=$!
 	i=0
 	while [ ! -s "$WORK/ready" ]; do
@@ -158,24 +176,59 @@ pct() {
 
 # ---- P1, P2, P6 on the largest registry ------------------------------------------
 
-# P2 on the running server: the query mix of bench/wrk/search.lua, 32
-# connections; the p99 is kept in $WORK/p2-N.p99 for P7.
-run_search() {  # LABEL REGISTRATIONS
+# P2: the query mix of bench/search/wrk-mix.lua (broad and narrow words,
+# phrases, OR, exclusions, filters, a second page, a number lookup), 32
+# connections.  Twice: as a registry serves it, with the answer cache
+# (--search-cache, the default) warmed by one pass of the mix, as after the
+# first visitors; and with no cache, every query searched afresh (the
+# engine).  The second p99 is kept in $WORK/p2-N.p99 for P7.
+p2_cached() {  # LABEL REGISTRATIONS (the server running)
 	base="http://127.0.0.1:$PORT_DIPREG"
-	say "P2 $1: search at $2 registrations ($(load))"
-	wrk -t2 -c32 -d"${SECONDS_EACH}s" --latency -s bench/wrk/search.lua "$base" >"$LOG/p2-$1-$2.txt"
+	say "P2 $1: search at $2 registrations, answer cache ($(load))"
+	wrk -t1 -c1 -d"${SECONDS_EACH}s" -s bench/search/wrk-mix.lua "$base" >"$LOG/p2-$1-$2-warm.txt"
+	wrk -t2 -c32 -d"${SECONDS_EACH}s" --latency -s bench/search/wrk-mix.lua "$base" >"$LOG/p2-$1-$2.txt"
 	p99=$(pct "$LOG/p2-$1-$2.txt" 99)
 	qps=$(ok_rps "$LOG/p2-$1-$2.txt")
-	row "P2$1" "search at $2 registrations, 32 conns: p99 ms / q/s" "$p99 / $qps" "-" "-" \
+	row "P2$1" "search at $2 registrations, answer cache: p99 ms / q/s" "$p99 / $qps" "-" "-" \
 		"<= 20 ms, >= 2000 q/s" "$(passfail search_ok "$p99" "$qps")" \
-		"p50 $(pct "$LOG/p2-$1-$2.txt" 50) ms; load $(load)"
+		"p50 $(pct "$LOG/p2-$1-$2.txt" 50) ms, the cache warmed by one pass of the mix; load $(load)"
+}
+
+p2_nocache() {  # LABEL REGISTRATIONS DB DATA-DIR
+	base="http://127.0.0.1:$PORT_DIPREG"
+	start_server "$3" "$4" --search-cache 0
+	say "P2 $1: search at $2 registrations, no cache ($(load))"
+	wrk -t2 -c32 -d"${SECONDS_EACH}s" --latency -s bench/search/wrk-mix.lua "$base" >"$LOG/p2-$1-$2-nocache.txt"
+	p99=$(pct "$LOG/p2-$1-$2-nocache.txt" 99)
+	qps=$(ok_rps "$LOG/p2-$1-$2-nocache.txt")
+	row "P2$1" "search at $2 registrations, no cache: p99 ms / q/s" "$p99 / $qps" "-" "-" \
+		"<= 20 ms, >= 2000 q/s" "$(passfail search_ok "$p99" "$qps")" \
+		"p50 $(pct "$LOG/p2-$1-$2-nocache.txt" 50) ms, every query searched; load $(load)"
 	[ -n "$1" ] || echo "$p99" >"$WORK/p2-$2.p99"
+	stop_server
 }
 
 run_reads() {  # LABEL DB-URL DATA-DIR
 	label=$1
 	url=$2
 	start_server "$url" "$3"
+	want P1 && p1 "$label"
+	want P2 && p2_cached "$label" "$largest"
+	# P6: the server's memory after those loads.
+	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVE_PID/status")
+	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVE_PID/status")
+	rss_mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
+	hwm_mib=$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')
+	row "P6$label" "server memory after P1 and P2: VmRSS (VmHWM) MiB" "$rss_mib ($hwm_mib)" "-" "-" \
+		"<= 64 MiB" "$(passfail le "$hwm_mib" 64)" "$largest registrations, $CORES threads"
+	stop_server
+	want P2 && p2_nocache "$label" "$largest" "$url" "$3"
+	return 0
+}
+
+# P1 on the running server, against nginx serving the same bytes.
+p1() {  # LABEL
+	label=$1
 	base="http://127.0.0.1:$PORT_DIPREG"
 	# A registered record, as the public reads it.
 	id=$(curl -fsS "$base/api/register?state=registered&limit=50" | tr ',' '\n' | sed -n 's/.*"id":\([0-9]*\).*/\1/p' | sed -n 25p)
@@ -230,16 +283,6 @@ run_reads() {  # LABEL DB-URL DATA-DIR
 	q=$(ratio "$d" "$n")
 	row "P1$label" "GET a public record (${bytes} B), 64 conns, req/s" "$d" "$n (nginx static)" "$q" \
 		">= 0.8x" "$(passfail ge "$q" 0.8)" "p99 $(pct "$LOG/p1-$label-dipreg-$ROUNDS.txt" 99) ms vs $(pct "$LOG/p1-$label-nginx-$ROUNDS.txt" 99) ms; load $(load)"
-	# P2: full-text search.
-	run_search "$label" "$largest"
-	# P6: the server's memory after those loads.
-	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVE_PID/status")
-	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$SERVE_PID/status")
-	rss_mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
-	hwm_mib=$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')
-	row "P6$label" "server memory after P1, P2: VmRSS (VmHWM) MiB" "$rss_mib ($hwm_mib)" "-" "-" "<= 64 MiB" \
-		"$(passfail le "$hwm_mib" 64)" "$largest registrations, $CORES threads"
-	stop_server
 }
 
 # ---- P3: durable submissions --------------------------------------------------------
@@ -274,15 +317,18 @@ run_writes() {  # LABEL DB-URL DATA-DIR
 }
 
 # P2 on the smaller registries too, for the growth of P7.
-for n in $SIZES; do
-	[ "$n" = "$largest" ] && continue
-	start_server "$WORK/r$n.db" "$WORK/data"
-	run_search "" "$n"
-	stop_server
-done
+if want P2; then
+	for n in $SIZES; do
+		[ "$n" = "$largest" ] && continue
+		start_server "$WORK/r$n.db" "$WORK/data"
+		p2_cached "" "$n"
+		stop_server
+		p2_nocache "" "$n" "$WORK/r$n.db" "$WORK/data"
+	done
+fi
 DBFILE=$WORK/r$largest.db
-run_reads "" "$DBFILE" "$WORK/data"
-run_writes "" "$DBFILE" "$WORK/data"
+if want P1 || want P2; then run_reads "" "$DBFILE" "$WORK/data"; fi
+if want P3; then run_writes "" "$DBFILE" "$WORK/data"; fi
 
 if [ "${BENCH_PG:-0}" = 1 ]; then
 	say "PostgreSQL: a throwaway cluster"
@@ -306,6 +352,7 @@ fi
 
 # ---- P4: fingerprints ----------------------------------------------------------------
 
+if want P4; then
 FP=$WORK/fp
 need_kb=$((FP_MB * 1024 * 12 / 10))
 avail_kb=$(df -Pk "$WORK" | awk 'NR == 2 { print $4 }')
@@ -347,6 +394,7 @@ else
 	row P4c "fingerprint ${FP_MB} MiB, $CORES threads vs sha256sum" "$(mbps "$t2")" "$(mbps "$ts")" "$q" ">= 2.5x" "$(passfail ge "$q" 2.5)" "CPU s $c2 vs $cs"
 	rm -rf "$FP"
 fi
+fi
 
 # ---- P5, P7: the log at growing sizes ----------------------------------------------------
 
@@ -357,6 +405,7 @@ fi
 # which holds every bottom tile up to about a million entries.
 : >"$LOG/ledger.jsonl"
 : >"$LOG/ledger-bigcache.jsonl"
+if want P5; then
 for n in $LSIZES; do
 	say "P5: log of $n entries ($(load))"
 	"$DIPREG" bench-ledger --db "$WORK/ledger.db" --data-dir "$WORK/data-ledger" --entries "$n" \
@@ -390,6 +439,8 @@ for n in $LSIZES; do
 	pcached=$cached
 	pn=$n
 done
+fi
+if want P2; then
 prev=""
 for n in $SIZES; do
 	cur=$(cat "$WORK/p2-$n.p99" 2>/dev/null || echo "")
@@ -401,6 +452,7 @@ for n in $SIZES; do
 	prev=$cur
 	pn=$n
 done
+fi
 
 # ---- the table and results.json ------------------------------------------------------------
 
@@ -418,6 +470,8 @@ done
 		"$(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" "$(uname -r)" "$(load)"
 } | tee "$WORK/table.txt"
 
+RESULTS=bench/results.json
+[ -z "${BENCH_ONLY:-}" ] || RESULTS=bench/results-partial.json
 jstr() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 {
 	printf '{\n  "date": "%s",\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -425,8 +479,8 @@ jstr() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 	printf '  "machine": {"cpu": "%s", "cores": %s, "mem_mib": %s, "kernel": "%s", "load_end": "%s"},\n' \
 		"$(jstr "$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)")" "$CORES" \
 		"$(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" "$(uname -r)" "$(load)"
-	printf '  "settings": {"sizes": "%s", "ledger_sizes": "%s", "seconds": %s, "rounds": %s, "fp_mb": %s},\n' \
-		"$SIZES" "$LSIZES" "$SECONDS_EACH" "$ROUNDS" "$FP_MB"
+	printf '  "settings": {"sizes": "%s", "ledger_sizes": "%s", "seconds": %s, "rounds": %s, "fp_mb": %s, "only": "%s"},\n' \
+		"$SIZES" "$LSIZES" "$SECONDS_EACH" "$ROUNDS" "$FP_MB" "${BENCH_ONLY:-}"
 	printf '  "rows": [\n'
 	sep=""
 	while IFS='|' read -r id what d ref q tgt res note; do
@@ -443,5 +497,5 @@ jstr() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 	printf '  ],\n  "ledger_with_1gib_tile_cache": [\n'
 	sed '$!s/$/,/; s/^/    /' "$LOG/ledger-bigcache.jsonl"
 	printf '  ]\n}\n'
-} >bench/results.json
-say "wrote bench/results.json"
+} >"$RESULTS"
+say "wrote $RESULTS"
