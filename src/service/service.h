@@ -39,6 +39,7 @@
 
 struct ledger_keys;
 struct svc_cache;
+struct svc_stats_cache;
 
 struct registry {
 	struct rules rules;
@@ -56,6 +57,8 @@ struct registry {
 	int login_max_per_addr;     /* failed sign-ins per address in 15 minutes; default 20 */
 	struct svc_cache *records;  /* public records ready to send (cache.c); NULL: none.
 				     * Owned: registry_release frees it. */
+	struct svc_stats_cache *stats; /* the store's statistics rows while no event is
+					* added (stats.c); NULL: none.  Owned. */
 };
 
 /* Loads the built-in defaults: Beijing profile, embedded calendar and
@@ -360,6 +363,10 @@ void svc_blob_release(struct svc_blob *b);
 /* A cache of at most max_bytes (NULL for 0 or out of memory), shared by
  * every thread; freed with svc_cache_free. */
 struct svc_cache *svc_cache_new(size_t max_bytes);
+/* The statistics' rows kept between requests (stats.c), for every thread;
+ * freed with svc_stats_cache_free. */
+struct svc_stats_cache *svc_stats_cache_new(void);
+void svc_stats_cache_free(struct svc_stats_cache *c);
 void svc_cache_free(struct svc_cache *c);
 void svc_cache_stats(const struct svc_cache *c, uint64_t *hits, uint64_t *misses,
 		     size_t *bytes);

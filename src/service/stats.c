@@ -16,6 +16,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,138 @@ static void agg_release(struct agg *g)
 	memset(g, 0, sizeof(*g));
 }
 
+/* The rows of the three statistics queries as the store gave them, kept
+ * with the newest event id they were read at: a report needs them anew
+ * only after an act, so a public statistics page read by many costs the
+ * register's scan once per change rather than once per reader. */
+struct rowset {
+	struct stats_row *rows[3];
+	size_t n[3], cap[3];
+};
+
+struct svc_stats_cache {
+	pthread_mutex_t mu;
+	int64_t stamp;          /* the newest event id when read; -1: nothing kept */
+	struct rowset set;
+};
+
+static void rowset_free(struct rowset *rs)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		free(rs->rows[i]);
+	memset(rs, 0, sizeof(*rs));
+}
+
+struct svc_stats_cache *svc_stats_cache_new(void)
+{
+	struct svc_stats_cache *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	pthread_mutex_init(&c->mu, NULL);
+	c->stamp = -1;
+	return c;
+}
+
+void svc_stats_cache_free(struct svc_stats_cache *c)
+{
+	if (c == NULL)
+		return;
+	rowset_free(&c->set);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+typedef int (*add_fn)(void *ud, const struct stats_row *r);
+static const add_fn adders[3] = { add_flow, add_filing, add_register };
+
+/* Adds a row to the aggregate, and keeps it when a rowset is given. */
+struct collect {
+	struct agg *g;
+	struct rowset *keep;    /* NULL: none */
+	int which;
+	int oom;
+};
+
+static int collect(void *ud, const struct stats_row *r)
+{
+	struct collect *k = ud;
+	struct rowset *rs = k->keep;
+	int w = k->which;
+
+	if (rs && !k->oom) {
+		if (rs->n[w] == rs->cap[w]) {
+			size_t cap = rs->cap[w] ? rs->cap[w] * 2 : 256;
+			struct stats_row *p = realloc(rs->rows[w], cap * sizeof(*p));
+
+			if (p == NULL) {
+				k->oom = 1;
+			} else {
+				rs->rows[w] = p;
+				rs->cap[w] = cap;
+			}
+		}
+		if (!k->oom)
+			rs->rows[w][rs->n[w]++] = *r;
+	}
+	return adders[w](k->g, r);
+}
+
+/* Reads the rows from the store, or from the cache while no event has been
+ * added since; in one read transaction, so stamp and rows agree. */
+static int load_rows(struct svc *v, struct agg *g, struct dip_error *e)
+{
+	struct svc_stats_cache *c = v->reg->stats;
+	struct rowset fresh;
+	struct collect k;
+	int64_t stamp = -1;
+	size_t j;
+	int rc, w;
+
+	memset(&fresh, 0, sizeof(fresh));
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc)
+		return rc;
+	if (c)
+		rc = svc__st(v, v->st->event_last(v->st, &stamp), e);
+	if (rc == 0 && c) {
+		pthread_mutex_lock(&c->mu);
+		if (c->stamp == stamp) {
+			for (w = 0; w < 3; w++)
+				for (j = 0; j < c->set.n[w]; j++)
+					adders[w](g, &c->set.rows[w][j]);
+			pthread_mutex_unlock(&c->mu);
+			v->st->rollback(v->st);
+			return 0;
+		}
+		pthread_mutex_unlock(&c->mu);
+	}
+	memset(&k, 0, sizeof(k));
+	k.g = g;
+	k.keep = c ? &fresh : NULL;
+	if (rc == 0)
+		rc = svc__st(v, v->st->stats_flows(v->st, v->reg->zone, collect, &k), e);
+	k.which = 1;
+	if (rc == 0)
+		rc = svc__st(v, v->st->stats_filings(v->st, collect, &k), e);
+	k.which = 2;
+	if (rc == 0)
+		rc = svc__st(v, v->st->stats_register(v->st, collect, &k), e);
+	v->st->rollback(v->st);
+	if (rc == 0 && c && !k.oom) {
+		pthread_mutex_lock(&c->mu);
+		rowset_free(&c->set);
+		c->set = fresh;
+		c->stamp = stamp;
+		pthread_mutex_unlock(&c->mu);
+	} else {
+		rowset_free(&fresh);
+	}
+	return rc;
+}
+
 static int gather(struct svc *v, const struct stats_query *q, dip_time now, struct agg *g,
 		  struct dip_error *e)
 {
@@ -346,14 +479,7 @@ static int gather(struct svc *v, const struct stats_query *q, dip_time now, stru
 		agg_release(g);
 		return dip_fail(e, DIP_ENOMEM, "", "out of memory");
 	}
-	rc = svc__st(v, v->st->begin(v->st, 0), e);
-	if (rc == 0)
-		rc = svc__st(v, v->st->stats_flows(v->st, v->reg->zone, add_flow, g), e);
-	if (rc == 0)
-		rc = svc__st(v, v->st->stats_filings(v->st, add_filing, g), e);
-	if (rc == 0)
-		rc = svc__st(v, v->st->stats_register(v->st, add_register, g), e);
-	v->st->rollback(v->st);
+	rc = load_rows(v, g, e);
 	if (rc)
 		agg_release(g);
 	return rc;

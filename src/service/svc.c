@@ -57,6 +57,8 @@ void registry_release(struct registry *r)
 {
 	svc_cache_free(r->records);
 	r->records = NULL;
+	svc_stats_cache_free(r->stats);
+	r->stats = NULL;
 	cal_release(&r->cal);
 	industry_release(&r->industries);
 }

@@ -423,6 +423,9 @@ struct store {
 	/* Applications now, drafts left out, per state (key), holder class
 	 * (flag) and industry; day is 0. */
 	int (*stats_register)(struct store *s, store_stats_cb cb, void *ud);
+	/* The id of the newest event (0 when there is none): every act that
+	 * the statistics count adds one, so while it stands they stand. */
+	int (*event_last)(struct store *s, int64_t *id);
 
 	/* Several servers on one database (DESIGN.md §7).  Takes the lock
 	 * called name ("scheduler", "sequencer", ...) until the open

@@ -1470,6 +1470,11 @@ static int pg_upload_party_link(struct store *s, const char *sha256, int64_t acc
 	return rc ? rc : n ? 0 : not_found(s, "upload link");
 }
 
+static int pg_event_last(struct store *s, int64_t *id)
+{
+	return count_query(s, run(s, "SELECT coalesce(max(id), 0) FROM events", ""), id);
+}
+
 static int pg_deposit_insert(struct store *s, struct deposit *d)
 {
 	return returned_id(s, run(s, "INSERT INTO deposits(account_id, fingerprint, files, bytes, "
@@ -2606,6 +2611,7 @@ static const struct store pg_ops = {
 	.stats_flows = pg_stats_flows,
 	.stats_filings = pg_stats_filings,
 	.stats_register = pg_stats_register,
+	.event_last = pg_event_last,
 	.tx_lock = pg_tx_lock,
 	.table_export = pg_table_export,
 	.table_import = pg_table_import,

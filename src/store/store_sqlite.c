@@ -1310,6 +1310,11 @@ static int sq_upload_party_link(struct store *s, const char *sha256, int64_t acc
 	return rc ? rc : n ? 0 : not_found(s, "upload link");
 }
 
+static int sq_event_last(struct store *s, int64_t *id)
+{
+	return count_query(s, run(s, "SELECT coalesce(max(id), 0) FROM events", ""), id);
+}
+
 static int sq_deposit_insert(struct store *s, struct deposit *d)
 {
 	int rc = exec(s, "INSERT INTO deposits(account_id, fingerprint, files, bytes, description, "
@@ -2380,6 +2385,7 @@ static const struct store sqlite_ops = {
 	.stats_flows = sq_stats_flows,
 	.stats_filings = sq_stats_filings,
 	.stats_register = sq_stats_register,
+	.event_last = sq_event_last,
 	.tx_lock = sq_tx_lock,
 	.table_export = sq_table_export,
 	.table_import = sq_table_import,

@@ -735,8 +735,11 @@ static void test_store_events(void **state)
 	struct store *s = S(state);
 	struct event ev;
 	struct evs c;
+	int64_t last = -1;
 	int i;
 
+	OK(s, s->event_last(s, &last));
+	assert_int_equal(last, 0);
 	memset(&ev, 0, sizeof(ev));
 	ev.app_id = 5;
 	ev.ref_id = 6;
@@ -760,6 +763,8 @@ static void test_store_events(void **state)
 	OK(s, s->event_insert(s, &ev));
 	ev.app_id = 8;
 	OK(s, s->event_insert(s, &ev));
+	OK(s, s->event_last(s, &last));
+	assert_int_equal(last, ev.id);
 
 	memset(&c, 0, sizeof(c));
 	OK(s, s->event_list(s, 5, collect_event, &c));

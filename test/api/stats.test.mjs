@@ -1,0 +1,44 @@
+// Statistics follow the register: the figures a reader gets are the ones
+// after the latest act, even though the server keeps the rows it counted
+// between requests.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, fileApplication } from './harness.mjs';
+
+let srv;
+
+before(async () => {
+  srv = await startServer();
+  await srv.setClock('2025-06-09T09:00:00+08:00');
+});
+after(async () => { await srv?.stop(); });
+
+const figure = (summary, name) => summary.indicators.find((i) => i.indicator === name).value;
+
+test('art20 statistics change with each act and stay put between acts', async () => {
+  const anon = srv.anon();
+  const examiner = await srv.examiner();
+  const alice = await srv.signUp();
+  const s0 = await anon.ok('GET', '/api/stats/summary');
+  assert.equal(figure(s0, 'received'), 0);
+  assert.deepEqual((await anon.ok('GET', '/api/stats/summary')).indicators, s0.indicators, 'nothing happened');
+
+  const a = await fileApplication(alice);
+  const s1 = await anon.ok('GET', '/api/stats/summary');
+  assert.equal(figure(s1, 'received'), 1, 'the submission counts at once');
+  assert.equal(figure(s1, 'in_publication'), 0);
+
+  await examiner.ok('POST', `/api/applications/${a.id}/publish`);
+  const s2 = await anon.ok('GET', '/api/stats/summary');
+  assert.equal(figure(s2, 'in_publication'), 1, 'the publication counts at once');
+
+  // Art. 11: the publication period ends with no objection; the scheduler
+  // registers it.
+  await srv.setClock('2025-06-24T09:00:00+08:00');
+  await srv.tick();
+  const s3 = await anon.ok('GET', '/api/stats/summary');
+  assert.equal(figure(s3, 'registered'), 1);
+  assert.equal(figure(s3, 'in_publication'), 0);
+  const csv = await anon.get('/api/stats/registrations.csv?table=states');
+  assert.equal(csv.status, 200);
+});
