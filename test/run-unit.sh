@@ -18,7 +18,8 @@ failed=""
 for t in "$B"/test/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
-	if "$t" >"$logdir/$name.log" 2>&1; then
+	# On SQLite: the PostgreSQL runs come after, as name[pg].
+	if env -u DIPREG_TEST_PG "$t" >"$logdir/$name.log" 2>&1; then
 		printf 'unit  %-28s ok   (%s tests)\n' "$name" "$(grep -c '^\[       OK \]' "$logdir/$name.log")"
 	else
 		printf 'unit  %-28s FAIL\n' "$name"
