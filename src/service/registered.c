@@ -425,11 +425,18 @@ int svc_file_request(struct svc *v, const struct actor *who, int64_t app_id,
 		rc = svc__event(v, app_id, r.id, who, "file_request", c.a.state, c.a.state, NULL,
 				r.state == REQ_PENDING ? DL_REVIEW : DL_NONE, due, detail, now, e);
 	}
-	if (rc == 0 && r.state == REQ_AWAITING_PARTY)
+	if (rc == 0 && r.state == REQ_AWAITING_PARTY) {
+		char body[512];
+
+		/* The number is what the transferee confirms (POST
+		 * /api/requests/{id}/confirm); the portal reads it from here. */
+		snprintf(body, sizeof(body),
+			 "登记的数据知识产权持有人申请将该权利转让给您，确认后即为共同申请（第十六条）。转让事项编号：%lld\n"
+			 "A holder filed a transfer of a registered data IP right to you; confirm it to apply jointly (Art. 16). Request no. %lld",
+			 (long long)r.id, (long long)r.id);
 		rc = svc__deliver(v, r.counterparty_id, 0, app_id, "transfer_confirm",
-				  "转让登记待确认 / transfer to confirm",
-				  "A holder filed a transfer of a registered data IP right to you; confirm it to apply jointly (Art. 16).",
-				  now, e);
+				  "转让登记待确认 / transfer to confirm", body, now, e);
+	}
 	if (rc == 0 && req_id)
 		*req_id = r.id;
 out:

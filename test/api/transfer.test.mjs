@@ -35,7 +35,9 @@ test('art16: a joint transfer waits for the transferee', async () => {
   assert.equal(r.state, 'awaiting_party');
   assert.equal(r.kind, 'transfer');
   reqJoint = r.id;
-  assert.ok((await carol.ok('GET', '/api/inbox')).items.some((m) => m.kind === 'transfer_confirm'));
+  const notice = (await carol.ok('GET', '/api/inbox')).items.find((m) => m.kind === 'transfer_confirm');
+  assert.ok(notice, 'the transferee is told');
+  assert.match(notice.body, new RegExp(`Request no\\. ${reqJoint}$`), 'with the number to confirm');
   assert.equal((await carol.ok('GET', `/api/requests/${reqJoint}`)).state, 'awaiting_party');
   assert.equal((await bob.get(`/api/requests/${reqJoint}`)).status, 404);
   // The registry decides only what both parties applied for.

@@ -469,7 +469,7 @@ export default {
   'inbox.open_app': 'Open application {id}',
   'inbox.transfer_title': 'Confirm a transfer',
   'inbox.request_no': 'Transfer request number',
-  'inbox.request_no_hint': 'Ask the transferor for the number of the transfer request.',
+  'inbox.request_no_hint': 'The number at the end of this notice; the transferor can tell it too.',
   'inbox.transfer_confirm': 'Confirm the joint transfer',
   'inbox.transfer_done': 'Transfer request {id} confirmed.',
 

@@ -469,7 +469,7 @@ export default {
   'inbox.open_app': '查看申请 {id}',
   'inbox.transfer_title': '确认转让',
   'inbox.request_no': '转让事项编号',
-  'inbox.request_no_hint': '请向转让方索取转让事项编号。',
+  'inbox.request_no_hint': '即本通知末尾的转让事项编号，也可向转让方询问。',
   'inbox.transfer_confirm': '确认共同申请转让',
   'inbox.transfer_done': '已确认转让事项 {id}。',
 

@@ -37,7 +37,7 @@ function message(m) {
   const body = h('div.msg-body',
     h('pre.msg-text.dv', m.body || ''),
     m.application ? h('p', h('a', { href: `/records/${m.application}` }, t('inbox.open_app', { id: m.application }))) : null,
-    m.kind === 'transfer_confirm' ? transferConfirm() : null);
+    m.kind === 'transfer_confirm' ? transferConfirm(m) : null);
   const det = h(`details.msg${unread ? '.unread' : ''}`, { dataset: { id: m.id } },
     h('summary',
       unread ? h('span.dot', { role: 'img', 'aria-label': t('inbox.unread') }) : null,
@@ -60,10 +60,11 @@ function message(m) {
   return h('li', det);
 }
 
-// Art. 16: the transferee confirms a joint transfer.  The notice does not
-// carry the request's number yet, so the holder tells it to the transferee.
-function transferConfirm() {
-  const no = field({ label: t('inbox.request_no'), id: `req-no-${Math.random().toString(36).slice(2)}`, type: 'number', min: 1, inputmode: 'numeric', hint: t('inbox.request_no_hint') });
+// Art. 16: the transferee confirms a joint transfer; the notice ends with
+// the request's number, which fills the field.
+function transferConfirm(m) {
+  const given = /Request no\. (\d+)\s*$/.exec(m.body || '');
+  const no = field({ label: t('inbox.request_no'), id: `req-no-${m.id}`, type: 'number', min: 1, inputmode: 'numeric', value: given ? given[1] : '', hint: t('inbox.request_no_hint') });
   return card(t('inbox.transfer_title'), form({ class: 'stack' }, [no, h('div.actions', h('button.btn', { type: 'submit' }, t('inbox.transfer_confirm')))], async () => {
     const r = await post(`/api/requests/${Number(no.control.value)}/confirm`);
     toast(t('inbox.transfer_done', { id: r.id }));
