@@ -1167,32 +1167,19 @@ static int play(struct gen *g, struct hist *x, dip_time t0, enum outcome out)
 
 /* ---- writing an application -------------------------------------------- */
 
+/* The record as the service logs it, from the generator's holders. */
 static json_t *public_record(struct gen *g, struct hist *x, enum app_view view)
 {
-	json_t *rec = json_object(), *holders = json_array();
-	const struct industry *ind;
-	char masked[19];
-	int i;
+	struct party p[8];
+	int i, n = x->nh < 8 ? x->nh : 8;
 
-	json_object_set_new(rec, "application", json_integer(x->a.id));
-	for (i = 0; i < x->nh; i++) {
-		idnum_mask(x->h[i]->kind, x->h[i]->id_number, masked);
-		json_array_append_new(holders, json_pack("{s:s,s:s,s:s}", "name", x->h[i]->name, "kind",
-							 party_kind_name(x->h[i]->kind), "id_number",
-							 masked));
+	memset(p, 0, sizeof(p));
+	for (i = 0; i < n; i++) {
+		snprintf(p[i].name, sizeof(p[i].name), "%s", x->h[i]->name);
+		p[i].kind = x->h[i]->kind;
+		snprintf(p[i].id_number, sizeof(p[i].id_number), "%s", x->h[i]->id_number);
 	}
-	json_object_set_new(rec, view == APP_VIEW_PUBLICATION ? "applicants" : "holders", holders);
-	json_object_set_new(rec, "content", app_content_public(x->content, view));
-	if (view == APP_VIEW_REGISTER) {
-		ind = industry_find(&g->reg->industries, x->a.industry);
-		if (ind)
-			json_object_set_new(rec, "industry_name", json_string(ind->name));
-		if (x->a.reg_no[0])
-			json_object_set_new(rec, "registration_number", json_string(x->a.reg_no));
-		if (x->a.cert_no[0])
-			json_object_set_new(rec, "certificate_number", json_string(x->a.cert_no));
-	}
-	return rec;
+	return svc_public_record(g->reg, &x->a, p, n, x->content, view);
 }
 
 static int queue_log(struct gen *g, struct hist *x, int i)

@@ -350,6 +350,14 @@ int svc_inbox_read(struct svc *v, const struct actor *who, int64_t msg_id, dip_t
 		   struct dip_error *e);
 /* ---- public records ready to send (cache.c, views.c) ---- */
 
+/* An application as the public sees it in a publication or the register
+ * (what the log records and search indexes): its public content, the
+ * parties with masked identity numbers, and in the register the industry
+ * name and numbers. */
+json_t *svc_public_record(const struct registry *reg, const struct application *a,
+			  const struct party *parties, int n, const json_t *content,
+			  enum app_view view);
+
 /* Immutable bytes shared by reference: whoever holds one releases it. */
 struct svc_blob {
 	_Atomic long refs;

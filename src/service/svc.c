@@ -405,34 +405,41 @@ out:
 	return rc;
 }
 
-json_t *svc__public_record(struct svc *v, const struct app_ctx *c, enum app_view view)
+json_t *svc_public_record(const struct registry *reg, const struct application *a,
+			  const struct party *parties, int n, const json_t *content,
+			  enum app_view view)
 {
 	json_t *rec = json_object(), *holders = json_array(), *h;
 	const struct industry *ind;
 	char masked[19];
 	int i;
 
-	json_object_set_new(rec, "application", json_integer(c->a.id));
-	for (i = 0; i < c->nparties; i++) {
+	json_object_set_new(rec, "application", json_integer(a->id));
+	for (i = 0; i < n; i++) {
 		h = json_object();
-		idnum_mask(c->parties[i].kind, c->parties[i].id_number, masked);
-		json_object_set_new(h, "name", json_string(c->parties[i].name));
-		json_object_set_new(h, "kind", json_string(party_kind_name(c->parties[i].kind)));
+		idnum_mask(parties[i].kind, parties[i].id_number, masked);
+		json_object_set_new(h, "name", json_string(parties[i].name));
+		json_object_set_new(h, "kind", json_string(party_kind_name(parties[i].kind)));
 		json_object_set_new(h, "id_number", json_string(masked));
 		json_array_append_new(holders, h);
 	}
 	json_object_set_new(rec, view == APP_VIEW_PUBLICATION ? "applicants" : "holders", holders);
-	json_object_set_new(rec, "content", app_content_public(c->content, view));
+	json_object_set_new(rec, "content", app_content_public(content, view));
 	if (view == APP_VIEW_REGISTER) {
-		ind = industry_find(&v->reg->industries, c->a.industry);
+		ind = industry_find(&reg->industries, a->industry);
 		if (ind)
 			json_object_set_new(rec, "industry_name", json_string(ind->name));
-		if (c->a.reg_no[0])
-			json_object_set_new(rec, "registration_number", json_string(c->a.reg_no));
-		if (c->a.cert_no[0])
-			json_object_set_new(rec, "certificate_number", json_string(c->a.cert_no));
+		if (a->reg_no[0])
+			json_object_set_new(rec, "registration_number", json_string(a->reg_no));
+		if (a->cert_no[0])
+			json_object_set_new(rec, "certificate_number", json_string(a->cert_no));
 	}
 	return rec;
+}
+
+json_t *svc__public_record(struct svc *v, const struct app_ctx *c, enum app_view view)
+{
+	return svc_public_record(v->reg, &c->a, c->parties, c->nparties, c->content, view);
 }
 
 int svc__audit(struct svc *v, const struct actor *who, const char *action, const char *object,
