@@ -10,6 +10,7 @@
 #include <event2/http.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +59,36 @@ static void setup(void)
 	port = ntohs(sa.sin_port);
 }
 
+/* Connects the non-blocking fd to sa, letting the server's loop accept
+ * meanwhile.  Non-blocking because libFuzzer's timer signal would
+ * interrupt a blocking connect (EINTR). */
+static int connected(int fd, const struct sockaddr_in *sa)
+{
+	socklen_t len = sizeof(int);
+	int err = 0, i;
+
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0)
+		return 0;
+	if (errno != EINPROGRESS && errno != EINTR)
+		return -1;
+	for (i = 0; i < 10000; i++) {
+		struct pollfd p = { fd, POLLOUT, 0 };
+
+		event_base_loop(th.base, EVLOOP_NONBLOCK);
+		if (poll(&p, 1, 1) == 1) {
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+				return -1;
+			errno = err;
+			return err ? -1 : 0;
+		}
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct linger lg = { 1, 0 };
 	struct sockaddr_in sa;
 	char buf[65536];
 	size_t off = 0;
@@ -70,14 +99,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 	if (size > 64 << 10)
 		return 0;
-	fd = socket(AF_INET, SOCK_STREAM, 0);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+	if (fd < 0 || connected(fd, &sa) != 0) {
+		fprintf(stderr, "fuzz_http: connect: %s\n", strerror(errno));
 		abort();
-	fcntl(fd, F_SETFL, O_NONBLOCK);
+	}
 	/* Send the input, reading answers as they come, then half-close so
 	 * the server sees the end; stop when it closes or after a bound. */
 	for (i = 0; i < 2000; i++) {
@@ -98,6 +128,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n < 0)
 			usleep(100);
 	}
+	/* Close with a reset: a normal close leaves the client's port in
+	 * TIME_WAIT, and a fast run (one connection per input, tens of
+	 * thousands a run) would use up the ephemeral ports and fail to
+	 * connect. */
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(fd);
 	event_base_loop(th.base, EVLOOP_NONBLOCK);
 	return 0;
