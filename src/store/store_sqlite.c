@@ -592,15 +592,13 @@ static void read_app(sqlite3_stmt *st, struct application *a, int with_content)
 	a->withdraw_reason = with_content ? col_dup(st, 25) : NULL;
 }
 
-/* Binds the 25 stored fields of a in APP_COLS order (without id) from
- * parameter 1. */
 /* A row written by an INSERT or UPDATE whose parameters bind() binds. */
 typedef int (*bind_fn)(struct store *s, sqlite3_stmt *st, const void *row);
 
-/* Inserts row with sql; *id gets the new row's id.  what names the row
- * in errors. */
-static int insert_row(struct store *s, const char *sql, bind_fn bind, const void *row,
-		      const char *what, int64_t *id)
+/* Runs the INSERT or UPDATE sql (verb) with row bound, and id as parameter
+ * id_param when that is not 0.  what names the row in errors. */
+static int write_row(struct store *s, const char *sql, bind_fn bind, const void *row,
+		     int id_param, int64_t id, const char *verb, const char *what)
 {
 	sqlite3_stmt *st = stmt(s, sql);
 	char msg[64];
@@ -611,14 +609,26 @@ static int insert_row(struct store *s, const char *sql, bind_fn bind, const void
 	rc = bind(s, st, row);
 	if (rc)
 		return rc;
+	if (id_param)
+		sqlite3_bind_int64(st, id_param, id);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		snprintf(msg, sizeof(msg), "insert %s", what);
+		snprintf(msg, sizeof(msg), "%s %s", verb, what);
 		return fail_db(s, rc, msg);
 	}
-	*id = sqlite3_last_insert_rowid(DB(s));
 	return 0;
+}
+
+/* Inserts row with sql; *id gets the new row's id. */
+static int insert_row(struct store *s, const char *sql, bind_fn bind, const void *row,
+		      const char *what, int64_t *id)
+{
+	int rc = write_row(s, sql, bind, row, 0, 0, "insert", what);
+
+	if (rc == 0)
+		*id = sqlite3_last_insert_rowid(DB(s));
+	return rc;
 }
 
 /* Updates row id from version *version to the next (sql binds id as
@@ -628,22 +638,10 @@ static int insert_row(struct store *s, const char *sql, bind_fn bind, const void
 static int update_row(struct store *s, const char *sql, bind_fn bind, const void *row,
 		      int id_param, int64_t id, const char *what, int64_t *version)
 {
-	sqlite3_stmt *st = stmt(s, sql);
-	char msg[64];
-	int rc;
+	int rc = write_row(s, sql, bind, row, id_param, id, "update", what);
 
-	if (st == NULL)
-		return s->err.code;
-	rc = bind(s, st, row);
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, id_param, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		snprintf(msg, sizeof(msg), "update %s", what);
-		return fail_db(s, rc, msg);
-	}
 	if (sqlite3_changes(DB(s)) == 0)
 		return dip_fail(&s->err, DIP_ECONFLICT, "",
 				"%s %lld was changed by someone else meanwhile; reload and try again",
@@ -652,6 +650,8 @@ static int update_row(struct store *s, const char *sql, bind_fn bind, const void
 	return 0;
 }
 
+/* Binds the 25 stored fields of an application in APP_COLS order (without
+ * id) from parameter 1. */
 static int bind_app(struct store *s, sqlite3_stmt *st, const void *row)
 {
 	const struct application *a = row;
