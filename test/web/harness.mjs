@@ -288,6 +288,18 @@ export async function chromeText(page) {
 
 export const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
+// Files an application with full content, has it published, and moves the
+// clock past the publication period (Art. 11) so that the scheduler
+// registers it; the application as read back afterwards.
+export async function registeredApplication(server, holder, examiner, name, end = '2025-03-20T10:00:00+08:00') {
+  const a = await holder.req('POST', '/api/applications', { content: await fullContent(holder, name) });
+  await holder.req('POST', `/api/applications/${a.id}/submit`);
+  await examiner.req('POST', `/api/applications/${a.id}/publish`);
+  await server.admin.setClock(end);
+  await server.admin.req('POST', '/api/admin/tick');
+  return holder.req('GET', `/api/applications/${a.id}`);
+}
+
 // A registry with something on every page: a registered dataset, one in
 // publication with an objection, one submitted, one draft, and the people
 // who made them.  Returns ids and signed-in API clients.
@@ -295,12 +307,7 @@ export async function seedScene(server) {
   await server.admin.setClock('2025-03-03T10:00:00+08:00');
   const examiner = await makeExaminer(server, 'examiner1');
   const holder = await makeApplicant(server, 'holder');
-  const reg = await holder.req('POST', '/api/applications', { content: await fullContent(holder, '朝阳区城市停车泊位数据集') });
-  await holder.req('POST', `/api/applications/${reg.id}/submit`);
-  await examiner.req('POST', `/api/applications/${reg.id}/publish`);
-  await server.admin.setClock('2025-03-20T10:00:00+08:00');
-  await server.admin.req('POST', '/api/admin/tick');
-  const registered = await holder.req('GET', `/api/applications/${reg.id}`);
+  const registered = await registeredApplication(server, holder, examiner, '朝阳区城市停车泊位数据集');
   const pub = await holder.req('POST', '/api/applications', { content: await fullContent(holder, '海淀区空气质量监测数据集') });
   await holder.req('POST', `/api/applications/${pub.id}/submit`);
   await examiner.req('POST', `/api/applications/${pub.id}/publish`);

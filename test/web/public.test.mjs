@@ -4,7 +4,7 @@
 // registry offers the certificate service.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newContext, open, ready, makeApplicant, makeExaminer, fullContent, screenshot } from './harness.mjs';
+import { startServer, launch, newContext, open, ready, makeApplicant, makeExaminer, fullContent, registeredApplication, screenshot } from './harness.mjs';
 
 let server;
 let browser;
@@ -17,13 +17,8 @@ before(async () => {
   server = await startServer({ now: '2025-03-03T10:00:00+08:00' });
   const examiner = await makeExaminer(server);
   const holder = await makeApplicant(server, 'holder');
-  const a = await holder.req('POST', '/api/applications', { content: await fullContent(holder, '朝阳区城市停车泊位数据集') });
-  await holder.req('POST', `/api/applications/${a.id}/submit`);
-  await examiner.req('POST', `/api/applications/${a.id}/publish`);
   // Publication ends after 10 working days; the scheduler registers it.
-  await server.admin.setClock('2025-03-20T10:00:00+08:00');
-  await server.admin.req('POST', '/api/admin/tick');
-  registered = await holder.req('GET', `/api/applications/${a.id}`);
+  registered = await registeredApplication(server, holder, examiner, '朝阳区城市停车泊位数据集');
   assert.equal(registered.state, 'registered');
   const b = await holder.req('POST', '/api/applications', { content: await fullContent(holder, '海淀区空气质量监测数据集') });
   await holder.req('POST', `/api/applications/${b.id}/submit`);

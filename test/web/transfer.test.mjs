@@ -3,7 +3,7 @@
 // the number the portal fills in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newContext, open, signIn, makeApplicant, makeExaminer, fullContent } from './harness.mjs';
+import { startServer, launch, newContext, open, signIn, makeApplicant, makeExaminer, registeredApplication } from './harness.mjs';
 
 let server;
 let browser;
@@ -22,11 +22,8 @@ test('art16: the transferee confirms a joint transfer from the inbox, the number
   const examiner = await makeExaminer(server, 'examiner1');
   const holder = await makeApplicant(server, 'holder');
   const taker = await makeApplicant(server, 'taker');
-  const app = await holder.req('POST', '/api/applications', { content: await fullContent(holder, '西城区商圈客流数据集') });
-  await holder.req('POST', `/api/applications/${app.id}/submit`);
-  await examiner.req('POST', `/api/applications/${app.id}/publish`);
-  await server.admin.setClock('2025-03-20T10:00:00+08:00');
-  await server.admin.req('POST', '/api/admin/tick');
+  const app = await registeredApplication(server, holder, examiner, '西城区商圈客流数据集');
+  assert.equal(app.state, 'registered');
   const r = await holder.req('POST', `/api/applications/${app.id}/requests`, { kind: 'transfer', counterparty: 'taker', unilateral: 0 });
   assert.equal(r.state, 'awaiting_party');
 
