@@ -489,6 +489,12 @@ struct store {
 	 * group (see store_group below) commits a change; 0 when the backend
 	 * cannot tell, and then only the database knows what changed. */
 	uint64_t (*generation)(struct store *s);
+
+	/* Batched commit (see "Batched commit" at the end); no-ops for a
+	 * backend whose commits are durable by themselves. */
+	void (*batch_allow)(struct store *s, int on);
+	int (*batch_size)(struct store *s);
+	int (*batch_commit)(struct store *s);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for
@@ -550,5 +556,32 @@ int store_group_sync(struct store_group *g, uint64_t *durable, struct dip_error 
  * database) to this, run by a thread of its own when the log has grown
  * past min_bytes.  0, or DIP_EIO (busy readers are not an error). */
 int store_group_checkpoint(struct store_group *g, int64_t min_bytes, struct dip_error *e);
+/* The highest ticket whose commit is complete: what a sync now covers. */
+uint64_t store_group_committed(struct store_group *g);
+
+/*
+ * Batched commit: the transactions of many requests in one.
+ *
+ * While batch_allow(s, 1) is in force on a connection of a group,
+ * a write transaction that finds no batch open opens one: it takes the
+ * write lock and begins a database transaction that stays open after its
+ * commit().  Every transaction begun on s from then on, whether batching
+ * is still allowed or not, is a savepoint in it: commit() keeps its
+ * changes in the batch, rollback() undoes its own changes only.  The
+ * first change takes the batch's ticket, so an answer that saw it waits
+ * for the batch to be committed and synced.  batch_commit() commits
+ * the batch and lets the write lock go; until then other connections
+ * neither write nor see its changes.  The pages that a stream of similar
+ * transactions all touch (the ends of the tables and indexes they append
+ * to) are then written to the log once per batch instead of once per
+ * transaction.
+ *
+ * batch_size() is the number of transactions in the open batch (0:
+ * none).  batch_commit() returns 0 when the batch was committed or
+ * none was open, DIP_EDB when it was lost, whether SQLite ended it after
+ * an error (a full disk) or its commit failed: then nothing of it was
+ * stored, and whatever was answered from it must be taken back.  No-ops
+ * for a backend without groups.
+ */
 
 #endif

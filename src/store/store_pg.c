@@ -1518,6 +1518,25 @@ static uint64_t pg_generation(struct store *s)
 	return 0;
 }
 
+/* Each commit is durable by itself: there is nothing to batch. */
+static void pg_batch_allow(struct store *s, int on)
+{
+	(void)s;
+	(void)on;
+}
+
+static int pg_batch_size(struct store *s)
+{
+	(void)s;
+	return 0;
+}
+
+static int pg_batch_commit(struct store *s)
+{
+	(void)s;
+	return 0;
+}
+
 static int pg_deposit_get(struct store *s, int64_t id, struct deposit *d)
 {
 	PGresult *res = run(s, "SELECT id, account_id, fingerprint, files, bytes, description, "
@@ -2628,6 +2647,9 @@ static const struct store pg_ops = {
 	.search_generation = pg_search_generation,
 	.app_stamp = pg_app_stamp,
 	.generation = pg_generation,
+	.batch_allow = pg_batch_allow,
+	.batch_size = pg_batch_size,
+	.batch_commit = pg_batch_commit,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

@@ -43,6 +43,14 @@ struct sq {
 	struct store_group *group; /* group commit, or NULL: every commit synced */
 	sqlite3_int64 changes;   /* total changes when the transaction began */
 	int holds_write;         /* holds group->write_mu */
+	struct sq *home;         /* itself; the group's writer: its borrower's */
+	/* Batched commit (store.h): while batch is set, one SQLite transaction
+	 * is open and every begin() is a savepoint in it. */
+	int batch_allowed;       /* a write transaction may open a batch */
+	int batch;               /* a batch is open */
+	int batch_n;             /* transactions ended in it */
+	int batch_lost;          /* it ended without its changes, not yet reported */
+	uint64_t batch_ticket;   /* its ticket, taken at its first change; 0: none */
 };
 
 
@@ -59,15 +67,8 @@ struct store_group {
 	/* Writers queue here rather than in SQLite's busy handler, which
 	 * sleeps in steps of milliseconds while a commit takes far less. */
 	pthread_mutex_t write_mu;
+	struct sq *writer;        /* the connection that writes (take_write) */
 };
-
-static void release_write(struct sq *q)
-{
-	if (q->holds_write) {
-		q->holds_write = 0;
-		pthread_mutex_unlock(&q->group->write_mu);
-	}
-}
 
 #define DB(s) (((struct sq *)(s)->impl)->db)
 
@@ -234,22 +235,80 @@ static int not_found(struct store *s, const char *what)
 
 /* ---- transactions ---------------------------------------------------- */
 
+/*
+ * The connections of a group write through one more connection of the
+ * group's own, its writer: a write transaction takes the write lock and
+ * lends s the writer (s->impl) until it ends.  SQLite drops a
+ * connection's whole page cache whenever another connection has written,
+ * so writers taking turns on their own connections would each start from
+ * a cold cache; the one writer's cache stays warm.  Reads stay on each
+ * thread's own connection.
+ */
+static void take_write(struct store *s)
+{
+	struct sq *q = s->impl;
+	struct sq *w = q->group->writer;
+
+	pthread_mutex_lock(&q->group->write_mu);
+	if (w) {
+		w->home = q;
+		s->impl = w;
+		q = w;
+	}
+	q->holds_write = 1;
+}
+
+static void release_write(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	if (q->holds_write) {
+		q->holds_write = 0;
+		s->impl = q->home;
+		pthread_mutex_unlock(&q->group->write_mu);
+	}
+}
+
+static void batch_lose(struct store *s);
+
 static int sq_begin(struct store *s, int write)
 {
 	struct sq *q = s->impl;
+	struct sq *home = q->home;
 	int rc;
 
 	if (q->in_tx)
 		return dip_fail(&s->err, DIP_EDB, "", "database: transaction already open");
-	if (write && q->group) {
-		pthread_mutex_lock(&q->group->write_mu);
-		q->holds_write = 1;
+	/* SQLite rolls back the whole transaction by itself after some
+	 * errors (a full disk, an I/O error): then the batch is gone. */
+	if (q->batch && sqlite3_get_autocommit(q->db)) {
+		batch_lose(s);
+		q = s->impl;
 	}
-	rc = exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "");
+	if (write && home->batch_allowed && !q->batch && !home->batch_lost) {
+		take_write(s);
+		q = s->impl;
+		if (exec(s, "BEGIN IMMEDIATE", "") != 0) {
+			release_write(s);
+			return s->err.code;
+		}
+		q->batch = 1;
+		q->batch_n = 0;
+		q->batch_ticket = 0;
+	}
+	if (q->batch) {
+		rc = exec(s, "SAVEPOINT txn", "");
+	} else {
+		if (write && q->group) {
+			take_write(s);
+			q = s->impl;
+		}
+		rc = exec(s, write ? "BEGIN IMMEDIATE" : "BEGIN", "");
+		if (rc)
+			release_write(s);
+	}
 	if (rc == 0)
 		q->in_tx = 1;
-	else
-		release_write(q);
 	q->ledger_next = -1;
 	q->changes = sqlite3_total_changes64(q->db);
 	return rc;
@@ -275,6 +334,14 @@ static void group_committed(struct store_group *g, uint64_t t)
 		;
 }
 
+/* A ticket for a commit about to show its changes to other transactions. */
+static uint64_t reserve_ticket(struct sq *q)
+{
+	return atomic_fetch_add(&q->group->reserved, 1) + 1;
+}
+
+static void sq_rollback(struct store *s);
+
 static int sq_commit(struct store *s)
 {
 	struct sq *q = s->impl;
@@ -282,11 +349,26 @@ static int sq_commit(struct store *s)
 	int rc;
 
 	reset_all(s);
+	if (q->batch) {
+		/* The next transactions of the batch see these changes at
+		 * once, other connections after the batch's commit: whoever
+		 * answers from them waits for the batch's ticket. */
+		if (q->batch_ticket == 0 && sqlite3_total_changes64(q->db) != q->changes)
+			q->batch_ticket = reserve_ticket(q);
+		rc = exec(s, "RELEASE txn", "");
+		if (rc) {
+			sq_rollback(s);
+			return rc;
+		}
+		q->in_tx = 0;
+		q->batch_n++;
+		return 0;
+	}
 
 	/* The ticket is taken before the changes become visible, so that no
 	 * reader can see them without waiting for it. */
 	if (q->group && sqlite3_total_changes64(q->db) != q->changes)
-		ticket = atomic_fetch_add(&q->group->reserved, 1) + 1;
+		ticket = reserve_ticket(q);
 	rc = exec(s, "COMMIT", "");
 	if (ticket)
 		group_committed(q->group, ticket);
@@ -294,7 +376,7 @@ static int sq_commit(struct store *s)
 	if (rc)
 		exec(s, "ROLLBACK", "");
 	q->in_tx = 0;
-	release_write(q);
+	release_write(s);
 	return rc;
 }
 
@@ -303,11 +385,100 @@ static void sq_rollback(struct store *s)
 	struct sq *q = s->impl;
 
 	reset_all(s);
-	if (q->in_tx && !sqlite3_get_autocommit(q->db))
-		exec(s, "ROLLBACK", "");
+	if (q->batch && q->in_tx && !sqlite3_get_autocommit(q->db)) {
+		/* Undoes this transaction only; the batch goes on, unless
+		 * nothing is left in it to commit. */
+		if (exec(s, "ROLLBACK TO txn", "") != 0 || exec(s, "RELEASE txn", "") != 0) {
+			batch_lose(s);
+		} else if (q->batch_n == 0) {
+			exec(s, "ROLLBACK", "");
+			q->batch = 0;
+			q->in_tx = 0;
+			release_write(s);
+		}
+	} else if (q->batch) {
+		if (q->in_tx)
+			batch_lose(s);
+	} else {
+		if (q->in_tx && !sqlite3_get_autocommit(q->db))
+			exec(s, "ROLLBACK", "");
+		q->in_tx = 0;
+		release_write(s);
+	}
+	q = s->impl;
 	q->in_tx = 0;
 	q->ledger_next = -1;
-	release_write(q);
+}
+
+/* The batch's transaction ended without its changes.  Its ticket is
+ * marked done, since nothing of it is left to sync, so that nobody waits
+ * for it; batch_commit reports the loss. */
+static void batch_lose(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	if (!sqlite3_get_autocommit(q->db))
+		exec(s, "ROLLBACK", "");
+	if (q->batch_ticket)
+		group_committed(q->group, q->batch_ticket);
+	q->batch = 0;
+	q->batch_ticket = 0;
+	q->in_tx = 0;
+	q->ledger_next = -1;
+	q->home->batch_lost = 1;
+	release_write(s);
+}
+
+static void sq_batch_allow(struct store *s, int on)
+{
+	struct sq *q = s->impl;
+
+	q->home->batch_allowed = on && q->group != NULL;
+}
+
+static int sq_batch_size(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	/* An open batch holds the write lock: never 0, so that it is
+	 * committed. */
+	if (q->batch)
+		return q->batch_n + q->in_tx > 0 ? q->batch_n + q->in_tx : 1;
+	return q->batch_lost;
+}
+
+static int sq_batch_commit(struct store *s)
+{
+	struct sq *q = s->impl;
+	uint64_t ticket;
+	int n = q->batch_n;
+
+	if (q->in_tx)
+		return dip_fail(&s->err, DIP_EDB, "", "database: a transaction is open");
+	if (q->batch && sqlite3_get_autocommit(q->db))
+		batch_lose(s);
+	q = s->impl;
+	if (q->batch) {
+		reset_all(s);
+		ticket = q->batch_ticket;
+		if (exec(s, "COMMIT", "") != 0) {
+			batch_lose(s);
+		} else {
+			if (ticket)
+				group_committed(q->group, ticket);
+			q->batch = 0;
+			q->batch_ticket = 0;
+			q->ledger_next = -1;
+			release_write(s);
+		}
+	}
+	q = s->impl;
+	if (q->batch_lost) {
+		q->batch_lost = 0;
+		return dip_fail(&s->err, DIP_EDB, "", "database: a batch of %d transactions was lost",
+				n);
+	}
+	return 0;
 }
 
 /* ---- settings, counters ------------------------------------------------ */
@@ -2266,9 +2437,8 @@ static int sq_stats_register(struct store *s, store_stats_cb cb, void *ud)
 		0, 0, cb, ud);
 }
 
-static void sq_close(struct store *s)
+static void sq_free(struct sq *q)
 {
-	struct sq *q = s->impl;
 	int i;
 
 	if (q == NULL)
@@ -2277,6 +2447,26 @@ static void sq_close(struct store *s)
 		sqlite3_finalize(q->cache[i].st);
 	sqlite3_close(q->db);
 	free(q);
+}
+
+static void sq_close(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	if (q == NULL)
+		return;
+	/* A transaction left open on the writer ends with its borrower. */
+	if (q->holds_write) {
+		if (!sqlite3_get_autocommit(q->db))
+			exec(s, "ROLLBACK", "");
+		if (q->batch_ticket)
+			group_committed(q->group, q->batch_ticket);
+		q->batch = 0;
+		q->batch_ticket = 0;
+		q->in_tx = 0;
+		release_write(s);
+	}
+	sq_free(s->impl);
 	s->impl = NULL;
 }
 
@@ -2306,7 +2496,7 @@ static uint64_t sq_generation(struct store *s)
 {
 	struct sq *q = s->impl;
 
-	return q->group ? atomic_load(&q->group->reserved) + 1 : 0;
+	return q->group ? atomic_load(&q->group->committed) + 1 : 0;
 }
 
 static const struct store sqlite_ops = {
@@ -2315,6 +2505,9 @@ static const struct store sqlite_ops = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.batch_allow = sq_batch_allow,
+	.batch_size = sq_batch_size,
+	.batch_commit = sq_batch_commit,
 	.setting_get = sq_setting_get,
 	.setting_put = sq_setting_put,
 	.counter_next = sq_counter_next,
@@ -2409,7 +2602,7 @@ struct store *store_open_sqlite(const char *path, struct dip_error *e)
 	return store__open_sqlite(path, NULL, e);
 }
 
-struct store *store__open_sqlite(const char *path, struct store_group *g, struct dip_error *e)
+static struct store *open_conn(const char *path, struct store_group *g, struct dip_error *e)
 {
 	struct store *s = calloc(1, sizeof(*s));
 	struct sq *q = calloc(1, sizeof(*q));
@@ -2424,6 +2617,7 @@ struct store *store__open_sqlite(const char *path, struct store_group *g, struct
 	}
 	*s = sqlite_ops;
 	s->impl = q;
+	q->home = q;
 	rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			     SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -2475,6 +2669,28 @@ fail:
 	return NULL;
 }
 
+struct store *store__open_sqlite(const char *path, struct store_group *g, struct dip_error *e)
+{
+	struct store *s = open_conn(path, g, e), *w;
+
+	if (s == NULL || g == NULL)
+		return s;
+	/* The group's writer (take_write), opened with its first member. */
+	pthread_mutex_lock(&g->write_mu);
+	if (g->writer == NULL) {
+		w = open_conn(path, g, e);
+		if (w == NULL) {
+			pthread_mutex_unlock(&g->write_mu);
+			store_close(s);
+			return NULL;
+		}
+		g->writer = w->impl;
+		free(w);
+	}
+	pthread_mutex_unlock(&g->write_mu);
+	return s;
+}
+
 /* ---- group commit ---------------------------------------------------------- */
 
 struct store_group *store__group_new_sqlite(void)
@@ -2498,6 +2714,7 @@ void store_group_free(struct store_group *g)
 		close(g->fd);
 	if (g->ckpt)
 		sqlite3_close(g->ckpt);
+	sq_free(g->writer);
 	pthread_mutex_destroy(&g->ckpt_mu);
 	pthread_mutex_destroy(&g->write_mu);
 	pthread_mutex_destroy(&g->mu);
@@ -2547,6 +2764,11 @@ int store_group_checkpoint(struct store_group *g, int64_t min_bytes, struct dip_
 uint64_t store_group_reserved(struct store_group *g)
 {
 	return g ? atomic_load(&g->reserved) : 0;
+}
+
+uint64_t store_group_committed(struct store_group *g)
+{
+	return g ? atomic_load(&g->committed) : 0;
 }
 
 uint64_t store_group_durable(struct store_group *g)

@@ -1566,6 +1566,84 @@ static void test_store_group_commit_tickets_and_sync(void **state)
 	store_group_free(g);
 }
 
+/* Batched commit: the transactions of a batch are savepoints of one, seen
+ * by other connections only when the batch is committed; one that rolls
+ * back takes only its own changes with it; the batch takes one ticket. */
+static int visible(struct store *s, const char *key)
+{
+	struct dbuf v = { 0 };
+	int rc;
+
+	assert_int_equal(s->begin(s, 0), 0);
+	rc = s->setting_get(s, key, &v);
+	s->rollback(s);
+	dbuf_free(&v);
+	return rc == 0;
+}
+
+static void test_store_batch_commits_many_transactions_as_one(void **state)
+{
+	struct sfx *x = *state;
+	struct store_group *g = store_group_new(x->db.url);
+	struct dip_error e;
+	struct store *a, *b;
+	uint64_t d = 0;
+
+	a = store_open_grouped(x->db.url, g, &e);
+	b = store_open_grouped(x->db.url, g, &e);
+	assert_non_null(a);
+	assert_non_null(b);
+	a->batch_allow(a, 1);
+	OK(a, a->begin(a, 1));
+	OK(a, a->setting_put(a, "batch.1", "1"));
+	OK(a, a->commit(a));
+	if (g == NULL) {
+		/* PostgreSQL: every commit is durable by itself, no batch. */
+		assert_int_equal(a->batch_size(a), 0);
+		assert_true(visible(b, "batch.1"));
+		OK(a, a->batch_commit(a));
+		goto out;
+	}
+	assert_int_equal(a->batch_size(a), 1);
+	assert_int_equal(store_group_reserved(g), 1);
+	assert_int_equal(store_group_committed(g), 0);
+	assert_false(visible(b, "batch.1"));
+	/* A transaction of the batch that fails undoes only itself. */
+	OK(a, a->begin(a, 1));
+	OK(a, a->setting_put(a, "batch.2", "2"));
+	a->rollback(a);
+	OK(a, a->begin(a, 1));
+	OK(a, a->setting_put(a, "batch.3", "3"));
+	OK(a, a->commit(a));
+	a->batch_allow(a, 0);
+	/* Still in the batch, which it sees whole. */
+	assert_int_equal(a->batch_size(a), 2);
+	assert_true(visible(a, "batch.1"));
+	assert_false(visible(a, "batch.2"));
+	assert_int_equal(a->batch_size(a), 2);
+	assert_int_equal(store_group_reserved(g), 1);
+	OK(a, a->batch_commit(a));
+	assert_int_equal(a->batch_size(a), 0);
+	assert_int_equal(store_group_committed(g), 1);
+	assert_true(visible(b, "batch.1"));
+	assert_false(visible(b, "batch.2"));
+	assert_true(visible(b, "batch.3"));
+	OK(a, store_group_sync(g, &d, &e));
+	assert_int_equal(d, 1);
+	/* Nothing open: nothing to do.  Without batching, commits are single. */
+	OK(a, a->batch_commit(a));
+	OK(b, b->begin(b, 1));
+	OK(b, b->setting_put(b, "batch.4", "4"));
+	OK(b, b->commit(b));
+	assert_int_equal(b->batch_size(b), 0);
+	assert_true(visible(a, "batch.4"));
+	assert_int_equal(store_group_committed(g), 2);
+out:
+	store_close(a);
+	store_close(b);
+	store_group_free(g);
+}
+
 struct race {
 	const char *url;
 	int64_t app_id;
@@ -2494,6 +2572,7 @@ int main(void)
 		T(test_store_concurrent_appends_are_gap_free_and_serial),
 		T(test_store_concurrent_versioned_updates_one_wins),
 		T(test_store_group_commit_tickets_and_sync),
+		T(test_store_batch_commits_many_transactions_as_one),
 		T(test_store_write_transactions_on_one_application_queue),
 		T(test_store_one_sequencer_at_a_time),
 		T(test_store_servers_starting_at_once_migrate_once),
