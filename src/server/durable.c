@@ -13,13 +13,26 @@
  * wait too when a write they may have seen is not yet durable, so nothing
  * answered to anyone can vanish in a crash.
  *
+ * Batched commit: on top of sharing syncs, the write requests that one
+ * loop iteration handles share one transaction (batch_allow in
+ * store.h).  The first opens it; the others run as savepoints in it; an
+ * event queued behind the iteration's ready connections commits it.  A
+ * stream of submissions then writes the pages they all touch (the ends of
+ * the events, deadlines, messages and log tables and of their indexes)
+ * once per batch instead of once per submission.  Reads never run in a
+ * batch: a read request, the scheduler and the sequencer commit the open
+ * batch first, so a long read never holds the write lock and nothing
+ * uncommitted reaches a cache.  Should the batch be lost (a full disk),
+ * every reply parked on it becomes a 503: nothing of it was stored, and
+ * nobody was told otherwise.
+ *
  * With PostgreSQL each commit is durable by itself and nothing is parked.
  */
 #include "server/internal.h"
 #include "util/log.h"
 
 #include <event2/buffer.h>
-#include <sched.h>
+#include <event2/http.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -31,8 +44,13 @@ struct parked {
 	const char *reason;
 	struct evbuffer *body;
 	uint64_t ticket;
+	int batch;               /* parked while a batch was open */
 	struct parked *next;
 };
+
+/* A batch holds the write lock: it is committed behind the requests that
+ * the loop iteration is handling, or at once when it grew this long. */
+#define BATCH_MAX 128
 
 /* Sends the parked replies of th that are durable now; runs on th's loop. */
 static void on_release(evutil_socket_t fd, short what, void *arg)
@@ -63,19 +81,39 @@ static void wake_all(struct server *s)
 			event_active(s->threads[i].release, EV_READ, 1);
 }
 
+/* Tells the syncer that a reply needs ticket want, or that a commit
+ * completed which a parked reply may need.  A wake-up costs a system
+ * call, so the syncer is woken only for news: a higher ticket wanted, or
+ * commits it has not been told of. */
+static void kick(struct server *s, uint64_t want)
+{
+	uint64_t c = store_group_committed(s->group);
+
+	pthread_mutex_lock(&s->sync_mu);
+	if (want > s->sync_want || c > s->sync_told) {
+		if (want > s->sync_want)
+			s->sync_want = want;
+		s->sync_told = c;
+		pthread_cond_signal(&s->sync_cv);
+	}
+	pthread_mutex_unlock(&s->sync_mu);
+}
+
 static void *syncer_main(void *arg)
 {
 	struct server *s = arg;
 	struct dip_error e;
-	uint64_t want, d;
+	uint64_t d;
 
 	pthread_mutex_lock(&s->sync_mu);
 	for (;;) {
-		while (!s->sync_stop && s->sync_want <= atomic_load(&s->durable))
+		/* A reply may need the ticket of a batch still open: then
+		 * there is nothing to sync until a commit completes (kick). */
+		while (!s->sync_stop && (s->sync_want <= atomic_load(&s->durable) ||
+					 store_group_committed(s->group) <= atomic_load(&s->durable)))
 			pthread_cond_wait(&s->sync_cv, &s->sync_mu);
 		if (s->sync_stop)
 			break;
-		want = s->sync_want;
 		pthread_mutex_unlock(&s->sync_mu);
 		if (store_group_sync(s->group, &d, &e) != 0) {
 			/* The kernel may have dropped what it could not write: no
@@ -83,10 +121,6 @@ static void *syncer_main(void *arg)
 			log_event(LOG_ERROR, "sync_failed", "error", e.message, "action", "exiting", NULL);
 			_exit(70);
 		}
-		/* A ticket taken by a commit still running is covered by the
-		 * next sync, a moment later. */
-		if (d < want)
-			sched_yield();
 		atomic_store(&s->durable, d);
 		wake_all(s);
 		pthread_mutex_lock(&s->sync_mu);
@@ -123,6 +157,55 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
+/* Takes back the replies parked on a lost batch: each becomes a 503. */
+static void take_back(struct server_thread *th)
+{
+	struct parked *p;
+
+	for (p = th->parked; p; p = p->next) {
+		struct evkeyvalq *h;
+
+		if (!p->batch)
+			continue;
+		h = evhttp_request_get_output_headers(p->ev);
+		evhttp_remove_header(h, "Content-Type");
+		evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
+		evbuffer_drain(p->body, evbuffer_get_length(p->body));
+		evbuffer_add_printf(p->body, "{\"error\":{\"code\":\"busy\",\"field\":null,"
+				    "\"message\":\"the registry could not store this request; "
+				    "nothing of it was recorded, please try again\"}}");
+		p->status = 503;
+		p->reason = "Service Unavailable";
+		p->ticket = 0;
+	}
+}
+
+void durable_batch_end(struct server_thread *th)
+{
+	struct store *st = th->svc.st;
+	struct parked *p;
+
+	th->batch_queued = 0;
+	if (st->batch_size(st) == 0)
+		return;
+	if (st->batch_commit(st) != 0) {
+		log_event(LOG_ERROR, "batch_lost", "error", st->err.message, NULL);
+		metrics_count(&th->metrics.db_errors, 1);
+		take_back(th);
+		on_release(-1, 0, th);
+	}
+	for (p = th->parked; p; p = p->next)
+		p->batch = 0;
+	kick(th->srv, 0);
+}
+
+static void on_batch(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	durable_batch_end(arg);
+}
+
 int durable_start(struct server *s)
 {
 	int i;
@@ -135,7 +218,8 @@ int durable_start(struct server *s)
 	for (i = 0; i < s->nthreads; i++) {
 		s->threads[i].release = event_new(s->threads[i].base, -1, 0, on_release,
 						  &s->threads[i]);
-		if (s->threads[i].release == NULL)
+		s->threads[i].batch = event_new(s->threads[i].base, -1, 0, on_batch, &s->threads[i]);
+		if (s->threads[i].release == NULL || s->threads[i].batch == NULL)
 			return -1;
 	}
 	if (pthread_create(&s->syncer, NULL, syncer_main, s) != 0)
@@ -167,19 +251,47 @@ int durable_park(struct req *r, int status, const char *reason, struct evbuffer 
 	p->reason = reason;
 	p->body = body;
 	p->ticket = need;
+	p->batch = r->v->st->batch_size(r->v->st) > 0;
 	if (th->parked_tail)
 		th->parked_tail->next = p;
 	else
 		th->parked = p;
 	th->parked_tail = p;
 	atomic_fetch_add(&s->nparked, 1);
-	pthread_mutex_lock(&s->sync_mu);
-	if (need > s->sync_want) {
-		s->sync_want = need;
-		pthread_cond_signal(&s->sync_cv);
-	}
-	pthread_mutex_unlock(&s->sync_mu);
+	kick(s, need);
 	return 1;
+}
+
+void durable_request_begin(struct req *r)
+{
+	struct server_thread *th = r->th;
+
+	if (th == NULL || th->batch == NULL)
+		return;
+	if (r->method == EVHTTP_REQ_GET || r->method == EVHTTP_REQ_HEAD ||
+	    r->method == EVHTTP_REQ_OPTIONS)
+		durable_batch_end(th);
+	else
+		th->svc.st->batch_allow(th->svc.st, 1);
+}
+
+void durable_request_end(struct req *r)
+{
+	struct server_thread *th = r->th;
+	int n;
+
+	if (th == NULL || th->batch == NULL)
+		return;
+	th->svc.st->batch_allow(th->svc.st, 0);
+	n = th->svc.st->batch_size(th->svc.st);
+	if (n >= BATCH_MAX) {
+		durable_batch_end(th);
+	} else if (n > 0 && !th->batch_queued) {
+		/* Queued now, it runs after the connections already ready in
+		 * this iteration of the loop. */
+		th->batch_queued = 1;
+		event_active(th->batch, EV_READ, 1);
+	}
 }
 
 int durable_flush(struct server *s)
@@ -225,6 +337,9 @@ void durable_stop(struct server *s)
 		if (s->threads[i].release)
 			event_free(s->threads[i].release);
 		s->threads[i].release = NULL;
+		if (s->threads[i].batch)
+			event_free(s->threads[i].batch);
+		s->threads[i].batch = NULL;
 	}
 	pthread_cond_destroy(&s->sync_cv);
 	pthread_cond_destroy(&s->ckpt_cv);

@@ -33,6 +33,8 @@ struct server_thread {
 	uint64_t rid_seq;
 	struct parked *parked, *parked_tail; /* replies waiting for the disk (durable.c) */
 	struct event *release;       /* the syncer wakes the loop with it */
+	struct event *batch;         /* commits the open batch (durable.c) */
+	int batch_queued;            /* batch is active */
 };
 
 /* cache.c: response bodies by key, each valid at one generation; shared by
@@ -67,6 +69,7 @@ struct server {
 	pthread_mutex_t sync_mu;
 	pthread_cond_t sync_cv, ckpt_cv;
 	uint64_t sync_want;          /* the highest ticket a parked reply needs */
+	uint64_t sync_told;          /* the committed ticket last told to it */
 	int sync_stop;
 	_Atomic uint64_t durable;    /* the highest ticket on disk */
 	_Atomic long nparked;
@@ -98,6 +101,12 @@ int durable_start(struct server *s);
 int durable_park(struct req *r, int status, const char *reason, struct evbuffer *body);
 int durable_flush(struct server *s);
 void durable_stop(struct server *s);
+/* Batched commit (durable.c): around each request's handler; and
+ * durable_batch_end commits the thread's open batch now, for whatever
+ * must not run inside one. */
+void durable_request_begin(struct req *r);
+void durable_request_end(struct req *r);
+void durable_batch_end(struct server_thread *th);
 /* 1 and counts one when an anonymous client may still upload. */
 int server_anon_upload_ok(struct server *s, const char *addr, dip_time now);
 
