@@ -149,18 +149,19 @@ void h_app_submit(struct req *r)
 	int64_t id = req_id(r, 0);
 	struct app_defects d;
 	struct dip_error e;
+	json_t *view;
 	int rc;
 
 	if (!id)
 		return;
-	rc = svc_submit(r->v, &r->who, id, r->now, &d, &e);
+	rc = svc_submit_view(r->v, &r->who, id, r->now, &d, &view, &e);
 	if (rc == DIP_EINVAL && d.n) {
 		/* Every defect at once, so the form can mark each field. */
 		reply_error(r, &e, json_pack("{s:o}", "defects", defects_json(&d)));
 		return;
 	}
 	if (!h__check(r, rc, &e))
-		h__reply_app(r, id, 200);
+		reply_json(r, 200, view);
 }
 
 void h_app_withdraw(struct req *r)

@@ -342,6 +342,12 @@ static int assign_reg_no(struct svc *v, struct app_ctx *c, dip_time now, struct 
 int svc_submit(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	       struct app_defects *defects, struct dip_error *e)
 {
+	return svc_submit_view(v, who, id, now, defects, NULL, e);
+}
+
+int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+		    struct app_defects *defects, json_t **view, struct dip_error *e)
+{
 	struct app_defects local;
 	struct app_defects *d = defects ? defects : &local;
 	struct app_check_ctx ctx = { &v->reg->industries, time_day(now, v->reg->zone), 1 };
@@ -354,6 +360,8 @@ int svc_submit(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	int i, rc;
 
 	memset(d, 0, sizeof(*d));
+	if (view)
+		*view = NULL;
 	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
@@ -396,9 +404,16 @@ int svc_submit(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	if (rc == 0)
 		rc = svc__deliver_parties(v, &c, "receipt", "申请受理回执 / receipt of application",
 					  body, now, e);
+	if (rc == 0 && view)
+		rc = svc__app_view(v, who, &c, now, view, e);
 out:
 	svc__release(&c);
-	return svc__finish(v, rc, e);
+	rc = svc__finish(v, rc, e);
+	if (rc && view && *view) {
+		json_decref(*view);
+		*view = NULL;
+	}
+	return rc;
 }
 
 int svc__moot_objections(struct svc *v, const struct app_ctx *c, dip_time at,

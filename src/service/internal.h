@@ -36,6 +36,10 @@ int svc__finish(struct svc *v, int rc, struct dip_error *e);
 /* Loads without access checks or deadline processing (the scheduler). */
 int svc__load_raw(struct svc *v, int64_t id, struct app_ctx *c, struct dip_error *e);
 void svc__release(struct app_ctx *c);
+/* The view of c that svc_app_json gives who, built from c (loaded for
+ * who) inside the open transaction (views.c). */
+int svc__app_view(struct svc *v, const struct actor *who, struct app_ctx *c, dip_time now,
+		  json_t **out, struct dip_error *e);
 /* Stores c->a (versioned) after serialising c->content into it. */
 int svc__save(struct svc *v, struct app_ctx *c, struct dip_error *e);
 /* wf_app_check with the actor's roles on c. */

@@ -334,14 +334,87 @@ int svc_app_public(struct svc *v, int64_t id, dip_time now, struct svc_blob **ou
 	return 0;
 }
 
+/* The view of c for who, with the roles c was loaded with, inside the
+ * open transaction; *out gets it on success. */
+int svc__app_view(struct svc *v, const struct actor *who, struct app_ctx *c, dip_time now,
+		  json_t **out, struct dip_error *e)
+{
+	struct dl_json_ctx dl;
+	json_t *o, *parties, *p;
+	char masked[19], obj[32];
+	int rc = 0, i, inside, grounds;
+	int64_t id = c->a.id;
+
+	inside = (c->roles & (ROLE_APPLICANT | ROLE_AGENT | ROLE_EXAMINER | ROLE_ADMIN)) != 0;
+	if (!inside) {
+		*out = public_view(v, c, now);
+		return 0;
+	}
+	o = summary_view(v, c, now);
+	json_object_set_new(o, "version", json_integer(c->a.version));
+	json_object_set_new(o, "content", json_deep_copy(c->content));
+	json_object_set_new(o, "fingerprint", json_string(c->a.fingerprint));
+	json_object_set_new(o, "cert_version", json_integer(c->a.cert_version));
+	json_object_set_new(o, "created_at", time_json(v->reg, c->a.created_at));
+	json_object_set_new(o, "registered_at", time_json(v->reg, c->a.registered_at));
+	json_object_set_new(o, "closed_at", time_json(v->reg, c->a.closed_at));
+	json_object_set_new(o, "valid_from", day_json(v->reg, c->a.valid_from));
+	json_object_set_new(o, "corrections", json_integer(c->a.corrections));
+	json_object_set_new(o, "flags", flags_json(c->a.flags));
+	if (c->a.related_id)
+		json_object_set_new(o, "related_application", json_integer(c->a.related_id));
+	if (c->a.refusal) {
+		p = json_array();
+		for (grounds = 1; grounds <= ART9_GROUNDS; grounds++)
+			if (c->a.refusal & (1u << (grounds - 1)))
+				json_array_append_new(p, json_integer(grounds));
+		json_object_set_new(o, "refusal_grounds", p);
+	}
+	if (c->a.close_reason)
+		json_object_set_new(o, "close_reason", json_string(close_reason_name(c->a.close_reason)));
+	if (c->a.withdraw_reason)
+		json_object_set_new(o, "withdraw_reason", json_string(c->a.withdraw_reason));
+	parties = json_array();
+	for (i = 0; i < c->nparties; i++) {
+		p = json_object();
+		json_object_set_new(p, "account", json_integer(c->parties[i].account_id));
+		json_object_set_new(p, "name", json_string(c->parties[i].name));
+		json_object_set_new(p, "kind", json_string(party_kind_name(c->parties[i].kind)));
+		idnum_mask(c->parties[i].kind, c->parties[i].id_number, masked);
+		json_object_set_new(p, "id_number", json_string(c->roles & ROLE_EXAMINER ? c->parties[i].id_number : masked));
+		json_object_set_new(p, "confirmed", json_boolean(c->parties[i].confirmed_at != 0));
+		json_array_append_new(parties, p);
+	}
+	json_object_set_new(o, "applicants", parties);
+	if (c->a.agent_id)
+		json_object_set_new(o, "agent", json_integer(c->a.agent_id));
+	dl.r = v->reg;
+	dl.arr = json_array();
+	dl.now = now;
+	v->st->deadline_open_for(v->st, id, -1, add_deadline, &dl);
+	json_object_set_new(o, "deadlines", dl.arr);
+	json_object_set_new(o, "objections", objections_json(v, c, 1));
+	json_object_set_new(o, "requests", requests_json(v, id));
+	json_object_set_new(o, "actions", actions_json(wf_app_allowed(c->a.state, c->roles)));
+	/* Art. 19 para 2: examiners' reads of confidential material are
+	 * recorded. */
+	if ((c->roles & (ROLE_EXAMINER | ROLE_ADMIN)) && !(c->roles & (ROLE_APPLICANT | ROLE_AGENT))) {
+		snprintf(obj, sizeof(obj), "application:%lld", (long long)id);
+		rc = svc__st(v, svc__audit(v, who, "read_confidential", obj, "content", now), e);
+	}
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
 int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time now, json_t **out,
 		 struct dip_error *e)
 {
 	struct app_ctx c;
-	struct dl_json_ctx dl;
-	json_t *o, *parties, *p;
-	char masked[19], obj[32];
-	int rc, i, inside, grounds;
+	int rc;
 
 	rc = begin_view(v, id, now, (who->roles & (ROLE_EXAMINER | ROLE_ADMIN)) != 0, e);
 	if (rc)
@@ -349,71 +422,13 @@ int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time no
 	rc = svc__load(v, who, id, now, &c, e);
 	if (rc)
 		return svc__finish(v, rc, e);
-	inside = (c.roles & (ROLE_APPLICANT | ROLE_AGENT | ROLE_EXAMINER | ROLE_ADMIN)) != 0;
-	if (!inside) {
-		o = public_view(v, &c, now);
-		goto done;
-	}
-	o = summary_view(v, &c, now);
-	json_object_set_new(o, "version", json_integer(c.a.version));
-	json_object_set_new(o, "content", json_deep_copy(c.content));
-	json_object_set_new(o, "fingerprint", json_string(c.a.fingerprint));
-	json_object_set_new(o, "cert_version", json_integer(c.a.cert_version));
-	json_object_set_new(o, "created_at", time_json(v->reg, c.a.created_at));
-	json_object_set_new(o, "registered_at", time_json(v->reg, c.a.registered_at));
-	json_object_set_new(o, "closed_at", time_json(v->reg, c.a.closed_at));
-	json_object_set_new(o, "valid_from", day_json(v->reg, c.a.valid_from));
-	json_object_set_new(o, "corrections", json_integer(c.a.corrections));
-	json_object_set_new(o, "flags", flags_json(c.a.flags));
-	if (c.a.related_id)
-		json_object_set_new(o, "related_application", json_integer(c.a.related_id));
-	if (c.a.refusal) {
-		p = json_array();
-		for (grounds = 1; grounds <= ART9_GROUNDS; grounds++)
-			if (c.a.refusal & (1u << (grounds - 1)))
-				json_array_append_new(p, json_integer(grounds));
-		json_object_set_new(o, "refusal_grounds", p);
-	}
-	if (c.a.close_reason)
-		json_object_set_new(o, "close_reason", json_string(close_reason_name(c.a.close_reason)));
-	if (c.a.withdraw_reason)
-		json_object_set_new(o, "withdraw_reason", json_string(c.a.withdraw_reason));
-	parties = json_array();
-	for (i = 0; i < c.nparties; i++) {
-		p = json_object();
-		json_object_set_new(p, "account", json_integer(c.parties[i].account_id));
-		json_object_set_new(p, "name", json_string(c.parties[i].name));
-		json_object_set_new(p, "kind", json_string(party_kind_name(c.parties[i].kind)));
-		idnum_mask(c.parties[i].kind, c.parties[i].id_number, masked);
-		json_object_set_new(p, "id_number", json_string(c.roles & ROLE_EXAMINER ? c.parties[i].id_number : masked));
-		json_object_set_new(p, "confirmed", json_boolean(c.parties[i].confirmed_at != 0));
-		json_array_append_new(parties, p);
-	}
-	json_object_set_new(o, "applicants", parties);
-	if (c.a.agent_id)
-		json_object_set_new(o, "agent", json_integer(c.a.agent_id));
-	dl.r = v->reg;
-	dl.arr = json_array();
-	dl.now = now;
-	v->st->deadline_open_for(v->st, id, -1, add_deadline, &dl);
-	json_object_set_new(o, "deadlines", dl.arr);
-	json_object_set_new(o, "objections", objections_json(v, &c, 1));
-	json_object_set_new(o, "requests", requests_json(v, id));
-	json_object_set_new(o, "actions", actions_json(wf_app_allowed(c.a.state, c.roles)));
-	/* Art. 19 para 2: examiners' reads of confidential material are
-	 * recorded. */
-	if ((c.roles & (ROLE_EXAMINER | ROLE_ADMIN)) && !(c.roles & (ROLE_APPLICANT | ROLE_AGENT))) {
-		snprintf(obj, sizeof(obj), "application:%lld", (long long)id);
-		rc = svc__st(v, svc__audit(v, who, "read_confidential", obj, "content", now), e);
-	}
-done:
+	rc = svc__app_view(v, who, &c, now, out, e);
 	svc__release(&c);
-	if (rc) {
-		json_decref(o);
-		return svc__finish(v, rc, e);
-	}
-	*out = o;
-	return svc__finish(v, 0, e);
+	if (rc == 0 && (rc = svc__finish(v, 0, e)) != 0)
+		json_decref(*out);
+	else if (rc)
+		svc__finish(v, rc, e);
+	return rc;
 }
 
 struct list_ctx {

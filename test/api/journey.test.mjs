@@ -54,6 +54,10 @@ test('art5 art7: uploads, a draft, and the submission dated when the registry st
   app = await alice.ok('POST', `/api/applications/${draft.id}/submit`);
   assert.equal(app.state, 'submitted');
   assert.match(app.submitted_at, /^2025-03-03T09:0\d:\d\d\+08:00$/);
+  // The reply shows the application as it was stored: the examination
+  // deadline and the receipt's effects included.
+  assert.deepEqual(app, await alice.ok('GET', `/api/applications/${draft.id}`));
+  assert.equal(app.deadlines.length, 1);
   // The owner reads the sample back; nobody else may.
   const sample = await alice.get(`/api/uploads/${content.sample}`);
   assert.equal(sample.status, 200);
