@@ -29,6 +29,7 @@
  * With PostgreSQL each commit is durable by itself and nothing is parked.
  */
 #include "server/internal.h"
+#include "service/ledger.h"
 #include "util/log.h"
 
 #include <event2/buffer.h>
@@ -89,31 +90,56 @@ static void kick(struct server *s, uint64_t want)
 {
 	uint64_t c = store_group_committed(s->group);
 
+	if (want <= atomic_load(&s->sync_want) && c <= atomic_load(&s->sync_told))
+		return;
 	pthread_mutex_lock(&s->sync_mu);
-	if (want > s->sync_want || c > s->sync_told) {
-		if (want > s->sync_want)
-			s->sync_want = want;
+	if (want > s->sync_want)
+		s->sync_want = want;
+	if (c > s->sync_told)
 		s->sync_told = c;
-		pthread_cond_signal(&s->sync_cv);
-	}
+	pthread_cond_signal(&s->sync_cv);
 	pthread_mutex_unlock(&s->sync_mu);
+}
+
+/* Every commit, whoever made it (a request, the scheduler, the
+ * sequencer), may be one that a parked reply waits for. */
+void durable_committed(struct server *s)
+{
+	if (s->group && s->syncer_running)
+		kick(s, 0);
+}
+
+/* ts set to ms milliseconds from now, for pthread_cond_timedwait. */
+static const struct timespec *in_ms(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_nsec += ms * 1000000L;
+	ts->tv_sec += ts->tv_nsec / 1000000000L;
+	ts->tv_nsec %= 1000000000L;
+	return ts;
 }
 
 static void *syncer_main(void *arg)
 {
 	struct server *s = arg;
 	struct dip_error e;
+	struct timespec ts;
 	uint64_t d;
 
 	pthread_mutex_lock(&s->sync_mu);
 	for (;;) {
-		/* A reply may need the ticket of a batch still open: then
-		 * there is nothing to sync until a commit completes (kick). */
-		while (!s->sync_stop && (s->sync_want <= atomic_load(&s->durable) ||
-					 store_group_committed(s->group) <= atomic_load(&s->durable)))
+		while (!s->sync_stop && s->sync_want <= atomic_load(&s->durable))
 			pthread_cond_wait(&s->sync_cv, &s->sync_mu);
 		if (s->sync_stop)
 			break;
+		/* The ticket wanted may belong to a commit still running, or
+		 * to a batch still open: then there is nothing to sync until a
+		 * commit completes.  Its committer kicks; the timeout is there
+		 * should a commit come from where nobody does. */
+		if (store_group_committed(s->group) <= atomic_load(&s->durable)) {
+			pthread_cond_timedwait(&s->sync_cv, &s->sync_mu, in_ms(&ts, 2));
+			continue;
+		}
 		pthread_mutex_unlock(&s->sync_mu);
 		if (store_group_sync(s->group, &d, &e) != 0) {
 			/* The kernel may have dropped what it could not write: no
@@ -139,13 +165,7 @@ static void *checkpointer_main(void *arg)
 
 	pthread_mutex_lock(&s->sync_mu);
 	while (!s->sync_stop) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&s->ckpt_cv, &s->sync_mu, &ts);
+		pthread_cond_timedwait(&s->ckpt_cv, &s->sync_mu, in_ms(&ts, 100));
 		if (s->sync_stop)
 			break;
 		pthread_mutex_unlock(&s->sync_mu);
@@ -184,15 +204,22 @@ void durable_batch_end(struct server_thread *th)
 {
 	struct store *st = th->svc.st;
 	struct parked *p;
+	int n;
 
 	th->batch_queued = 0;
-	if (st->batch_size(st) == 0)
+	n = st->batch_size(st);
+	if (n == 0)
 		return;
 	if (st->batch_commit(st) != 0) {
 		log_event(LOG_ERROR, "batch_lost", "error", st->err.message, NULL);
 		metrics_count(&th->metrics.db_errors, 1);
+		metrics_count(&th->metrics.batches_lost, 1);
+		svc_log_batch_lost(&th->svc);
 		take_back(th);
 		on_release(-1, 0, th);
+	} else {
+		metrics_count(&th->metrics.batches, 1);
+		metrics_count(&th->metrics.batched, (uint64_t)n);
 	}
 	for (p = th->parked; p; p = p->next)
 		p->batch = 0;
@@ -283,6 +310,7 @@ void durable_request_end(struct req *r)
 	if (th == NULL || th->batch == NULL)
 		return;
 	th->svc.st->batch_allow(th->svc.st, 0);
+	durable_committed(th->srv);
 	n = th->svc.st->batch_size(th->svc.st);
 	if (n >= BATCH_MAX) {
 		durable_batch_end(th);

@@ -166,7 +166,9 @@ void h_admin_calendar_put(struct req *r)
 		reply_error(r, &st->err, NULL);
 		return;
 	}
-	/* Swap the calendar with no request in flight on any thread. */
+	/* Swap the calendar with no request in flight on any thread, and no
+	 * batch holding the write lock that one of them waits for. */
+	durable_batch_end(r->th);
 	pthread_rwlock_unlock(&r->srv->reg_lock);
 	pthread_rwlock_wrlock(&r->srv->reg_lock);
 	registry_set_calendar(r->srv->reg, text, strlen(text), &e);

@@ -68,8 +68,8 @@ struct server {
 	int syncer_running, checkpointer_running;
 	pthread_mutex_t sync_mu;
 	pthread_cond_t sync_cv, ckpt_cv;
-	uint64_t sync_want;          /* the highest ticket a parked reply needs */
-	uint64_t sync_told;          /* the committed ticket last told to it */
+	_Atomic uint64_t sync_want;  /* the highest ticket a parked reply needs */
+	_Atomic uint64_t sync_told;  /* the committed ticket last told to it */
 	int sync_stop;
 	_Atomic uint64_t durable;    /* the highest ticket on disk */
 	_Atomic long nparked;
@@ -107,6 +107,8 @@ void durable_stop(struct server *s);
 void durable_request_begin(struct req *r);
 void durable_request_end(struct req *r);
 void durable_batch_end(struct server_thread *th);
+/* Tells the syncer about commits made outside a request. */
+void durable_committed(struct server *s);
 /* 1 and counts one when an anonymous client may still upload. */
 int server_anon_upload_ok(struct server *s, const char *addr, dip_time now);
 

@@ -312,6 +312,16 @@ void h_metrics(struct req *r)
 	dbuf_addf(&b, "# HELP dipreg_sequencer_failures_total Runs of the log sequencer that failed.\n"
 		      "# TYPE dipreg_sequencer_failures_total counter\ndipreg_sequencer_failures_total %llu\n",
 		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, sequencer_failures)));
+	dbuf_addf(&b, "# HELP dipreg_commit_batches_total Batches of write transactions committed together.\n"
+		      "# TYPE dipreg_commit_batches_total counter\ndipreg_commit_batches_total %llu\n",
+		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, batches)));
+	dbuf_addf(&b, "# HELP dipreg_commit_batched_transactions_total Write transactions committed in those batches.\n"
+		      "# TYPE dipreg_commit_batched_transactions_total counter\n"
+		      "dipreg_commit_batched_transactions_total %llu\n",
+		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, batched)));
+	dbuf_addf(&b, "# HELP dipreg_commit_batches_lost_total Batches lost to a database error; their requests were answered 503.\n"
+		      "# TYPE dipreg_commit_batches_lost_total counter\ndipreg_commit_batches_lost_total %llu\n",
+		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, batches_lost)));
 	reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.p ? b.p : "", b.len, "no-store");
 	dbuf_free(&b);
 }

@@ -216,15 +216,19 @@ static int integrate(struct svc *v, dip_time now, int wait, int64_t *size, int *
 	memset(&cp, 0, sizeof(cp));
 	dbuf_init(&entry, LED_ENTRY_MAX);
 	dbuf_init(&note, LED_NOTE_MAX);
+	/* The transaction first, then the lock: a batch of write requests
+	 * (store.h) holds the database's write lock from one request to the
+	 * next, so taking them the other way round could deadlock. */
+	rc = svc__begin(v, e);
+	if (rc)
+		goto done;
 	if (wait) {
 		pthread_mutex_lock(&k->seq_lock);
 	} else if (pthread_mutex_trylock(&k->seq_lock) != 0) {
 		*busy = 1;
+		svc__rollback(v);
 		goto done;
 	}
-	rc = svc__begin(v, e);
-	if (rc)
-		goto unlock;
 	rc = svc__st(v, v->st->tx_lock(v->st, "sequencer", wait, &got), e);
 	if (rc == 0 && !got) {
 		*busy = 1;
@@ -274,7 +278,6 @@ out:
 	} else {
 		rc = svc__commit(v, e);
 	}
-unlock:
 	pthread_mutex_unlock(&k->seq_lock);
 	if (rc == 0 && size)
 		*size = m;
@@ -284,6 +287,12 @@ done:
 	dbuf_free(&entry);
 	dbuf_free(&note);
 	return rc;
+}
+
+void svc_log_batch_lost(struct svc *v)
+{
+	if (v->reg->keys)
+		led_tiles_cache_clear(v->reg->keys->tiles);
 }
 
 int svc_log_integrate(struct svc *v, dip_time now, int64_t *size, struct dip_error *e)
@@ -621,10 +630,11 @@ int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_er
 	memset(&before, 0, sizeof(before));
 	memset(&after, 0, sizeof(after));
 	dbuf_init(&note, LED_NOTE_MAX);
-	pthread_mutex_lock(&k->seq_lock);
 	rc = svc__begin(v, e);
 	if (rc)
-		goto unlock;
+		goto done;
+	/* After the transaction, as in integrate. */
+	pthread_mutex_lock(&k->seq_lock);
 	/* A sequencer on another server must not sign over the cosigned
 	 * note, nor this one over its checkpoint. */
 	rc = svc__st(v, v->st->tx_lock(v->st, "sequencer", 1, &got), e);
@@ -675,8 +685,8 @@ int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_er
 		svc__rollback(v);
 	else
 		rc = svc__commit(v, e);
-unlock:
 	pthread_mutex_unlock(&k->seq_lock);
+done:
 	led_note_release(&before);
 	led_note_release(&after);
 	checkpoint_row_release(&cp);

@@ -60,6 +60,9 @@ int svc_log_integrate(struct svc *v, dip_time now, int64_t *size, struct dip_err
 /* svc_log_integrate for a server's timer: when another sequencer is at
  * work (another thread or server), leaves the work to it: *busy = 1. */
 int svc_log_integrate_if_idle(struct svc *v, dip_time now, int *busy, struct dip_error *e);
+/* After a batch of transactions was lost (store.h): forgets the tiles
+ * cached from what it appended. */
+void svc_log_batch_lost(struct svc *v);
 /* The latest signed checkpoint (note text). */
 int svc_log_checkpoint(struct svc *v, struct dbuf *out, int64_t *size, struct dip_error *e);
 /* A hash tile (level >= 0) or an entry bundle (level LED_TILE_ENTRIES) of

@@ -2455,17 +2455,10 @@ static void sq_close(struct store *s)
 
 	if (q == NULL)
 		return;
-	/* A transaction left open on the writer ends with its borrower. */
-	if (q->holds_write) {
-		if (!sqlite3_get_autocommit(q->db))
-			exec(s, "ROLLBACK", "");
-		if (q->batch_ticket)
-			group_committed(q->group, q->batch_ticket);
-		q->batch = 0;
-		q->batch_ticket = 0;
-		q->in_tx = 0;
-		release_write(s);
-	}
+	/* A transaction or batch left open on the writer ends with its
+	 * borrower, unstored. */
+	if (q->holds_write)
+		batch_lose(s);
 	sq_free(s->impl);
 	s->impl = NULL;
 }

@@ -43,11 +43,16 @@ class Client {
     if (this.cookie) headers.cookie = this.cookie;
     if (this.csrf && method !== 'GET') headers['x-csrf-token'] = this.csrf;
     if (body !== undefined) headers['content-type'] = type;
-    const res = await fetch(this.url + path, {
-      method, headers,
-      body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
-      signal: AbortSignal.timeout(5000),
-    });
+    let res;
+    try {
+      res = await fetch(this.url + path, {
+        method, headers,
+        body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch (e) {
+      throw new Error(`${method} ${path}: ${e.message}`);
+    }
     const sc = res.headers.get('set-cookie');
     if (sc) this.cookie = sc.split(';')[0];
     const text = await res.text();

@@ -72,6 +72,11 @@ test('requests by route pattern and status, latency histograms, registry state',
     assert.ok(one(s, 'dipreg_scheduler_runs_total')[0].value >= 1);
     assert.equal(one(s, 'dipreg_database_errors_total')[0].value, 0);
     assert.equal(one(s, 'dipreg_threads')[0].value, 2);
+    // The working day's writes were committed in batches, none lost.
+    const batches = one(s, 'dipreg_commit_batches_total')[0].value;
+    assert.ok(batches >= 1);
+    assert.ok(one(s, 'dipreg_commit_batched_transactions_total')[0].value >= batches);
+    assert.equal(one(s, 'dipreg_commit_batches_lost_total')[0].value, 0);
   } finally {
     await srv.stop();
   }
