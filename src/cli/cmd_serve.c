@@ -98,7 +98,7 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	/* Public records ready to send (service/cache.c); 0 turns it off. */
 	reg.records = svc_cache_new((size_t)cfg_num(&c, CFG_RECORD_CACHE) << 20);
-	reg.stats = svc_stats_cache_new();
+	reg.stats = svc_stats_cache_new((int)cfg_num(&c, CFG_STATS_BACKGROUND));
 	rc = server_run(&reg, &cfg);
 	ledger_close(&reg);
 out:

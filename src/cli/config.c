@@ -264,6 +264,11 @@ const struct cfg_setting cfg_settings[CFG__COUNT] = {
 	  "makes searches of a large register cheaper in CPU but slows a stream of writes (each "
 	  "checkpoint that grows the file remaps it) and counts the mapped file in the resident "
 	  "size. 0 reads by copy." },
+	{ CFG_STATS_BACKGROUND, "server", "stats_background_ms", "stats-background-ms", CFG_INT,
+	  "1000", 0, 3600000, SRV, "MS", 0, NULL,
+	  "Once a count of the statistics has taken this long (a large register), reports answer "
+	  "from the last count, saying when it was made, and the count runs again on a thread of "
+	  "its own at most once a minute." },
 	{ CFG_MAX_BODY, "limits", "max_body", "max-body", CFG_INT, "1048576", 1024, 64L << 20, SRV,
 	  "BYTES", 0, NULL, "The largest JSON request body, in bytes." },
 	{ CFG_MAX_UPLOAD, "limits", "max_upload", "max-upload", CFG_INT, "20971520", 1024, 1L << 30,

@@ -73,6 +73,12 @@ struct server {
 	int sync_stop;
 	_Atomic uint64_t durable;    /* the highest ticket on disk */
 	_Atomic long nparked;
+	/* the statistics counter (statsbg.c) */
+	pthread_t stats_tid;
+	int stats_running, stats_want, stats_stop;
+	pthread_mutex_t stats_mu;
+	pthread_cond_t stats_cv;
+	struct svc stats_svc;
 	/* anonymous uploads per address, a small fixed window table */
 	pthread_mutex_t anon_lock;
 	struct {
@@ -109,6 +115,9 @@ void durable_request_end(struct req *r);
 void durable_batch_end(struct server_thread *th);
 /* Tells the syncer about commits made outside a request. */
 void durable_committed(struct server *s);
+/* The statistics counter (statsbg.c): 0, or -1 when it cannot start. */
+int statsbg_start(struct server *s);
+void statsbg_stop(struct server *s);
 /* 1 and counts one when an anonymous client may still upload. */
 int server_anon_upload_ok(struct server *s, const char *addr, dip_time now);
 

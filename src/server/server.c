@@ -565,6 +565,10 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 		fprintf(stderr, "dipreg: cannot start the syncer thread\n");
 		goto out;
 	}
+	if (statsbg_start(s) != 0) {
+		fprintf(stderr, "dipreg: cannot start the statistics counter\n");
+		goto out;
+	}
 	load_stored_calendar(s, &s->threads[0].svc);
 	/* A database from before the search index, or indexed by another
 	 * version of the tokenizer, is indexed again before serving. */
@@ -622,6 +626,7 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	log_event(LOG_INFO, "stopped", NULL);
 	rc = 0;
 out:
+	statsbg_stop(s);
 	durable_stop(s);
 	if (s->threads)
 		for (i = 0; i < s->nthreads; i++) {

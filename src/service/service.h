@@ -376,8 +376,17 @@ void svc_blob_release(struct svc_blob *b);
  * every thread; freed with svc_cache_free. */
 struct svc_cache *svc_cache_new(size_t max_bytes);
 /* The statistics' rows kept between requests (stats.c), for every thread;
- * freed with svc_stats_cache_free. */
-struct svc_stats_cache *svc_stats_cache_new(void);
+ * freed with svc_stats_cache_free.
+ *
+ * A report counts again when an act happened since the rows were read.
+ * Once a count has taken background_ms or longer (a large register), and
+ * refresh is set, a report that finds the rows out of date answers from
+ * them at once, saying when they were read (as_of), and asks refresh(arg)
+ * to have svc_stats_refresh run elsewhere, at most once a minute of the
+ * registry's time: a serving thread never spends seconds counting, and
+ * many readers cost one count a minute. */
+struct svc_stats_cache *svc_stats_cache_new(int background_ms);
+void svc_stats_cache_refresher(struct svc_stats_cache *c, void (*refresh)(void *arg), void *arg);
 void svc_stats_cache_free(struct svc_stats_cache *c);
 void svc_cache_free(struct svc_cache *c);
 void svc_cache_stats(const struct svc_cache *c, uint64_t *hits, uint64_t *misses,

@@ -84,6 +84,7 @@ struct irow {
 struct agg {
 	const struct registry *reg;
 	dip_time now;
+	dip_time as_of;              /* when the rows were read */
 	int cur_ym;                  /* the current month */
 	int lo, hi;                  /* months kept per month: [lo, hi] */
 	int pf, pt;                  /* the period asked for (totals) */
@@ -331,7 +332,16 @@ struct svc_stats_cache {
 	pthread_mutex_t mu;
 	int64_t stamp;          /* the newest event id when read; -1: nothing kept */
 	struct rowset set;
+	dip_time read_at;       /* the registry's time when read */
+	int background_ms;      /* counts this slow run in the background */
+	int slow;               /* the last count was */
+	int counting;           /* refresh was asked and has not finished */
+	void (*refresh)(void *arg);
+	void *refresh_arg;
 };
+
+/* Rows out of date are served for this long before a count is asked for. */
+#define STATS_STALE_S 60
 
 static void rowset_free(struct rowset *rs)
 {
@@ -342,7 +352,7 @@ static void rowset_free(struct rowset *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
-struct svc_stats_cache *svc_stats_cache_new(void)
+struct svc_stats_cache *svc_stats_cache_new(int background_ms)
 {
 	struct svc_stats_cache *c = calloc(1, sizeof(*c));
 
@@ -350,7 +360,16 @@ struct svc_stats_cache *svc_stats_cache_new(void)
 		return NULL;
 	pthread_mutex_init(&c->mu, NULL);
 	c->stamp = -1;
+	c->background_ms = background_ms;
 	return c;
+}
+
+void svc_stats_cache_refresher(struct svc_stats_cache *c, void (*refresh)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&c->mu);
+	c->refresh = refresh;
+	c->refresh_arg = arg;
+	pthread_mutex_unlock(&c->mu);
 }
 
 void svc_stats_cache_free(struct svc_stats_cache *c)
@@ -397,38 +416,72 @@ static int collect(void *ud, const struct stats_row *r)
 	return adders[w](k->g, r);
 }
 
+/* Adds the kept rows to g; c->mu held. */
+static void add_kept(const struct svc_stats_cache *c, struct agg *g)
+{
+	size_t j;
+	int w;
+
+	for (w = 0; w < 3; w++)
+		for (j = 0; j < c->set.n[w]; j++)
+			adders[w](g, &c->set.rows[w][j]);
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 /* Reads the rows from the store, or from the cache while no event has been
- * added since; in one read transaction, so stamp and rows agree. */
-static int load_rows(struct svc *v, struct agg *g, struct dip_error *e)
+ * added since (or, after a slow count, while the rows are young or being
+ * counted again: svc_stats_cache_new); in one read transaction, so stamp
+ * and rows agree.  force counts whatever the cache holds. */
+static int load_rows(struct svc *v, struct agg *g, int force, struct dip_error *e)
 {
 	struct svc_stats_cache *c = v->reg->stats;
 	struct rowset fresh;
 	struct collect k;
+	struct timespec t0;
 	int64_t stamp = -1;
-	size_t j;
-	int rc, w;
+	int rc, kept = 0, ask = 0;
 
 	memset(&fresh, 0, sizeof(fresh));
+	g->as_of = g->now;
 	rc = svc__st(v, v->st->begin(v->st, 0), e);
 	if (rc)
 		return rc;
 	if (c)
 		rc = svc__st(v, v->st->event_last(v->st, &stamp), e);
-	if (rc == 0 && c) {
+	if (rc == 0 && c && !force) {
 		pthread_mutex_lock(&c->mu);
 		if (c->stamp == stamp) {
-			for (w = 0; w < 3; w++)
-				for (j = 0; j < c->set.n[w]; j++)
-					adders[w](g, &c->set.rows[w][j]);
-			pthread_mutex_unlock(&c->mu);
+			kept = 1;
+		} else if (c->stamp != -1 && c->slow && c->refresh) {
+			/* Out of date, and counting is slow: answer from what
+			 * was counted, saying when, and have it counted again
+			 * elsewhere once the rows are a minute old. */
+			kept = 1;
+			g->as_of = c->read_at;
+			if (!c->counting && g->now - c->read_at >= STATS_STALE_S)
+				ask = c->counting = 1;
+		}
+		if (kept)
+			add_kept(c, g);
+		pthread_mutex_unlock(&c->mu);
+		if (kept) {
 			v->st->rollback(v->st);
+			if (ask)
+				c->refresh(c->refresh_arg);
 			return 0;
 		}
-		pthread_mutex_unlock(&c->mu);
 	}
 	memset(&k, 0, sizeof(k));
 	k.g = g;
 	k.keep = c ? &fresh : NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (rc == 0)
 		rc = svc__st(v, v->st->stats_flows(v->st, v->reg->zone, collect, &k), e);
 	k.which = 1;
@@ -438,20 +491,26 @@ static int load_rows(struct svc *v, struct agg *g, struct dip_error *e)
 	if (rc == 0)
 		rc = svc__st(v, v->st->stats_register(v->st, collect, &k), e);
 	v->st->rollback(v->st);
-	if (rc == 0 && c && !k.oom) {
+	if (c) {
 		pthread_mutex_lock(&c->mu);
-		rowset_free(&c->set);
-		c->set = fresh;
-		c->stamp = stamp;
+		if (rc == 0 && !k.oom) {
+			rowset_free(&c->set);
+			c->set = fresh;
+			memset(&fresh, 0, sizeof(fresh));
+			c->stamp = stamp;
+			c->read_at = g->now;
+			c->slow = ms_since(&t0) >= c->background_ms;
+		}
+		if (force)
+			c->counting = 0;
 		pthread_mutex_unlock(&c->mu);
-	} else {
-		rowset_free(&fresh);
 	}
+	rowset_free(&fresh);
 	return rc;
 }
 
-static int gather(struct svc *v, const struct stats_query *q, dip_time now, struct agg *g,
-		  struct dip_error *e)
+static int gather(struct svc *v, const struct stats_query *q, dip_time now, int force,
+		  struct agg *g, struct dip_error *e)
 {
 	int rc;
 
@@ -479,9 +538,27 @@ static int gather(struct svc *v, const struct stats_query *q, dip_time now, stru
 		agg_release(g);
 		return dip_fail(e, DIP_ENOMEM, "", "out of memory");
 	}
-	rc = load_rows(v, g, e);
+	rc = load_rows(v, g, force, e);
 	if (rc)
 		agg_release(g);
+	return rc;
+}
+
+int svc_stats_refresh(struct svc *v, dip_time now, struct dip_error *e)
+{
+	struct stats_query q;
+	struct agg g;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	rc = gather(v, &q, now, 1, &g, e);
+	if (rc == 0) {
+		agg_release(&g);
+	} else if (v->reg->stats) {
+		pthread_mutex_lock(&v->reg->stats->mu);
+		v->reg->stats->counting = 0;
+		pthread_mutex_unlock(&v->reg->stats->mu);
+	}
 	return rc;
 }
 
@@ -531,7 +608,7 @@ static json_t *report_head(const struct agg *g, const char *report, int from, in
 	char ts[32];
 	json_t *o = json_object();
 
-	svc__time(g->reg, g->now, ts);
+	svc__time(g->reg, g->as_of, ts);
 	json_object_set_new(o, "report", json_string(report));
 	json_object_set_new(o, "registry", json_string(g->reg->name));
 	json_object_set_new(o, "as_of", json_string(ts));
@@ -560,7 +637,7 @@ int svc_stats_registrations(struct svc *v, const struct stats_query *q, dip_time
 	int from, to, ym, s, h, k, rc;
 	size_t i;
 
-	rc = gather(v, q, now, &g, e);
+	rc = gather(v, q, now, 0, &g, e);
 	if (rc)
 		return rc;
 	months_listed(&g, q, &from, &to);
@@ -689,7 +766,7 @@ int svc_stats_filings(struct svc *v, const struct stats_query *q, dip_time now, 
 	int from, to, ym, k, s, rc;
 	size_t i;
 
-	rc = gather(v, q, now, &g, e);
+	rc = gather(v, q, now, 0, &g, e);
 	if (rc)
 		return rc;
 	months_listed(&g, q, &from, &to);
@@ -932,7 +1009,7 @@ int svc_stats_index(struct svc *v, const struct stats_query *q, dip_time now, js
 		    struct dip_error *e)
 {
 	struct agg g;
-	int rc = gather(v, q, now, &g, e);
+	int rc = gather(v, q, now, 0, &g, e);
 
 	if (rc == 0)
 		rc = index_report(v, q, &g, out, e);
@@ -981,7 +1058,7 @@ int svc_stats_summary(struct svc *v, const struct stats_query *q, dip_time now, 
 	int from, to, k, rc;
 	size_t i;
 
-	rc = gather(v, q, now, &g, e);
+	rc = gather(v, q, now, 0, &g, e);
 	if (rc)
 		return rc;
 	/* The latest complete month of the index, whatever the period. */

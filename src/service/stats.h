@@ -55,6 +55,9 @@ int svc_stats_filings(struct svc *v, const struct stats_query *q, dip_time now, 
 int svc_stats_index(struct svc *v, const struct stats_query *q, dip_time now, json_t **out,
 		    struct dip_error *e);
 /* Headline figures.  Table: indicators. */
+/* Counts the rows of the reports again into v->reg->stats, as of now:
+ * what the cache's refresh asks for (svc_stats_cache_new). */
+int svc_stats_refresh(struct svc *v, dip_time now, struct dip_error *e);
 int svc_stats_summary(struct svc *v, const struct stats_query *q, dip_time now, json_t **out,
 		      struct dip_error *e);
 /* Admins set the index's base month ("YYYY-MM"), or clear it (NULL or ""):

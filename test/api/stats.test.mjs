@@ -42,3 +42,34 @@ test('art20 statistics change with each act and stay put between acts', async ()
   const csv = await anon.get('/api/stats/registrations.csv?table=states');
   assert.equal(csv.status, 200);
 });
+
+test('art20 on a register whose count is slow, reports answer from the last count and say when', async () => {
+  // 0 ms: every count counts as slow, as on a register of a million.
+  const big = await startServer({ extra: ['--stats-background-ms', '0'] });
+  try {
+    await big.setClock('2025-06-09T09:00:00+08:00');
+    const anon = big.anon();
+    const alice = await big.signUp();
+    const s0 = await anon.ok('GET', '/api/stats/summary');
+    assert.equal(figure(s0, 'received'), 0);
+    assert.match(s0.as_of, /^2025-06-09T09:00:0\d\+08:00$/);
+
+    await fileApplication(alice);
+    // Out of date, answered at once from the count of 09:00, which it names.
+    const s1 = await anon.ok('GET', '/api/stats/summary');
+    assert.equal(figure(s1, 'received'), 0);
+    assert.equal(s1.as_of, s0.as_of);
+
+    // A minute later the count runs again, off the serving threads.
+    await big.setClock('2025-06-09T09:01:30+08:00');
+    let s2 = await anon.ok('GET', '/api/stats/summary');
+    for (let i = 0; i < 100 && figure(s2, 'received') === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      s2 = await anon.ok('GET', '/api/stats/summary');
+    }
+    assert.equal(figure(s2, 'received'), 1, 'counted again in the background');
+    assert.match(s2.as_of, /^2025-06-09T09:01:3\d\+08:00$/, 'as of the new count');
+  } finally {
+    await big.stop();
+  }
+});
