@@ -22,9 +22,11 @@
  * once per batch instead of once per submission.  Reads never run in a
  * batch: a read request, the scheduler and the sequencer commit the open
  * batch first, so a long read never holds the write lock and nothing
- * uncommitted reaches a cache.  Should the batch be lost (a full disk),
- * every reply parked on it becomes a 503: nothing of it was stored, and
- * nobody was told otherwise.
+ * uncommitted reaches a cache.  A write request that finds another
+ * thread's batch holding the write lock waits its turn without blocking
+ * its loop, and those that waited then run as a batch of their own.
+ * Should a batch be lost (a full disk), every reply parked on it becomes
+ * a 503: nothing of it was stored, and nobody was told otherwise.
  *
  * With PostgreSQL each commit is durable by itself and nothing is parked.
  */
@@ -200,6 +202,114 @@ static void take_back(struct server_thread *th)
 	}
 }
 
+static int writes(enum evhttp_cmd_type m)
+{
+	return m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD && m != EVHTTP_REQ_OPTIONS;
+}
+
+void durable_request_begin(struct req *r)
+{
+	struct server_thread *th = r->th;
+
+	if (th == NULL || th->batch == NULL)
+		return;
+	if (writes(r->method))
+		th->svc.st->batch_allow(th->svc.st, 1);
+	else
+		durable_batch_end(th);
+}
+
+/*
+ * A write request that finds the write lock held by another thread's
+ * batch waits here, in arrival order, instead of blocking the loop: the
+ * loop goes on reading requests, and once the lock is free the waiting
+ * ones run together as one batch.  The thread that lets the lock go wakes
+ * the others that wait; a short timer covers the lock's other holders
+ * (the scheduler, a checkpoint).
+ */
+struct deferred {
+	struct evhttp_request *ev;
+	struct deferred *next;
+};
+
+static void retry_soon(struct server_thread *th)
+{
+	struct timeval tv = { 0, 1000 };
+
+	event_add(th->retry, &tv);
+}
+
+/* The open batch is committed behind what the loop iteration handles. */
+static void queue_batch(struct server_thread *th)
+{
+	if (!th->batch_queued && th->svc.st->batch_size(th->svc.st) > 0) {
+		th->batch_queued = 1;
+		event_active(th->batch, EV_READ, 1);
+	}
+}
+
+int durable_defer(struct server_thread *th, struct evhttp_request *ev)
+{
+	struct deferred *d;
+
+	if (th->retry == NULL || !writes(evhttp_request_get_command(ev)))
+		return 0;
+	if (th->deferred == NULL && th->svc.st->batch_try(th->svc.st)) {
+		/* Whatever the request turns out to be, the batch that
+		 * batch_try may have opened gets committed. */
+		queue_batch(th);
+		return 0;
+	}
+	d = malloc(sizeof(*d));
+	if (d == NULL)
+		return 0;
+	d->ev = ev;
+	d->next = NULL;
+	if (th->deferred_tail)
+		th->deferred_tail->next = d;
+	else
+		th->deferred = d;
+	th->deferred_tail = d;
+	if (atomic_fetch_add(&th->ndeferred, 1) == 0)
+		retry_soon(th);
+	return 1;
+}
+
+static void on_retry(evutil_socket_t fd, short what, void *arg)
+{
+	struct server_thread *th = arg;
+	struct deferred *d;
+
+	(void)fd;
+	(void)what;
+	if (th->deferred == NULL)
+		return;
+	if (!th->svc.st->batch_try(th->svc.st)) {
+		retry_soon(th);
+		return;
+	}
+	queue_batch(th);
+	while ((d = th->deferred) != NULL) {
+		th->deferred = d->next;
+		if (th->deferred == NULL)
+			th->deferred_tail = NULL;
+		atomic_fetch_sub(&th->ndeferred, 1);
+		server_serve(d->ev, th);
+		free(d);
+	}
+}
+
+/* The write lock is free: the threads whose requests wait for it try. */
+static void wake_deferred(struct server_thread *th)
+{
+	struct server *s = th->srv;
+	int i;
+
+	for (i = 0; i < s->nthreads; i++)
+		if (&s->threads[i] != th && atomic_load(&s->threads[i].ndeferred) > 0)
+			event_active(s->threads[i].retry, EV_TIMEOUT, 1);
+}
+
 void durable_batch_end(struct server_thread *th)
 {
 	struct store *st = th->svc.st;
@@ -221,6 +331,7 @@ void durable_batch_end(struct server_thread *th)
 		metrics_count(&th->metrics.batches, 1);
 		metrics_count(&th->metrics.batched, (uint64_t)n);
 	}
+	wake_deferred(th);
 	for (p = th->parked; p; p = p->next)
 		p->batch = 0;
 	kick(th->srv, 0);
@@ -246,7 +357,9 @@ int durable_start(struct server *s)
 		s->threads[i].release = event_new(s->threads[i].base, -1, 0, on_release,
 						  &s->threads[i]);
 		s->threads[i].batch = event_new(s->threads[i].base, -1, 0, on_batch, &s->threads[i]);
-		if (s->threads[i].release == NULL || s->threads[i].batch == NULL)
+		s->threads[i].retry = event_new(s->threads[i].base, -1, 0, on_retry, &s->threads[i]);
+		if (s->threads[i].release == NULL || s->threads[i].batch == NULL ||
+		    s->threads[i].retry == NULL)
 			return -1;
 	}
 	if (pthread_create(&s->syncer, NULL, syncer_main, s) != 0)
@@ -289,19 +402,6 @@ int durable_park(struct req *r, int status, const char *reason, struct evbuffer 
 	return 1;
 }
 
-void durable_request_begin(struct req *r)
-{
-	struct server_thread *th = r->th;
-
-	if (th == NULL || th->batch == NULL)
-		return;
-	if (r->method == EVHTTP_REQ_GET || r->method == EVHTTP_REQ_HEAD ||
-	    r->method == EVHTTP_REQ_OPTIONS)
-		durable_batch_end(th);
-	else
-		th->svc.st->batch_allow(th->svc.st, 1);
-}
-
 void durable_request_end(struct req *r)
 {
 	struct server_thread *th = r->th;
@@ -312,14 +412,10 @@ void durable_request_end(struct req *r)
 	th->svc.st->batch_allow(th->svc.st, 0);
 	durable_committed(th->srv);
 	n = th->svc.st->batch_size(th->svc.st);
-	if (n >= BATCH_MAX) {
+	if (n >= BATCH_MAX)
 		durable_batch_end(th);
-	} else if (n > 0 && !th->batch_queued) {
-		/* Queued now, it runs after the connections already ready in
-		 * this iteration of the loop. */
-		th->batch_queued = 1;
-		event_active(th->batch, EV_READ, 1);
-	}
+	else
+		queue_batch(th);
 }
 
 int durable_flush(struct server *s)
@@ -368,6 +464,16 @@ void durable_stop(struct server *s)
 		if (s->threads[i].batch)
 			event_free(s->threads[i].batch);
 		s->threads[i].batch = NULL;
+		if (s->threads[i].retry)
+			event_free(s->threads[i].retry);
+		s->threads[i].retry = NULL;
+		while (s->threads[i].deferred) {
+			struct deferred *d = s->threads[i].deferred;
+
+			s->threads[i].deferred = d->next;
+			free(d);
+		}
+		s->threads[i].deferred_tail = NULL;
 	}
 	pthread_cond_destroy(&s->sync_cv);
 	pthread_cond_destroy(&s->ckpt_cv);

@@ -35,6 +35,9 @@ struct server_thread {
 	struct event *release;       /* the syncer wakes the loop with it */
 	struct event *batch;         /* commits the open batch (durable.c) */
 	int batch_queued;            /* batch is active */
+	struct deferred *deferred, *deferred_tail; /* write requests waiting for the lock */
+	_Atomic int ndeferred;
+	struct event *retry;         /* runs them (durable.c) */
 };
 
 /* cache.c: response bodies by key, each valid at one generation; shared by
@@ -113,6 +116,10 @@ void durable_stop(struct server *s);
 void durable_request_begin(struct req *r);
 void durable_request_end(struct req *r);
 void durable_batch_end(struct server_thread *th);
+/* A write request that would wait for the write lock is kept for later
+ * (1) or is to be served now (0); server_serve serves it (server.c). */
+int durable_defer(struct server_thread *th, struct evhttp_request *ev);
+void server_serve(struct evhttp_request *ev, struct server_thread *th);
 /* Tells the syncer about commits made outside a request. */
 void durable_committed(struct server *s);
 /* The statistics counter (statsbg.c): 0, or -1 when it cannot start. */

@@ -152,6 +152,14 @@ static void track(struct server_thread *th, struct evhttp_request *ev)
 static void dispatch(struct evhttp_request *ev, void *arg)
 {
 	struct server_thread *th = arg;
+
+	track(th, ev);
+	if (!durable_defer(th, ev))
+		server_serve(ev, th);
+}
+
+void server_serve(struct evhttp_request *ev, struct server_thread *th)
+{
 	struct server *s = th->srv;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
@@ -168,7 +176,6 @@ static void dispatch(struct evhttp_request *ev, void *arg)
 	uint8_t raw[12];
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	track(th, ev);
 	memset(&r, 0, sizeof(r));
 	TAILQ_INIT(&r.query);
 	r.ev = ev;

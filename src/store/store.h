@@ -495,6 +495,7 @@ struct store {
 	void (*batch_allow)(struct store *s, int on);
 	int (*batch_size)(struct store *s);
 	int (*batch_commit)(struct store *s);
+	int (*batch_try)(struct store *s);
 };
 
 /* Opens the store that url names: a file path or "sqlite:PATH" for
@@ -576,8 +577,11 @@ uint64_t store_group_committed(struct store_group *g);
  * to) are then written to the log once per batch instead of once per
  * transaction.
  *
- * batch_size() is the number of transactions in the open batch (0:
- * none).  batch_commit() returns 0 when the batch was committed or
+ * batch_try() opens a batch on s when none is open and the write lock is
+ * free: 1 when s has a batch open now (or the backend needs none), 0 when
+ * another connection holds the lock (the caller may come back later
+ * rather than wait).  batch_size() is the number of transactions in the
+ * open batch (0: none).  batch_commit() returns 0 when the batch was committed or
  * none was open, DIP_EDB when it was lost, whether SQLite ended it after
  * an error (a full disk) or its commit failed: then nothing of it was
  * stored, and whatever was answered from it must be taken back.  No-ops

@@ -1537,6 +1537,12 @@ static int pg_batch_commit(struct store *s)
 	return 0;
 }
 
+static int pg_batch_try(struct store *s)
+{
+	(void)s;
+	return 1;
+}
+
 static int pg_deposit_get(struct store *s, int64_t id, struct deposit *d)
 {
 	PGresult *res = run(s, "SELECT id, account_id, fingerprint, files, bytes, description, "
@@ -2650,6 +2656,7 @@ static const struct store pg_ops = {
 	.batch_allow = pg_batch_allow,
 	.batch_size = pg_batch_size,
 	.batch_commit = pg_batch_commit,
+	.batch_try = pg_batch_try,
 };
 
 struct store *store_open_pg(const char *conninfo, struct dip_error *e)

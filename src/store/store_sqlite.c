@@ -244,18 +244,24 @@ static int not_found(struct store *s, const char *what)
  * a cold cache; the one writer's cache stays warm.  Reads stay on each
  * thread's own connection.
  */
-static void take_write(struct store *s)
+/* With the write lock just taken: s borrows the writer. */
+static void lend_writer(struct store *s)
 {
 	struct sq *q = s->impl;
 	struct sq *w = q->group->writer;
 
-	pthread_mutex_lock(&q->group->write_mu);
 	if (w) {
 		w->home = q;
 		s->impl = w;
 		q = w;
 	}
 	q->holds_write = 1;
+}
+
+static void take_write(struct store *s)
+{
+	pthread_mutex_lock(&((struct sq *)s->impl)->group->write_mu);
+	lend_writer(s);
 }
 
 static void release_write(struct store *s)
@@ -270,6 +276,21 @@ static void release_write(struct store *s)
 }
 
 static void batch_lose(struct store *s);
+
+/* Opens a batch on the writer that s holds; on failure lets it go. */
+static int open_batch(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	if (exec(s, "BEGIN IMMEDIATE", "") != 0) {
+		release_write(s);
+		return s->err.code;
+	}
+	q->batch = 1;
+	q->batch_n = 0;
+	q->batch_ticket = 0;
+	return 0;
+}
 
 static int sq_begin(struct store *s, int write)
 {
@@ -287,14 +308,9 @@ static int sq_begin(struct store *s, int write)
 	}
 	if (write && home->batch_allowed && !q->batch && !home->batch_lost) {
 		take_write(s);
-		q = s->impl;
-		if (exec(s, "BEGIN IMMEDIATE", "") != 0) {
-			release_write(s);
+		if (open_batch(s) != 0)
 			return s->err.code;
-		}
-		q->batch = 1;
-		q->batch_n = 0;
-		q->batch_ticket = 0;
+		q = s->impl;
 	}
 	if (q->batch) {
 		rc = exec(s, "SAVEPOINT txn", "");
@@ -445,6 +461,20 @@ static int sq_batch_size(struct store *s)
 	if (q->batch)
 		return q->batch_n + q->in_tx > 0 ? q->batch_n + q->in_tx : 1;
 	return q->batch_lost;
+}
+
+static int sq_batch_try(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	if (q->batch || q->group == NULL || q->in_tx || q->home->batch_lost)
+		return 1;
+	if (pthread_mutex_trylock(&q->group->write_mu) != 0)
+		return 0;
+	lend_writer(s);
+	/* A failure shows again, to the request, at its begin(). */
+	open_batch(s);
+	return 1;
 }
 
 static int sq_batch_commit(struct store *s)
@@ -2501,6 +2531,7 @@ static const struct store sqlite_ops = {
 	.batch_allow = sq_batch_allow,
 	.batch_size = sq_batch_size,
 	.batch_commit = sq_batch_commit,
+	.batch_try = sq_batch_try,
 	.setting_get = sq_setting_get,
 	.setting_put = sq_setting_put,
 	.counter_next = sq_counter_next,
