@@ -277,10 +277,36 @@ static int registry_state(struct req *r, struct dbuf *b)
 	return 0;
 }
 
+/* The counters each thread keeps, summed by a scrape. */
+static const struct {
+	const char *name, *help;
+	size_t offset;
+} counters[] = {
+	{ "dipreg_database_errors_total",
+	  "Database failures seen by requests, the scheduler and the sequencer.",
+	  offsetof(struct metrics_thread, db_errors) },
+	{ "dipreg_scheduler_runs_total", "Runs of the scheduler.",
+	  offsetof(struct metrics_thread, scheduler_runs) },
+	{ "dipreg_scheduler_failures_total", "Runs of the scheduler that failed.",
+	  offsetof(struct metrics_thread, scheduler_failures) },
+	{ "dipreg_scheduler_applied_total", "Deadlines the scheduler applied.",
+	  offsetof(struct metrics_thread, scheduler_applied) },
+	{ "dipreg_sequencer_failures_total", "Runs of the log sequencer that failed.",
+	  offsetof(struct metrics_thread, sequencer_failures) },
+	{ "dipreg_commit_batches_total", "Batches of write transactions committed together.",
+	  offsetof(struct metrics_thread, batches) },
+	{ "dipreg_commit_batched_transactions_total", "Write transactions committed in those batches.",
+	  offsetof(struct metrics_thread, batched) },
+	{ "dipreg_commit_batches_lost_total",
+	  "Batches lost to a database error; their requests were answered 503.",
+	  offsetof(struct metrics_thread, batches_lost) },
+};
+
 void h_metrics(struct req *r)
 {
 	struct server *s = r->srv;
 	struct dbuf b;
+	size_t k;
 
 	if (!net_list_contains(&s->metrics_allow, r->addr)) {
 		reply_fail(r, DIP_EFORBIDDEN, "",
@@ -297,31 +323,10 @@ void h_metrics(struct req *r)
 		      "dipreg_threads %d\n", s->nthreads);
 	requests(s, &b);
 	registry_state(r, &b);
-	dbuf_addf(&b, "# HELP dipreg_database_errors_total Database failures seen by requests, the scheduler and the sequencer.\n"
-		      "# TYPE dipreg_database_errors_total counter\ndipreg_database_errors_total %llu\n",
-		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, db_errors)));
-	dbuf_addf(&b, "# HELP dipreg_scheduler_runs_total Runs of the scheduler.\n"
-		      "# TYPE dipreg_scheduler_runs_total counter\ndipreg_scheduler_runs_total %llu\n",
-		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, scheduler_runs)));
-	dbuf_addf(&b, "# HELP dipreg_scheduler_failures_total Runs of the scheduler that failed.\n"
-		      "# TYPE dipreg_scheduler_failures_total counter\ndipreg_scheduler_failures_total %llu\n",
-		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, scheduler_failures)));
-	dbuf_addf(&b, "# HELP dipreg_scheduler_applied_total Deadlines the scheduler applied.\n"
-		      "# TYPE dipreg_scheduler_applied_total counter\ndipreg_scheduler_applied_total %llu\n",
-		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, scheduler_applied)));
-	dbuf_addf(&b, "# HELP dipreg_sequencer_failures_total Runs of the log sequencer that failed.\n"
-		      "# TYPE dipreg_sequencer_failures_total counter\ndipreg_sequencer_failures_total %llu\n",
-		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, sequencer_failures)));
-	dbuf_addf(&b, "# HELP dipreg_commit_batches_total Batches of write transactions committed together.\n"
-		      "# TYPE dipreg_commit_batches_total counter\ndipreg_commit_batches_total %llu\n",
-		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, batches)));
-	dbuf_addf(&b, "# HELP dipreg_commit_batched_transactions_total Write transactions committed in those batches.\n"
-		      "# TYPE dipreg_commit_batched_transactions_total counter\n"
-		      "dipreg_commit_batched_transactions_total %llu\n",
-		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, batched)));
-	dbuf_addf(&b, "# HELP dipreg_commit_batches_lost_total Batches lost to a database error; their requests were answered 503.\n"
-		      "# TYPE dipreg_commit_batches_lost_total counter\ndipreg_commit_batches_lost_total %llu\n",
-		  (unsigned long long)sum_threads(s, offsetof(struct metrics_thread, batches_lost)));
+	for (k = 0; k < sizeof(counters) / sizeof(counters[0]); k++)
+		dbuf_addf(&b, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", counters[k].name,
+			  counters[k].help, counters[k].name, counters[k].name,
+			  (unsigned long long)sum_threads(s, counters[k].offset));
 	reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.p ? b.p : "", b.len, "no-store");
 	dbuf_free(&b);
 }
