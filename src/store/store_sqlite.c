@@ -277,6 +277,18 @@ static void release_write(struct store *s)
 
 static void batch_lose(struct store *s);
 
+/* The writer's batch is over, committed or not: s lets the writer go. */
+static void end_batch(struct store *s)
+{
+	struct sq *q = s->impl;
+
+	q->batch = 0;
+	q->batch_ticket = 0;
+	q->in_tx = 0;
+	q->ledger_next = -1;
+	release_write(s);
+}
+
 /* Opens a batch on the writer that s holds; on failure lets it go. */
 static int open_batch(struct store *s)
 {
@@ -408,9 +420,7 @@ static void sq_rollback(struct store *s)
 			batch_lose(s);
 		} else if (q->batch_n == 0) {
 			exec(s, "ROLLBACK", "");
-			q->batch = 0;
-			q->in_tx = 0;
-			release_write(s);
+			end_batch(s);
 		}
 	} else if (q->batch) {
 		if (q->in_tx)
@@ -437,12 +447,8 @@ static void batch_lose(struct store *s)
 		exec(s, "ROLLBACK", "");
 	if (q->batch_ticket)
 		group_committed(q->group, q->batch_ticket);
-	q->batch = 0;
-	q->batch_ticket = 0;
-	q->in_tx = 0;
-	q->ledger_next = -1;
 	q->home->batch_lost = 1;
-	release_write(s);
+	end_batch(s);
 }
 
 static void sq_batch_allow(struct store *s, int on)
@@ -496,10 +502,7 @@ static int sq_batch_commit(struct store *s)
 		} else {
 			if (ticket)
 				group_committed(q->group, ticket);
-			q->batch = 0;
-			q->batch_ticket = 0;
-			q->ledger_next = -1;
-			release_write(s);
+			end_batch(s);
 		}
 	}
 	q = s->impl;
