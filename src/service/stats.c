@@ -501,8 +501,6 @@ static int load_rows(struct svc *v, struct agg *g, int force, struct dip_error *
 			c->read_at = g->now;
 			c->slow = ms_since(&t0) >= c->background_ms;
 		}
-		if (force)
-			c->counting = 0;
 		pthread_mutex_unlock(&c->mu);
 	}
 	rowset_free(&fresh);
@@ -552,9 +550,11 @@ int svc_stats_refresh(struct svc *v, dip_time now, struct dip_error *e)
 
 	memset(&q, 0, sizeof(q));
 	rc = gather(v, &q, now, 1, &g, e);
-	if (rc == 0) {
+	if (rc == 0)
 		agg_release(&g);
-	} else if (v->reg->stats) {
+	/* Counted or not, the next report that finds the rows old asks
+	 * again. */
+	if (v->reg->stats) {
 		pthread_mutex_lock(&v->reg->stats->mu);
 		v->reg->stats->counting = 0;
 		pthread_mutex_unlock(&v->reg->stats->mu);
