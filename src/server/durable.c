@@ -104,11 +104,27 @@ static void kick(struct server *s, uint64_t want)
 }
 
 /* Every commit, whoever made it (a request, the scheduler, the
- * sequencer), may be one that a parked reply waits for. */
-void durable_committed(struct server *s)
+ * sequencer), may be one that a parked reply waits for
+ * (store_group_on_commit). */
+static void on_commit(void *arg)
 {
-	if (s->group && s->syncer_running)
-		kick(s, 0);
+	kick(arg, 0);
+}
+
+/* One sync of everything committed so far, and the loops woken. */
+static void sync_now(struct server *s)
+{
+	struct dip_error e;
+	uint64_t d;
+
+	if (store_group_sync(s->group, &d, &e) != 0) {
+		/* The kernel may have dropped what it could not write: no
+		 * answer may claim it is on disk, now or later. */
+		log_event(LOG_ERROR, "sync_failed", "error", e.message, "action", "exiting", NULL);
+		_exit(70);
+	}
+	atomic_store(&s->durable, d);
+	wake_all(s);
 }
 
 /* ts set to ms milliseconds from now, for pthread_cond_timedwait. */
@@ -124,33 +140,19 @@ static const struct timespec *in_ms(struct timespec *ts, long ms)
 static void *syncer_main(void *arg)
 {
 	struct server *s = arg;
-	struct dip_error e;
-	struct timespec ts;
-	uint64_t d;
 
 	pthread_mutex_lock(&s->sync_mu);
 	for (;;) {
-		while (!s->sync_stop && s->sync_want <= atomic_load(&s->durable))
+		/* The ticket wanted may belong to a commit still running, or
+		 * to a batch still open: then there is nothing to sync until a
+		 * commit completes, and says so (on_commit). */
+		while (!s->sync_stop && (s->sync_want <= atomic_load(&s->durable) ||
+					 store_group_committed(s->group) <= atomic_load(&s->durable)))
 			pthread_cond_wait(&s->sync_cv, &s->sync_mu);
 		if (s->sync_stop)
 			break;
-		/* The ticket wanted may belong to a commit still running, or
-		 * to a batch still open: then there is nothing to sync until a
-		 * commit completes.  Its committer kicks; the timeout is there
-		 * should a commit come from where nobody does. */
-		if (store_group_committed(s->group) <= atomic_load(&s->durable)) {
-			pthread_cond_timedwait(&s->sync_cv, &s->sync_mu, in_ms(&ts, 2));
-			continue;
-		}
 		pthread_mutex_unlock(&s->sync_mu);
-		if (store_group_sync(s->group, &d, &e) != 0) {
-			/* The kernel may have dropped what it could not write: no
-			 * answer may claim it is on disk, now or later. */
-			log_event(LOG_ERROR, "sync_failed", "error", e.message, "action", "exiting", NULL);
-			_exit(70);
-		}
-		atomic_store(&s->durable, d);
-		wake_all(s);
+		sync_now(s);
 		pthread_mutex_lock(&s->sync_mu);
 	}
 	pthread_mutex_unlock(&s->sync_mu);
@@ -334,7 +336,6 @@ void durable_batch_end(struct server_thread *th)
 	wake_deferred(th);
 	for (p = th->parked; p; p = p->next)
 		p->batch = 0;
-	kick(th->srv, 0);
 }
 
 static void on_batch(evutil_socket_t fd, short what, void *arg)
@@ -353,6 +354,7 @@ int durable_start(struct server *s)
 	pthread_mutex_init(&s->sync_mu, NULL);
 	pthread_cond_init(&s->sync_cv, NULL);
 	pthread_cond_init(&s->ckpt_cv, NULL);
+	store_group_on_commit(s->group, on_commit, s);
 	for (i = 0; i < s->nthreads; i++) {
 		s->threads[i].release = event_new(s->threads[i].base, -1, 0, on_release,
 						  &s->threads[i]);
@@ -410,7 +412,6 @@ void durable_request_end(struct req *r)
 	if (th == NULL || th->batch == NULL)
 		return;
 	th->svc.st->batch_allow(th->svc.st, 0);
-	durable_committed(th->srv);
 	n = th->svc.st->batch_size(th->svc.st);
 	if (n >= BATCH_MAX)
 		durable_batch_end(th);
@@ -420,17 +421,9 @@ void durable_request_end(struct req *r)
 
 int durable_flush(struct server *s)
 {
-	struct dip_error e;
-	uint64_t d;
-
 	if (s->group == NULL || !s->syncer_running)
 		return 0;
-	if (store_group_sync(s->group, &d, &e) != 0) {
-		log_event(LOG_ERROR, "sync_failed", "error", e.message, "action", "exiting", NULL);
-		_exit(70);
-	}
-	atomic_store(&s->durable, d);
-	wake_all(s);
+	sync_now(s);
 	return atomic_load(&s->nparked) > 0;
 }
 
@@ -440,6 +433,7 @@ void durable_stop(struct server *s)
 
 	if (s->group == NULL || !s->syncer_running)
 		return;
+	store_group_on_commit(s->group, NULL, NULL);
 	pthread_mutex_lock(&s->sync_mu);
 	s->sync_stop = 1;
 	pthread_cond_signal(&s->sync_cv);

@@ -288,7 +288,6 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	}
 	metrics_count(&th->metrics.scheduler_applied, (uint64_t)(rep.applied > 0 ? rep.applied : 0));
 	pthread_rwlock_unlock(&s->reg_lock);
-	durable_committed(s);
 }
 
 static void on_poll_tick(evutil_socket_t fd, short what, void *arg)
@@ -311,7 +310,6 @@ static void on_poll_tick(evutil_socket_t fd, short what, void *arg)
 				metrics_count(&th->metrics.db_errors, 1);
 		}
 		pthread_rwlock_unlock(&th->srv->reg_lock);
-		durable_committed(th->srv);
 	}
 }
 

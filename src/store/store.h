@@ -559,6 +559,11 @@ int store_group_sync(struct store_group *g, uint64_t *durable, struct dip_error 
 int store_group_checkpoint(struct store_group *g, int64_t min_bytes, struct dip_error *e);
 /* The highest ticket whose commit is complete: what a sync now covers. */
 uint64_t store_group_committed(struct store_group *g);
+/* fn(arg) is called after each commit of the group that a sync could now
+ * cover (and when a lost batch's ticket is marked done), by the thread
+ * that committed, holding the write lock: it must be quick.  Set it
+ * before the group's connections write, and to NULL before they close. */
+void store_group_on_commit(struct store_group *g, void (*fn)(void *arg), void *arg);
 
 /*
  * Batched commit: the transactions of many requests in one.

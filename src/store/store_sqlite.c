@@ -68,6 +68,8 @@ struct store_group {
 	 * sleeps in steps of milliseconds while a commit takes far less. */
 	pthread_mutex_t write_mu;
 	struct sq *writer;        /* the connection that writes (take_write) */
+	void (*on_commit)(void *arg); /* store_group_on_commit */
+	void *on_commit_arg;
 };
 
 #define DB(s) (((struct sq *)(s)->impl)->db)
@@ -360,6 +362,8 @@ static void group_committed(struct store_group *g, uint64_t t)
 
 	while (c < t && !atomic_compare_exchange_weak(&g->committed, &c, t))
 		;
+	if (g->on_commit)
+		g->on_commit(g->on_commit_arg);
 }
 
 /* A ticket for a commit about to show its changes to other transactions. */
@@ -2791,6 +2795,12 @@ int store_group_checkpoint(struct store_group *g, int64_t min_bytes, struct dip_
 uint64_t store_group_reserved(struct store_group *g)
 {
 	return g ? atomic_load(&g->reserved) : 0;
+}
+
+void store_group_on_commit(struct store_group *g, void (*fn)(void *arg), void *arg)
+{
+	g->on_commit = fn;
+	g->on_commit_arg = arg;
 }
 
 uint64_t store_group_committed(struct store_group *g)
