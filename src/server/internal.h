@@ -25,6 +25,7 @@ struct server_thread {
 	/* Graceful stop (server.c): everything below is touched only by the
 	 * thread's own loop. */
 	struct evhttp_bound_socket *bound;
+	struct event *relisten;      /* accepting again after one connection */
 	struct event *drain;
 	int inflight;                /* requests dispatched, reply not yet written */
 	struct timespec last;        /* last request, reply or bytes received */

@@ -124,12 +124,36 @@ static void on_input(struct evbuffer *b, const struct evbuffer_cb_info *info, vo
 		clock_gettime(CLOCK_MONOTONIC, &th->last);
 }
 
+static void relisten(evutil_socket_t fd, short what, void *arg)
+{
+	struct server_thread *th = arg;
+
+	(void)fd;
+	(void)what;
+	if (th->drain == NULL)
+		evconnlistener_enable(evhttp_bound_socket_get_listener(th->bound));
+}
+
+/*
+ * Every thread listens on the one socket, and libevent accepts until the
+ * backlog is empty: the thread that woke first would take a whole burst
+ * of connections (all 64 of a load generator's) and leave the others
+ * idle.  So a thread accepts one connection a turn of its loop and listens
+ * again on the next; a busy thread turns slowly and an idle one takes the
+ * next connection.
+ */
 static struct bufferevent *new_connection(struct event_base *base, void *arg)
 {
+	struct server_thread *th = arg;
 	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	struct timeval now = { 0, 0 };
 
 	if (bev)
 		evbuffer_add_cb(bufferevent_get_input(bev), on_input, arg);
+	if (th->bound && th->relisten) {
+		evconnlistener_disable(evhttp_bound_socket_get_listener(th->bound));
+		evtimer_add(th->relisten, &now);
+	}
 	return bev;
 }
 
@@ -561,7 +585,8 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 		evhttp_set_gencb(th->http, dispatch, th);
 		evhttp_set_bevcb(th->http, new_connection, th);
 		th->bound = evhttp_accept_socket_with_handle(th->http, s->fd);
-		if (th->bound == NULL) {
+		th->relisten = evtimer_new(th->base, relisten, th);
+		if (th->bound == NULL || th->relisten == NULL) {
 			fprintf(stderr, "dipreg: cannot accept on %s\n", cfg->listen);
 			goto out;
 		}
@@ -639,6 +664,8 @@ out:
 				evhttp_free(s->threads[i].http);
 			if (s->threads[i].tick)
 				event_free(s->threads[i].tick);
+			if (s->threads[i].relisten)
+				event_free(s->threads[i].relisten);
 			if (s->threads[i].drain)
 				event_free(s->threads[i].drain);
 			if (i == 0 && poll)
