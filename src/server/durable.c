@@ -14,9 +14,10 @@
  * answered to anyone can vanish in a crash.
  *
  * Batched commit: on top of sharing syncs, the write requests that one
- * loop iteration handles share one transaction (batch_allow in
- * store.h).  The first opens it; the others run as savepoints in it; an
- * event queued behind the iteration's ready connections commits it.  A
+ * loop iteration reads share one transaction (batch_allow in store.h).
+ * They are queued as they arrive; an event queued behind the iteration's
+ * ready connections takes the write lock, runs them (the first opens the
+ * transaction, the others are savepoints in it) and commits.  A
  * stream of submissions then writes the pages they all touch (the ends of
  * the events, deadlines, messages and log tables and of their indexes)
  * once per batch instead of once per submission.  Reads never run in a
@@ -222,12 +223,15 @@ void durable_request_begin(struct req *r)
 }
 
 /*
- * A write request that finds the write lock held by another thread's
- * batch waits here, in arrival order, instead of blocking the loop: the
- * loop goes on reading requests, and once the lock is free the waiting
- * ones run together as one batch.  The thread that lets the lock go wakes
- * the others that wait; a short timer covers the lock's other holders
- * (the scheduler, a checkpoint).
+ * Write requests run together, off the loop's reading: each is queued as
+ * it arrives, and an event behind the loop iteration's ready connections
+ * takes the write lock, runs every queued request as one batch, commits it
+ * and lets the lock go.  So the lock is held for the transactions alone,
+ * while reading and parsing requests and sending replies go on outside it
+ * (on every thread at once).  When another thread's batch holds the lock,
+ * the requests stay queued without blocking the loop; the thread that lets
+ * the lock go wakes those that wait, and a short timer covers the lock's
+ * other holders (the scheduler, a checkpoint).
  */
 struct deferred {
 	struct evhttp_request *ev;
@@ -256,12 +260,6 @@ int durable_defer(struct server_thread *th, struct evhttp_request *ev)
 
 	if (th->retry == NULL || !writes(evhttp_request_get_command(ev)))
 		return 0;
-	if (th->deferred == NULL && th->svc.st->batch_try(th->svc.st)) {
-		/* Whatever the request turns out to be, the batch that
-		 * batch_try may have opened gets committed. */
-		queue_batch(th);
-		return 0;
-	}
 	d = malloc(sizeof(*d));
 	if (d == NULL)
 		return 0;
@@ -273,7 +271,7 @@ int durable_defer(struct server_thread *th, struct evhttp_request *ev)
 		th->deferred = d;
 	th->deferred_tail = d;
 	if (atomic_fetch_add(&th->ndeferred, 1) == 0)
-		retry_soon(th);
+		event_active(th->retry, EV_READ, 1);
 	return 1;
 }
 
@@ -290,7 +288,6 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 		retry_soon(th);
 		return;
 	}
-	queue_batch(th);
 	while ((d = th->deferred) != NULL) {
 		th->deferred = d->next;
 		if (th->deferred == NULL)
@@ -299,6 +296,9 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 		server_serve(d->ev, th);
 		free(d);
 	}
+	/* Whatever the requests turned out to be, the batch that batch_try
+	 * opened is committed now. */
+	durable_batch_end(th);
 }
 
 /* The write lock is free: the threads whose requests wait for it try. */
