@@ -39,6 +39,7 @@
 #include <event2/http.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,6 +48,7 @@ struct parked {
 	int status;
 	const char *reason;
 	struct evbuffer *body;
+	json_t *json;            /* written into body when the reply goes */
 	uint64_t ticket;
 	int batch;               /* parked while a batch was open */
 	struct parked *next;
@@ -55,6 +57,13 @@ struct parked {
 /* A batch holds the write lock: it is committed behind the requests that
  * the loop iteration is handling, or at once when it grew this long. */
 #define BATCH_MAX 128
+
+static void free_parked(struct parked *p)
+{
+	evbuffer_free(p->body);
+	json_decref(p->json);
+	free(p);
+}
 
 /* Sends the parked replies of th that are durable now; runs on th's loop. */
 static void on_release(evutil_socket_t fd, short what, void *arg)
@@ -69,9 +78,17 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 		th->parked = p->next;
 		if (th->parked == NULL)
 			th->parked_tail = NULL;
+		if (p->json) {
+			char *text = json_dumps(p->json, JSON_COMPACT | JSON_ENCODE_ANY);
+
+			if (text == NULL || evbuffer_add(p->body, text, strlen(text)) != 0) {
+				p->status = 500;
+				p->reason = "Internal Server Error";
+			}
+			free(text);
+		}
 		evhttp_send_reply(p->ev, p->status, p->reason, p->body);
-		evbuffer_free(p->body);
-		free(p);
+		free_parked(p);
 		atomic_fetch_sub(&th->srv->nparked, 1);
 	}
 }
@@ -195,6 +212,8 @@ static void take_back(struct server_thread *th)
 		h = evhttp_request_get_output_headers(p->ev);
 		evhttp_remove_header(h, "Content-Type");
 		evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
+		json_decref(p->json);
+		p->json = NULL;
 		evbuffer_drain(p->body, evbuffer_get_length(p->body));
 		evbuffer_add_printf(p->body, "{\"error\":{\"code\":\"busy\",\"field\":null,"
 				    "\"message\":\"the registry could not store this request; "
@@ -373,7 +392,8 @@ int durable_start(struct server *s)
 	return 0;
 }
 
-int durable_park(struct req *r, int status, const char *reason, struct evbuffer *body)
+static int park(struct req *r, int status, const char *reason, struct evbuffer *body,
+		json_t *json)
 {
 	struct server *s = r->srv;
 	struct server_thread *th = r->th;
@@ -388,10 +408,15 @@ int durable_park(struct req *r, int status, const char *reason, struct evbuffer 
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return 0;
+	if (body == NULL && (body = evbuffer_new()) == NULL) {
+		free(p);
+		return 0;
+	}
 	p->ev = r->ev;
 	p->status = status;
 	p->reason = reason;
 	p->body = body;
+	p->json = json;
 	p->ticket = need;
 	p->batch = r->v->st->batch_size(r->v->st) > 0;
 	if (th->parked_tail)
@@ -402,6 +427,16 @@ int durable_park(struct req *r, int status, const char *reason, struct evbuffer 
 	atomic_fetch_add(&s->nparked, 1);
 	kick(s, need);
 	return 1;
+}
+
+int durable_park(struct req *r, int status, const char *reason, struct evbuffer *body)
+{
+	return park(r, status, reason, body, NULL);
+}
+
+int durable_park_json(struct req *r, int status, const char *reason, json_t *json)
+{
+	return json && park(r, status, reason, NULL, json);
 }
 
 void durable_request_end(struct req *r)
@@ -449,8 +484,7 @@ void durable_stop(struct server *s)
 
 		while ((p = s->threads[i].parked) != NULL) {
 			s->threads[i].parked = p->next;
-			evbuffer_free(p->body);
-			free(p);
+			free_parked(p);
 		}
 		if (s->threads[i].release)
 			event_free(s->threads[i].release);

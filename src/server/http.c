@@ -54,14 +54,20 @@ static const char *reason_for(int status)
 	return status >= 500 ? "Internal Server Error" : "Error";
 }
 
-static void http_send(struct req *r, int status, const char *type, const void *p, size_t n,
-		 const char *cache)
+static void content_headers(struct req *r, const char *type, const char *cache)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
-	struct evbuffer *b = evbuffer_new();
 
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", cache ? cache : "no-store");
+}
+
+static void http_send(struct req *r, int status, const char *type, const void *p, size_t n,
+		 const char *cache)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	content_headers(r, type, cache);
 	if (b) {
 		evbuffer_add(b, p, n);
 		if (!durable_park(r, status, reason_for(status), b)) {
@@ -112,8 +118,15 @@ void reply_blob(struct req *r, int status, const char *type, struct svc_blob *b)
 
 void reply_json(struct req *r, int status, json_t *json)
 {
-	char *text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text;
 
+	/* A reply that waits for the disk is written out when it goes. */
+	if (durable_park_json(r, status, reason_for(status), json)) {
+		content_headers(r, "application/json; charset=utf-8", NULL);
+		r->status = status;
+		return;
+	}
+	text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(json);
 	if (text == NULL) {
 		http_send(r, 500, "application/json", "{\"error\":{\"code\":\"out_of_memory\"}}", 33, NULL);
