@@ -509,6 +509,11 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	if (s == NULL)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
+	/* A write past the file size limit (ulimit -f) fails with EFBIG like
+	 * one on a full disk: the commit it belonged to is lost and answered
+	 * as such, rather than the signal's default ending the server with
+	 * every parked reply. */
+	signal(SIGXFSZ, SIG_IGN);
 	evthread_use_pthreads();
 	s->reg = reg;
 	s->cfg = *cfg;
