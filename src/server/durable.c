@@ -31,6 +31,7 @@
  * With PostgreSQL each commit is durable by itself and nothing is parked.
  */
 #include "server/internal.h"
+#include "server/router.h"
 #include "service/ledger.h"
 #include "util/log.h"
 
@@ -48,6 +49,8 @@ struct parked {
 	struct evbuffer *body;
 	uint64_t ticket;
 	int batch;               /* parked while a batch was open */
+	char reqid[40];          /* the request's id, for the log */
+	const char *route;       /* its route's pattern */
 	struct parked *next;
 };
 
@@ -181,16 +184,24 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
-/* Takes back the replies parked on a lost batch: each becomes a 503. */
+/* Takes back the replies parked on a lost batch: each becomes a 503.
+ * The access log showed each with the status its handler answered, so
+ * each is logged again under its request id with the status it gets. */
 static void take_back(struct server_thread *th)
 {
 	struct parked *p;
+	char current[40], was[8];
 
+	snprintf(current, sizeof(current), "%s", log_request_id());
 	for (p = th->parked; p; p = p->next) {
 		struct evkeyvalq *h;
 
 		if (!p->batch)
 			continue;
+		snprintf(was, sizeof(was), "%d", p->status);
+		log_set_request_id(p->reqid);
+		log_event(LOG_ERROR, "reply_taken_back", "route", p->route, "status", "503",
+			  "instead_of", was, NULL);
 		h = evhttp_request_get_output_headers(p->ev);
 		evhttp_remove_header(h, "Content-Type");
 		evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
@@ -202,6 +213,7 @@ static void take_back(struct server_thread *th)
 		p->reason = "Service Unavailable";
 		p->ticket = 0;
 	}
+	log_set_request_id(current);
 }
 
 static int writes(enum evhttp_cmd_type m)
@@ -394,6 +406,8 @@ int durable_park(struct req *r, int status, const char *reason, struct evbuffer 
 	p->body = body;
 	p->ticket = need;
 	p->batch = r->v->st->batch_size(r->v->st) > 0;
+	snprintf(p->reqid, sizeof(p->reqid), "%s", r->reqid);
+	p->route = r->route ? r->route->pattern : "none";
 	if (th->parked_tail)
 		th->parked_tail->next = p;
 	else
