@@ -51,6 +51,8 @@ struct parked {
 	int batch;               /* parked while a batch was open */
 	char reqid[40];          /* the request's id, for the log */
 	const char *route;       /* its route's pattern */
+	size_t slot;             /* its metrics slot: counted when sent */
+	double seconds;          /* from its dispatch to its handler's answer */
 	struct parked *next;
 };
 
@@ -71,6 +73,7 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 		th->parked = p->next;
 		if (th->parked == NULL)
 			th->parked_tail = NULL;
+		metrics_request(&th->metrics, p->slot, p->status, p->seconds);
 		evhttp_send_reply(p->ev, p->status, p->reason, p->body);
 		evbuffer_free(p->body);
 		free(p);
@@ -408,6 +411,11 @@ int durable_park(struct req *r, int status, const char *reason, struct evbuffer 
 	p->batch = r->v->st->batch_size(r->v->st) > 0;
 	snprintf(p->reqid, sizeof(p->reqid), "%s", r->reqid);
 	p->route = r->route ? r->route->pattern : "none";
+	/* Counted with the status it goes out with, which a lost batch
+	 * changes (take_back). */
+	p->slot = metrics_slot_req(r);
+	p->seconds = metrics_seconds(r);
+	r->count_on_send = 1;
 	if (th->parked_tail)
 		th->parked_tail->next = p;
 	else
