@@ -321,7 +321,13 @@ static int sq_begin(struct store *s, int write)
 		batch_lose(s);
 		q = s->impl;
 	}
-	if (write && home->batch_allowed && !q->batch && !home->batch_lost) {
+	/* A write that would have joined the lost batch must not commit on
+	 * its own before the loss is reported: its answer is taken back with
+	 * the batch's (store.h). */
+	if (write && home->batch_allowed && home->batch_lost)
+		return dip_fail(&s->err, DIP_EBUSY, "",
+				"database: the batch this transaction would join was lost; try again");
+	if (write && home->batch_allowed && !q->batch) {
 		take_write(s);
 		if (open_batch(s) != 0)
 			return s->err.code;

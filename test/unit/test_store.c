@@ -1735,6 +1735,61 @@ static void test_art7_store_batch_refused_by_the_disk_is_lost_whole(void **state
 	store_group_free(g);
 }
 
+/* Art. 7: a batch that SQLite ends midway (a write of the log failing
+ * while a large transaction spills its pages) is lost; until that is
+ * reported, no write commits on its own on that connection, since the
+ * server takes back every answer given meanwhile as part of the batch. */
+static void test_art7_store_no_write_commits_alone_while_a_lost_batch_is_unreported(void **state)
+{
+	struct sfx *x = *state;
+	struct store_group *g = store_group_new(x->db.url);
+	struct dip_error e;
+	struct store *a = NULL, *b = NULL;
+	size_t n = 4 << 20;
+	char *big;
+
+	if (g == NULL) /* PostgreSQL: no batches */
+		return;
+	a = store_open_grouped(x->db.url, g, &e);
+	b = store_open_grouped(x->db.url, g, &e);
+	assert_non_null(a);
+	assert_non_null(b);
+	big = malloc(n + 1);
+	assert_non_null(big);
+	memset(big, 'x', n);
+	big[n] = '\0';
+	put(a, "kept", "1");
+	a->batch_allow(a, 1);
+	put(a, "lost.1", "1");
+	refuse_writes_past(x->db.url);
+	/* More pages than the page cache holds: SQLite writes some to the
+	 * log before the commit, which fails, and rolls the batch back. */
+	OK(a, a->begin(a, 1));
+	assert_int_not_equal(a->setting_put(a, "lost.big", big), 0);
+	a->rollback(a);
+	accept_writes();
+	assert_true(a->batch_size(a) > 0);
+	/* The next request of the loop's turn: refused, not stored alone. */
+	assert_int_equal(a->begin(a, 1), DIP_EBUSY);
+	assert_int_equal(a->batch_size(a), 1);
+	a->batch_allow(a, 0);
+	assert_int_equal(a->batch_commit(a), DIP_EDB);
+	assert_int_equal(a->batch_size(a), 0);
+	assert_true(visible(b, "kept"));
+	assert_false(visible(b, "lost.1"));
+	assert_false(visible(b, "lost.big"));
+	/* Reported: writes go on. */
+	a->batch_allow(a, 1);
+	put(a, "after", "1");
+	a->batch_allow(a, 0);
+	OK(a, a->batch_commit(a));
+	assert_true(visible(b, "after"));
+	free(big);
+	store_close(a);
+	store_close(b);
+	store_group_free(g);
+}
+
 struct race {
 	const char *url;
 	int64_t app_id;
@@ -2666,6 +2721,9 @@ int main(void)
 		T(test_store_batch_commits_many_transactions_as_one),
 		cmocka_unit_test_setup_teardown(test_art7_store_batch_refused_by_the_disk_is_lost_whole,
 						setup, teardown_fsize),
+		cmocka_unit_test_setup_teardown(
+			test_art7_store_no_write_commits_alone_while_a_lost_batch_is_unreported, setup,
+			teardown_fsize),
 		T(test_store_write_transactions_on_one_application_queue),
 		T(test_store_one_sequencer_at_a_time),
 		T(test_store_servers_starting_at_once_migrate_once),
