@@ -32,6 +32,7 @@
  * With PostgreSQL each commit is durable by itself and nothing is parked.
  */
 #include "server/internal.h"
+#include "server/router.h"
 #include "service/ledger.h"
 #include "util/log.h"
 
@@ -51,6 +52,10 @@ struct parked {
 	json_t *json;            /* written into body when the reply goes */
 	uint64_t ticket;
 	int batch;               /* parked while a batch was open */
+	char reqid[40];          /* the request's id, for the log */
+	const char *route;       /* its route's pattern */
+	size_t slot;             /* its metrics slot: counted when sent */
+	double seconds;          /* from its dispatch to its handler's answer */
 	struct parked *next;
 };
 
@@ -87,6 +92,7 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 			}
 			free(text);
 		}
+		metrics_request(&th->metrics, p->slot, p->status, p->seconds);
 		evhttp_send_reply(p->ev, p->status, p->reason, p->body);
 		free_parked(p);
 		atomic_fetch_sub(&th->srv->nparked, 1);
@@ -199,16 +205,24 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
-/* Takes back the replies parked on a lost batch: each becomes a 503. */
+/* Takes back the replies parked on a lost batch: each becomes a 503.
+ * The access log showed each with the status its handler answered, so
+ * each is logged again under its request id with the status it gets. */
 static void take_back(struct server_thread *th)
 {
 	struct parked *p;
+	char current[40], was[8];
 
+	snprintf(current, sizeof(current), "%s", log_request_id());
 	for (p = th->parked; p; p = p->next) {
 		struct evkeyvalq *h;
 
 		if (!p->batch)
 			continue;
+		snprintf(was, sizeof(was), "%d", p->status);
+		log_set_request_id(p->reqid);
+		log_event(LOG_ERROR, "reply_taken_back", "route", p->route, "status", "503",
+			  "instead_of", was, NULL);
 		h = evhttp_request_get_output_headers(p->ev);
 		evhttp_remove_header(h, "Content-Type");
 		evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
@@ -222,6 +236,7 @@ static void take_back(struct server_thread *th)
 		p->reason = "Service Unavailable";
 		p->ticket = 0;
 	}
+	log_set_request_id(current);
 }
 
 static int writes(enum evhttp_cmd_type m)
@@ -419,6 +434,13 @@ static int park(struct req *r, int status, const char *reason, struct evbuffer *
 	p->json = json;
 	p->ticket = need;
 	p->batch = r->v->st->batch_size(r->v->st) > 0;
+	snprintf(p->reqid, sizeof(p->reqid), "%s", r->reqid);
+	p->route = r->route ? r->route->pattern : "none";
+	/* Counted with the status it goes out with, which a lost batch
+	 * changes (take_back). */
+	p->slot = metrics_slot_req(r);
+	p->seconds = metrics_seconds(r);
+	r->count_on_send = 1;
 	if (th->parked_tail)
 		th->parked_tail->next = p;
 	else

@@ -40,6 +40,9 @@ struct req {
 	json_t *body;               /* parsed JSON body, when read */
 	const struct route *route;
 	int status;                 /* the status sent */
+	struct timespec started;    /* when it was dispatched (CLOCK_MONOTONIC) */
+	int is_static;              /* answered from the portal's files */
+	int count_on_send;          /* parked: durable.c counts it when sent */
 };
 
 /* The request's JSON body as an object: 400 for malformed JSON, 413 past

@@ -54,6 +54,22 @@ size_t metrics_slot_route(const struct route *rt)
 	return rt ? (size_t)(rt - routes) : metrics_slot_none();
 }
 
+size_t metrics_slot_req(const struct req *r)
+{
+	/* The route pattern, never the raw path: paths carry identifiers. */
+	return r->route ? metrics_slot_route(r->route) : r->is_static ? metrics_slot_static()
+								       : metrics_slot_none();
+}
+
+double metrics_seconds(const struct req *r)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - r->started.tv_sec) +
+	       (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+}
+
 static int status_index(int status)
 {
 	int i;

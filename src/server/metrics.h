@@ -42,6 +42,10 @@ void metrics_thread_release(struct metrics_thread *m);
 size_t metrics_slot_static(void);
 size_t metrics_slot_none(void);
 size_t metrics_slot_route(const struct route *rt);
+/* The slot of request r as dispatched so far. */
+size_t metrics_slot_req(const struct req *r);
+/* Seconds from r's dispatch to now. */
+double metrics_seconds(const struct req *r);
 
 /* One request answered with status after seconds. */
 void metrics_request(struct metrics_thread *m, size_t slot, int status, double seconds);

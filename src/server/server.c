@@ -191,16 +191,14 @@ void server_serve(struct evhttp_request *ev, struct server_thread *th)
 	struct evhttp_connection *conn = evhttp_request_get_connection(ev);
 	char *peer = NULL, status[8], ms[16];
 	ev_uint16_t port = 0;
-	struct timespec t0, t1;
 	struct req r;
-	int known = 0, is_static = 0;
+	int known = 0;
 	double seconds;
-	size_t slot;
 	const char *rid;
 	uint8_t raw[12];
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&r, 0, sizeof(r));
+	clock_gettime(CLOCK_MONOTONIC, &r.started);
 	TAILQ_INIT(&r.query);
 	r.ev = ev;
 	r.th = th;
@@ -258,7 +256,7 @@ void server_serve(struct evhttp_request *ev, struct server_thread *th)
 				   route_method_name(r.method), r.path);
 		else if (strncmp(r.path, "/api/", 5) != 0 && (r.method == EVHTTP_REQ_GET ||
 							      r.method == EVHTTP_REQ_HEAD)) {
-			is_static = 1;
+			r.is_static = 1;
 			h_static(&r);
 		}
 		else
@@ -272,16 +270,15 @@ void server_serve(struct evhttp_request *ev, struct server_thread *th)
 	}
 	pthread_rwlock_unlock(&s->reg_lock);
 out:
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	snprintf(status, sizeof(status), "%d", r.status);
-	seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	seconds = metrics_seconds(&r);
 	snprintf(ms, sizeof(ms), "%.2f", seconds * 1e3);
-	/* The route pattern, never the raw path: paths carry identifiers. */
-	slot = r.route ? metrics_slot_route(r.route) : is_static ? metrics_slot_static()
-								     : metrics_slot_none();
-	metrics_request(&th->metrics, slot, r.status, seconds);
+	/* A parked reply is counted when it goes out, as it is or, from a
+	 * lost batch, as a 503 (durable.c). */
+	if (!r.count_on_send)
+		metrics_request(&th->metrics, metrics_slot_req(&r), r.status, seconds);
 	log_event(LOG_INFO, "access", "method", route_method_name(r.method), "route",
-		  r.route ? r.route->pattern : is_static ? "static" : "none", "status", status, "ms", ms,
+		  r.route ? r.route->pattern : r.is_static ? "static" : "none", "status", status, "ms", ms,
 		  "addr", r.addr, NULL);
 	log_set_request_id(NULL);
 	json_decref(r.body);
@@ -533,6 +530,11 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	if (s == NULL)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);
+	/* A write past the file size limit (ulimit -f) fails with EFBIG like
+	 * one on a full disk: the commit it belonged to is lost and answered
+	 * as such, rather than the signal's default ending the server with
+	 * every parked reply. */
+	signal(SIGXFSZ, SIG_IGN);
 	evthread_use_pthreads();
 	s->reg = reg;
 	s->cfg = *cfg;

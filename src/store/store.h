@@ -589,8 +589,11 @@ void store_group_on_commit(struct store_group *g, void (*fn)(void *arg), void *a
  * open batch (0: none).  batch_commit() returns 0 when the batch was committed or
  * none was open, DIP_EDB when it was lost, whether SQLite ended it after
  * an error (a full disk) or its commit failed: then nothing of it was
- * stored, and whatever was answered from it must be taken back.  No-ops
- * for a backend without groups.
+ * stored, and whatever was answered from it must be taken back.  Until
+ * then a lost batch counts in batch_size(), and a write transaction that
+ * batching would let join it fails with DIP_EBUSY rather than commit on
+ * its own, since its answer is taken back with the batch's.  No-ops for a
+ * backend without groups.
  */
 
 #endif

@@ -50,6 +50,7 @@ struct sq {
 	int batch;               /* a batch is open */
 	int batch_n;             /* transactions ended in it */
 	int batch_lost;          /* it ended without its changes, not yet reported */
+	char batch_why[128];     /* SQLite's word for what ended it */
 	uint64_t batch_ticket;   /* its ticket, taken at its first change; 0: none */
 };
 
@@ -320,7 +321,13 @@ static int sq_begin(struct store *s, int write)
 		batch_lose(s);
 		q = s->impl;
 	}
-	if (write && home->batch_allowed && !q->batch && !home->batch_lost) {
+	/* A write that would have joined the lost batch must not commit on
+	 * its own before the loss is reported: its answer is taken back with
+	 * the batch's (store.h). */
+	if (write && home->batch_allowed && home->batch_lost)
+		return dip_fail(&s->err, DIP_EBUSY, "",
+				"database: the batch this transaction would join was lost; try again");
+	if (write && home->batch_allowed && !q->batch) {
 		take_write(s);
 		if (open_batch(s) != 0)
 			return s->err.code;
@@ -446,7 +453,14 @@ static void sq_rollback(struct store *s)
 static void batch_lose(struct store *s)
 {
 	struct sq *q = s->impl;
+	int rc = sqlite3_errcode(q->db);
 
+	/* The operator needs the cause (a full disk, an I/O error), which
+	 * the rollback below would overwrite. */
+	if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		snprintf(q->home->batch_why, sizeof(q->home->batch_why), "%s", sqlite3_errmsg(q->db));
+	else
+		snprintf(q->home->batch_why, sizeof(q->home->batch_why), "ended by an earlier error");
 	if (!sqlite3_get_autocommit(q->db))
 		exec(s, "ROLLBACK", "");
 	if (q->batch_ticket)
@@ -512,8 +526,8 @@ static int sq_batch_commit(struct store *s)
 	q = s->impl;
 	if (q->batch_lost) {
 		q->batch_lost = 0;
-		return dip_fail(&s->err, DIP_EDB, "", "database: a batch of %d transactions was lost",
-				n);
+		return dip_fail(&s->err, DIP_EDB, "", "database: a batch of %d transactions was lost: %s",
+				n, q->batch_why);
 	}
 	return 0;
 }

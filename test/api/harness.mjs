@@ -112,9 +112,10 @@ export class Client {
     this.account = null;
   }
 
-  // One request.  json: a value sent as JSON; body+type: raw bytes.
+  // One request.  json: a value sent as JSON; body+type: raw bytes;
+  // signal: an AbortSignal (e.g. AbortSignal.timeout(ms)) that ends it.
   // Returns { status, headers, body (parsed JSON or null), text }.
-  async call(method, path, { json, body, type, headers = {}, csrf = true } = {}) {
+  async call(method, path, { json, body, type, headers = {}, csrf = true, signal } = {}) {
     const h = { ...headers };
     if (json !== undefined) {
       body = typeof json === 'string' ? json : JSON.stringify(json);
@@ -127,7 +128,7 @@ export class Client {
     }
     if (this.mode === 'bearer' && this.token) h.Authorization = `Bearer ${this.token}`;
     if (this.objectionToken) h['X-Objection-Token'] = this.objectionToken;
-    const res = await fetch(this.srv.url + path, { method, headers: h, body, redirect: 'manual' });
+    const res = await fetch(this.srv.url + path, { method, headers: h, body, redirect: 'manual', signal });
     const text = await res.text();
     for (const c of res.headers.getSetCookie()) {
       const m = /^dipreg_session=([^;]*)/.exec(c);

@@ -8,8 +8,12 @@
  */
 #include "testdb.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "domain/query.h"
 
@@ -1644,6 +1648,148 @@ out:
 	store_group_free(g);
 }
 
+/*
+ * A full disk (or a file grown to the size limit) refuses the log's
+ * growth: here the process's own file size limit, set just past the log's
+ * size, so that the next write of a frame fails (EFBIG, SIGXFSZ ignored as
+ * the server does).  The teardown lifts it, whatever the test did.
+ */
+static struct rlimit fsize_saved;
+
+static void refuse_writes_past(const char *db)
+{
+	char wal[700];
+	struct stat st;
+	struct rlimit rl;
+
+	snprintf(wal, sizeof(wal), "%s-wal", db);
+	if (stat(wal, &st) != 0)
+		fail_msg("%s: %s", wal, strerror(errno));
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &fsize_saved), 0);
+	rl = fsize_saved;
+	rl.rlim_cur = (rlim_t)st.st_size + 100;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+static void accept_writes(void)
+{
+	if (fsize_saved.rlim_max != 0)
+		setrlimit(RLIMIT_FSIZE, &fsize_saved);
+}
+
+static int teardown_fsize(void **state)
+{
+	accept_writes();
+	return teardown(state);
+}
+
+static void put(struct store *s, const char *key, const char *value)
+{
+	OK(s, s->begin(s, 1));
+	OK(s, s->setting_put(s, key, value));
+	OK(s, s->commit(s));
+}
+
+/* Art. 7: what was acknowledged stays; a batch the disk refuses at its
+ * commit is lost whole, says why, and keeps nobody waiting. */
+static void test_art7_store_batch_refused_by_the_disk_is_lost_whole(void **state)
+{
+	struct sfx *x = *state;
+	struct store_group *g = store_group_new(x->db.url);
+	struct dip_error e;
+	struct store *a = NULL, *b = NULL;
+	uint64_t d = 0;
+
+	if (g == NULL) /* PostgreSQL: no batches */
+		return;
+	a = store_open_grouped(x->db.url, g, &e);
+	b = store_open_grouped(x->db.url, g, &e);
+	assert_non_null(a);
+	assert_non_null(b);
+	put(a, "kept", "1");
+	OK(a, store_group_sync(g, &d, &e));
+	a->batch_allow(a, 1);
+	put(a, "lost.1", "1");
+	put(a, "lost.2", "2");
+	a->batch_allow(a, 0);
+	assert_int_equal(a->batch_size(a), 2);
+	refuse_writes_past(x->db.url);
+	assert_int_equal(a->batch_commit(a), DIP_EDB);
+	assert_non_null(strstr(a->err.message, "a batch of 2 transactions was lost: disk I/O error"));
+	accept_writes();
+	/* Reported once; its ticket counts as done, so a sync covers it. */
+	assert_int_equal(a->batch_size(a), 0);
+	OK(a, a->batch_commit(a));
+	assert_int_equal(store_group_committed(g), store_group_reserved(g));
+	OK(a, store_group_sync(g, &d, &e));
+	assert_int_equal(d, store_group_reserved(g));
+	assert_true(visible(b, "kept"));
+	assert_false(visible(b, "lost.1"));
+	assert_false(visible(b, "lost.2"));
+	/* The disk takes writes again: so does the store. */
+	put(a, "after", "1");
+	assert_true(visible(b, "after"));
+	store_close(a);
+	store_close(b);
+	store_group_free(g);
+}
+
+/* Art. 7: a batch that SQLite ends midway (a write of the log failing
+ * while a large transaction spills its pages) is lost; until that is
+ * reported, no write commits on its own on that connection, since the
+ * server takes back every answer given meanwhile as part of the batch. */
+static void test_art7_store_no_write_commits_alone_while_a_lost_batch_is_unreported(void **state)
+{
+	struct sfx *x = *state;
+	struct store_group *g = store_group_new(x->db.url);
+	struct dip_error e;
+	struct store *a = NULL, *b = NULL;
+	size_t n = 4 << 20;
+	char *big;
+
+	if (g == NULL) /* PostgreSQL: no batches */
+		return;
+	a = store_open_grouped(x->db.url, g, &e);
+	b = store_open_grouped(x->db.url, g, &e);
+	assert_non_null(a);
+	assert_non_null(b);
+	big = malloc(n + 1);
+	assert_non_null(big);
+	memset(big, 'x', n);
+	big[n] = '\0';
+	put(a, "kept", "1");
+	a->batch_allow(a, 1);
+	put(a, "lost.1", "1");
+	refuse_writes_past(x->db.url);
+	/* More pages than the page cache holds: SQLite writes some to the
+	 * log before the commit, which fails, and rolls the batch back. */
+	OK(a, a->begin(a, 1));
+	assert_int_not_equal(a->setting_put(a, "lost.big", big), 0);
+	a->rollback(a);
+	accept_writes();
+	assert_true(a->batch_size(a) > 0);
+	/* The next request of the loop's turn: refused, not stored alone. */
+	assert_int_equal(a->begin(a, 1), DIP_EBUSY);
+	assert_int_equal(a->batch_size(a), 1);
+	a->batch_allow(a, 0);
+	assert_int_equal(a->batch_commit(a), DIP_EDB);
+	assert_int_equal(a->batch_size(a), 0);
+	assert_true(visible(b, "kept"));
+	assert_false(visible(b, "lost.1"));
+	assert_false(visible(b, "lost.big"));
+	/* Reported: writes go on. */
+	a->batch_allow(a, 1);
+	put(a, "after", "1");
+	a->batch_allow(a, 0);
+	OK(a, a->batch_commit(a));
+	assert_true(visible(b, "after"));
+	free(big);
+	store_close(a);
+	store_close(b);
+	store_group_free(g);
+}
+
 struct race {
 	const char *url;
 	int64_t app_id;
@@ -2573,6 +2719,11 @@ int main(void)
 		T(test_store_concurrent_versioned_updates_one_wins),
 		T(test_store_group_commit_tickets_and_sync),
 		T(test_store_batch_commits_many_transactions_as_one),
+		cmocka_unit_test_setup_teardown(test_art7_store_batch_refused_by_the_disk_is_lost_whole,
+						setup, teardown_fsize),
+		cmocka_unit_test_setup_teardown(
+			test_art7_store_no_write_commits_alone_while_a_lost_batch_is_unreported, setup,
+			teardown_fsize),
 		T(test_store_write_transactions_on_one_application_queue),
 		T(test_store_one_sequencer_at_a_time),
 		T(test_store_servers_starting_at_once_migrate_once),
