@@ -224,6 +224,8 @@ static void take_back(struct server_thread *th)
 		log_event(LOG_ERROR, "reply_taken_back", "route", p->route, "status", "503",
 			  "instead_of", was, NULL);
 		h = evhttp_request_get_output_headers(p->ev);
+		/* Nothing of the answer stands, a session it opened neither. */
+		evhttp_remove_header(h, "Set-Cookie");
 		evhttp_remove_header(h, "Content-Type");
 		evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
 		json_decref(p->json);
