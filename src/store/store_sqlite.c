@@ -925,18 +925,33 @@ static int sq_app_insert(struct store *s, struct application *a)
 	return insert_row(s, sql, bind_app, a, "application", &a->id);
 }
 
+/*
+ * SQLite rewrites the entries of every index whose columns an UPDATE
+ * sets, changed or not, and the fingerprint's index puts each entry on a
+ * page of its own.  Most acts change neither the fingerprint nor the
+ * agent, so the update without them is tried first, on the condition
+ * that they are as stored; when it finds no such row (they changed, or
+ * the version did), the whole update runs and tells which.
+ */
 static int sq_app_update(struct store *s, struct application *a)
 {
-	static const char sql[] =
-		"UPDATE applications SET version = ?1 + 1, state = ?2, created_by = ?3, "
-		"agent_id = ?4, content = ?5, name = ?6, industry = ?7, fingerprint = ?8, "
-		"reg_no = ?9, cert_no = ?10, cert_version = ?11, created_at = ?12, "
-		"submitted_at = ?13, published_at = ?14, registered_at = ?15, closed_at = ?16, "
-		"reg_day = ?17, valid_from = ?18, valid_until = ?19, corrections = ?20, "
-		"flags = ?21, related_id = ?22, refusal = ?23, close_reason = ?24, "
-		"withdraw_reason = ?25 WHERE id = ?26 AND version = ?1";
+#define SQ_APP_SET(keys)                                                                          \
+	"UPDATE applications SET version = ?1 + 1, state = ?2, created_by = ?3, " keys            \
+	"content = ?5, name = ?6, industry = ?7, reg_no = ?9, cert_no = ?10, "                    \
+	"cert_version = ?11, created_at = ?12, submitted_at = ?13, published_at = ?14, "          \
+	"registered_at = ?15, closed_at = ?16, reg_day = ?17, valid_from = ?18, "                 \
+	"valid_until = ?19, corrections = ?20, flags = ?21, related_id = ?22, refusal = ?23, "    \
+	"close_reason = ?24, withdraw_reason = ?25 WHERE id = ?26 AND version = ?1"
+	static const char same_keys[] = SQ_APP_SET("") " AND agent_id = ?4 AND fingerprint = ?8";
+	static const char all[] = SQ_APP_SET("agent_id = ?4, fingerprint = ?8, ");
+#undef SQ_APP_SET
+	int rc = write_row(s, same_keys, bind_app, a, 26, a->id, "update", "application");
 
-	return update_row(s, sql, bind_app, a, 26, a->id, "application", &a->version);
+	if (rc == 0 && sqlite3_changes(DB(s)) == 1) {
+		a->version++;
+		return 0;
+	}
+	return rc ? rc : update_row(s, all, bind_app, a, 26, a->id, "application", &a->version);
 }
 
 static int sq_app_get(struct store *s, int64_t id, struct application *a)
