@@ -389,7 +389,7 @@ int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time
 		goto out;
 	c.a.state = to;
 	c.a.submitted_at = now;
-	rc = svc__save(v, &c, e);
+	rc = svc__save_kept(v, &c, e);
 	if (rc == 0)
 		rc = svc__open(v, id, 0, DL_EXAMINE, now, 0, &due, e);
 	if (rc == 0)

@@ -37,11 +37,15 @@ int svc__finish(struct svc *v, int rc, struct dip_error *e);
 int svc__load_raw(struct svc *v, int64_t id, struct app_ctx *c, struct dip_error *e);
 void svc__release(struct app_ctx *c);
 /* The view of c that svc_app_json gives who, built from c (loaded for
- * who) inside the open transaction (views.c). */
+ * who) inside the open transaction (views.c); it shares c's content, so
+ * c must not change after it. */
 int svc__app_view(struct svc *v, const struct actor *who, struct app_ctx *c, dip_time now,
 		  json_t **out, struct dip_error *e);
 /* Stores c->a (versioned) after serialising c->content into it. */
 int svc__save(struct svc *v, struct app_ctx *c, struct dip_error *e);
+/* The same for acts that never change the content: it is stored as
+ * loaded, not serialised again. */
+int svc__save_kept(struct svc *v, struct app_ctx *c, struct dip_error *e);
 /* wf_app_check with the actor's roles on c. */
 int svc__check(struct app_ctx *c, enum wf_action act, enum app_state *to, struct dip_error *e);
 /* 1 when account id is an applicant (party) of c. */

@@ -212,6 +212,11 @@ void svc__release(struct app_ctx *c)
 	c->content = NULL;
 }
 
+int svc__save_kept(struct svc *v, struct app_ctx *c, struct dip_error *e)
+{
+	return svc__st(v, v->st->app_update(v->st, &c->a), e);
+}
+
 int svc__save(struct svc *v, struct app_ctx *c, struct dip_error *e)
 {
 	char *text = json_dumps(c->content, JSON_COMPACT);

@@ -335,7 +335,8 @@ int svc_app_public(struct svc *v, int64_t id, dip_time now, struct svc_blob **ou
 }
 
 /* The view of c for who, with the roles c was loaded with, inside the
- * open transaction; *out gets it on success. */
+ * open transaction; *out gets it on success.  The view shares c's
+ * content: c must not change after it. */
 int svc__app_view(struct svc *v, const struct actor *who, struct app_ctx *c, dip_time now,
 		  json_t **out, struct dip_error *e)
 {
@@ -352,7 +353,8 @@ int svc__app_view(struct svc *v, const struct actor *who, struct app_ctx *c, dip
 	}
 	o = summary_view(v, c, now);
 	json_object_set_new(o, "version", json_integer(c->a.version));
-	json_object_set_new(o, "content", json_deep_copy(c->content));
+	/* Shared, not copied: c is released unchanged once its view is made. */
+	json_object_set(o, "content", c->content);
 	json_object_set_new(o, "fingerprint", json_string(c->a.fingerprint));
 	json_object_set_new(o, "cert_version", json_integer(c->a.cert_version));
 	json_object_set_new(o, "created_at", time_json(v->reg, c->a.created_at));
