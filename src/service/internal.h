@@ -41,10 +41,11 @@ void svc__release(struct app_ctx *c);
  * c must not change after it. */
 int svc__app_view(struct svc *v, const struct actor *who, struct app_ctx *c, dip_time now,
 		  json_t **out, struct dip_error *e);
-/* Stores c->a (versioned) after serialising c->content into it. */
+/* Stores c->a (versioned) after serialising c->content into it; the
+ * columns drawn from the content (name, industry, fingerprint) with it. */
 int svc__save(struct svc *v, struct app_ctx *c, struct dip_error *e);
 /* The same for acts that never change the content: it is stored as
- * loaded, not serialised again. */
+ * loaded, not serialised again, and the columns drawn from it anew. */
 int svc__save_kept(struct svc *v, struct app_ctx *c, struct dip_error *e);
 /* wf_app_check with the actor's roles on c. */
 int svc__check(struct app_ctx *c, enum wf_action act, enum app_state *to, struct dip_error *e);

@@ -214,19 +214,9 @@ void svc__release(struct app_ctx *c)
 
 int svc__save_kept(struct svc *v, struct app_ctx *c, struct dip_error *e)
 {
-	return svc__st(v, v->st->app_update(v->st, &c->a), e);
-}
-
-int svc__save(struct svc *v, struct app_ctx *c, struct dip_error *e)
-{
-	char *text = json_dumps(c->content, JSON_COMPACT);
 	const char *s;
 	int rc;
 
-	if (text == NULL)
-		return dip_fail(e, DIP_ENOMEM, "", "out of memory");
-	free(c->a.content);
-	c->a.content = text;
 	s = app_get_str(c->content, "name");
 	snprintf(c->a.name, sizeof(c->a.name), "%s", s ? s : "");
 	s = app_get_str(c->content, "industry");
@@ -235,6 +225,17 @@ int svc__save(struct svc *v, struct app_ctx *c, struct dip_error *e)
 	snprintf(c->a.fingerprint, sizeof(c->a.fingerprint), "%s", s ? s : "");
 	rc = v->st->app_update(v->st, &c->a);
 	return svc__st(v, rc, e);
+}
+
+int svc__save(struct svc *v, struct app_ctx *c, struct dip_error *e)
+{
+	char *text = json_dumps(c->content, JSON_COMPACT);
+
+	if (text == NULL)
+		return dip_fail(e, DIP_ENOMEM, "", "out of memory");
+	free(c->a.content);
+	c->a.content = text;
+	return svc__save_kept(v, c, e);
 }
 
 int svc__check(struct app_ctx *c, enum wf_action act, enum app_state *to, struct dip_error *e)
