@@ -69,6 +69,7 @@ struct store_group {
 	 * sleeps in steps of milliseconds while a commit takes far less. */
 	pthread_mutex_t write_mu;
 	struct sq *writer;        /* the connection that writes (take_write) */
+	_Atomic int wal_frames;   /* in the log after the writer's last commit */
 	void (*on_commit)(void *arg); /* store_group_on_commit */
 	void *on_commit_arg;
 };
@@ -2729,6 +2730,18 @@ fail:
 	return NULL;
 }
 
+/* After each commit of the writer: how long the log is, for the
+ * checkpointer. */
+static int on_wal(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store_group *g = arg;
+
+	(void)db;
+	(void)name;
+	atomic_store(&g->wal_frames, frames);
+	return SQLITE_OK;
+}
+
 struct store *store__open_sqlite(const char *path, struct store_group *g, struct dip_error *e)
 {
 	struct store *s = open_conn(path, g, e), *w;
@@ -2746,6 +2759,7 @@ struct store *store__open_sqlite(const char *path, struct store_group *g, struct
 		}
 		g->writer = w->impl;
 		free(w);
+		sqlite3_wal_hook(g->writer->db, on_wal, g);
 	}
 	pthread_mutex_unlock(&g->write_mu);
 	return s;
@@ -2781,41 +2795,71 @@ void store_group_free(struct store_group *g)
 	free(g);
 }
 
+/* One checkpoint of the group's log in mode; *log and *done (may be
+ * NULL) get its frames and those copied.  0, or DIP_EIO; busy readers or
+ * writers are no error. */
+static int checkpoint(struct store_group *g, int mode, int *log, int *done, struct dip_error *e)
+{
+	if (sqlite3_wal_checkpoint_v2(g->ckpt, "main", mode, log, done) != SQLITE_OK &&
+	    sqlite3_errcode(g->ckpt) != SQLITE_BUSY)
+		return dip_fail(e, DIP_EIO, "db", "checkpoint of %s: %s", sqlite3_db_filename(g->ckpt, "main"),
+				sqlite3_errmsg(g->ckpt));
+	return 0;
+}
+
+/* A frame of the log: a page (SQLite's default size, which dipreg never
+ * changes) and its header. */
+#define WAL_FRAME_BYTES (4096 + 24)
 int store_group_checkpoint(struct store_group *g, int64_t min_bytes, struct dip_error *e)
 {
 	char path[4200];
-	struct stat sb;
-	int rc = 0;
+	int64_t frames = atomic_load(&g->wal_frames);
+	int log = -1, done = -1, round, rc = 0;
 
+	if (g->writer == NULL || frames * WAL_FRAME_BYTES < min_bytes)
+		return 0;
 	pthread_mutex_lock(&g->mu);
 	snprintf(path, sizeof(path), "%.*s", (int)(strlen(g->wal) > 4 ? strlen(g->wal) - 4 : 0),
 		 g->wal);
 	pthread_mutex_unlock(&g->mu);
-	if (path[0] == '\0' || stat(g->wal, &sb) != 0 || sb.st_size < min_bytes)
+	if (path[0] == '\0')
 		return 0;
 	pthread_mutex_lock(&g->ckpt_mu);
 	if (g->ckpt == NULL &&
-	    sqlite3_open_v2(path, &g->ckpt, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
-		sqlite3_busy_timeout(g->ckpt, 1000);
+	    sqlite3_open_v2(path, &g->ckpt, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK)
 		sqlite3_exec(g->ckpt, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0",
 			     NULL, NULL, NULL);
-	}
-	/* PASSIVE copies what no reader still needs and never blocks
-	 * writers (the log is synced before, the database after).  Under a
-	 * steady stream of commits it never catches up, and the log would
-	 * grow without end; past 16 times min_bytes, writers wait for a
-	 * RESTART checkpoint, after which the log starts over. */
+	/*
+	 * PASSIVE copies what no reader still needs and never blocks writers
+	 * (the log is synced before, the database after).  But the log starts
+	 * over from its beginning only once all of it is copied, which under
+	 * a steady stream of commits a passive checkpoint never achieves: the
+	 * log would grow, each sync would write the file's new size too, and
+	 * every read would search a longer index.  So passive rounds, each
+	 * copying what the writers added during the last, run until what is
+	 * left is under a quarter of min_bytes; then the writers are held off
+	 * while a RESTART copies the rest and the log starts over.  Past 16
+	 * times min_bytes the restart copies whatever is left.  A reader still
+	 * on an older snapshot makes the restart give up at once, rather than
+	 * keep the writers waiting; the next round tries again.
+	 */
 	if (g->ckpt == NULL) {
 		rc = dip_fail(e, DIP_EIO, "db", "checkpoint of %s: cannot open", path);
-	} else if (sb.st_size >= 16 * min_bytes) {
+		pthread_mutex_unlock(&g->ckpt_mu);
+		return rc;
+	}
+	for (round = 0; round < 4 && rc == 0; round++) {
+		rc = checkpoint(g, SQLITE_CHECKPOINT_PASSIVE, &log, &done, e);
+		if ((int64_t)(log - done) * WAL_FRAME_BYTES <= min_bytes / 4)
+			break;
+	}
+	if (rc == 0 && log > 0 && ((int64_t)(log - done) * WAL_FRAME_BYTES <= min_bytes / 4 ||
+				   (int64_t)log * WAL_FRAME_BYTES >= 16 * min_bytes)) {
 		pthread_mutex_lock(&g->write_mu);
-		if (sqlite3_wal_checkpoint_v2(g->ckpt, "main", SQLITE_CHECKPOINT_RESTART, NULL, NULL) !=
-		    SQLITE_OK && sqlite3_errcode(g->ckpt) != SQLITE_BUSY)
-			rc = dip_fail(e, DIP_EIO, "db", "checkpoint of %s: %s", path, sqlite3_errmsg(g->ckpt));
+		sqlite3_busy_timeout(g->ckpt, 5);
+		rc = checkpoint(g, SQLITE_CHECKPOINT_RESTART, NULL, NULL, e);
+		sqlite3_busy_timeout(g->ckpt, 0);
 		pthread_mutex_unlock(&g->write_mu);
-	} else if (sqlite3_wal_checkpoint_v2(g->ckpt, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
-		   SQLITE_OK && sqlite3_errcode(g->ckpt) != SQLITE_BUSY) {
-		rc = dip_fail(e, DIP_EIO, "db", "checkpoint of %s: %s", path, sqlite3_errmsg(g->ckpt));
 	}
 	pthread_mutex_unlock(&g->ckpt_mu);
 	return rc;

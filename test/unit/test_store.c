@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -1570,6 +1571,131 @@ static void test_store_group_commit_tickets_and_sync(void **state)
 	store_group_free(g);
 }
 
+/* Checkpoints under a steady stream of commits: the log is copied into
+ * the database and starts over, so it stays a few times min_bytes long
+ * instead of growing to the 16-times limit; nothing is lost on the way,
+ * and a reader holding an old snapshot never makes a checkpoint wait. */
+struct stream {
+	const char *url;
+	struct store_group *g;
+	int n;
+	_Atomic int done;
+	int rc;
+	char msg[600];
+};
+
+static void *stream_writer(void *arg)
+{
+	struct stream *w = arg;
+	struct dip_error e;
+	struct store *s = store_open_grouped(w->url, w->g, &e);
+	char key[32], value[3001];
+	int i;
+
+	memset(value, 'v', sizeof(value) - 1);
+	value[sizeof(value) - 1] = '\0';
+	if (s == NULL) {
+		w->rc = -1;
+		snprintf(w->msg, sizeof(w->msg), "%s", e.message);
+		atomic_store(&w->done, 1);
+		return NULL;
+	}
+	for (i = 0; i < w->n && w->rc == 0; i++) {
+		snprintf(key, sizeof(key), "stream.%d", i);
+		w->rc = s->begin(s, 1);
+		if (w->rc == 0)
+			w->rc = s->setting_put(s, key, value);
+		if (w->rc == 0)
+			w->rc = s->commit(s);
+		else
+			s->rollback(s);
+		/* A server's pace rather than a tight loop. */
+		usleep(200);
+	}
+	if (w->rc)
+		snprintf(w->msg, sizeof(w->msg), "%s", s->err.message);
+	store_close(s);
+	atomic_store(&w->done, 1);
+	return NULL;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void test_store_checkpoints_keep_the_log_short_under_steady_commits(void **state)
+{
+	struct sfx *x = *state;
+	struct store_group *g = store_group_new(x->db.url);
+	const int64_t min_bytes = 1 << 20;
+	struct stream w = { x->db.url, g, 3000, 0, 0, "" };
+	struct timespec t0;
+	struct dip_error e;
+	struct dbuf v = { 0 };
+	struct store *r;
+	struct stat st;
+	char wal[700], key[32];
+	off_t longest = 0;
+	double slowest = 0, ms;
+	pthread_t th;
+	int i;
+
+	if (testdb_pg()) {
+		assert_null(g);
+		return;
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", x->db.url);
+	r = store_open_grouped(x->db.url, g, &e);
+	assert_non_null(r);
+	assert_int_equal(pthread_create(&th, NULL, stream_writer, &w), 0);
+	while (!atomic_load(&w.done)) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		OK(r, store_group_checkpoint(g, min_bytes, &e));
+		if ((ms = ms_since(&t0)) > slowest)
+			slowest = ms;
+		if (stat(wal, &st) == 0 && st.st_size > longest)
+			longest = st.st_size;
+		usleep(2000);
+	}
+	pthread_join(th, NULL);
+	if (w.rc)
+		fail_msg("writer: %d: %s", w.rc, w.msg);
+	/* About 3000 * 3 KB went through the log: without restarts it would
+	 * have reached the limit of 16 times min_bytes. */
+	if (longest >= 8 * min_bytes)
+		fail_msg("the log grew to %lld bytes", (long long)longest);
+	for (i = 0; i < w.n; i += 97) {
+		snprintf(key, sizeof(key), "stream.%d", i);
+		OK(r, r->begin(r, 0));
+		OK(r, r->setting_get(r, key, &v));
+		assert_int_equal(v.len, 3000);
+		r->rollback(r);
+	}
+	/* A reader on an old snapshot: the checkpoint copies what it can
+	 * and returns at once; the log restarts once the reader is done. */
+	OK(r, r->begin(r, 0));
+	OK(r, r->setting_get(r, "stream.0", &v));
+	w.n = 600;
+	atomic_store(&w.done, 0);
+	assert_int_equal(pthread_create(&th, NULL, stream_writer, &w), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(w.rc, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	OK(r, store_group_checkpoint(g, min_bytes, &e));
+	if ((ms = ms_since(&t0)) > slowest)
+		slowest = ms;
+	r->rollback(r);
+	if (slowest > 500)
+		fail_msg("a checkpoint took %.0f ms", slowest);
+	dbuf_free(&v);
+	store_close(r);
+	store_group_free(g);
+}
+
 /* Batched commit: the transactions of a batch are savepoints of one, seen
  * by other connections only when the batch is committed; one that rolls
  * back takes only its own changes with it; the batch takes one ticket. */
@@ -2718,6 +2844,7 @@ int main(void)
 		T(test_store_concurrent_appends_are_gap_free_and_serial),
 		T(test_store_concurrent_versioned_updates_one_wins),
 		T(test_store_group_commit_tickets_and_sync),
+		T(test_store_checkpoints_keep_the_log_short_under_steady_commits),
 		T(test_store_batch_commits_many_transactions_as_one),
 		cmocka_unit_test_setup_teardown(test_art7_store_batch_refused_by_the_disk_is_lost_whole,
 						setup, teardown_fsize),
