@@ -337,6 +337,12 @@ void h_metrics(struct req *r)
 		  (long long)s->started);
 	dbuf_addf(&b, "# HELP dipreg_threads Threads serving requests.\n# TYPE dipreg_threads gauge\n"
 		      "dipreg_threads %d\n", s->nthreads);
+	/* Per thread: how evenly the threads share the clients. */
+	dbuf_addf(&b, "# HELP dipreg_connections_accepted_total Connections each serving thread accepted.\n"
+		      "# TYPE dipreg_connections_accepted_total counter\n");
+	for (k = 0; k < (size_t)s->nthreads; k++)
+		dbuf_addf(&b, "dipreg_connections_accepted_total{thread=\"%zu\"} %llu\n", k,
+			  (unsigned long long)load(&s->threads[k].metrics.connections));
 	requests(s, &b);
 	registry_state(r, &b);
 	for (k = 0; k < sizeof(counters) / sizeof(counters[0]); k++)

@@ -31,6 +31,7 @@ struct metrics_thread {
 	_Atomic uint64_t scheduler_runs, scheduler_failures, scheduler_applied;
 	_Atomic uint64_t sequencer_failures;
 	_Atomic uint64_t batches, batched, batches_lost; /* batched commit (durable.c) */
+	_Atomic uint64_t connections; /* accepted by the thread (server.c) */
 };
 
 /* 0, or DIP_ENOMEM. */

@@ -150,6 +150,7 @@ static struct bufferevent *new_connection(struct event_base *base, void *arg)
 
 	if (bev)
 		evbuffer_add_cb(bufferevent_get_input(bev), on_input, arg);
+	metrics_count(&th->metrics.connections, 1);
 	if (th->bound && th->relisten) {
 		evconnlistener_disable(evhttp_bound_socket_get_listener(th->bound));
 		evtimer_add(th->relisten, &now);

@@ -72,6 +72,10 @@ test('requests by route pattern and status, latency histograms, registry state',
     assert.ok(one(s, 'dipreg_scheduler_runs_total')[0].value >= 1);
     assert.equal(one(s, 'dipreg_database_errors_total')[0].value, 0);
     assert.equal(one(s, 'dipreg_threads')[0].value, 2);
+    // Connections by the thread that accepted them: one line a thread.
+    const accepted = one(s, 'dipreg_connections_accepted_total');
+    assert.deepEqual(accepted.map((x) => x.labels.thread), ['0', '1']);
+    assert.ok(accepted[0].value + accepted[1].value >= 1);
     // The working day's writes were committed in batches, none lost.
     const batches = one(s, 'dipreg_commit_batches_total')[0].value;
     assert.ok(batches >= 1);
