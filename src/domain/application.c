@@ -328,7 +328,7 @@ static void check_unknown(const json_t *obj, const char *prefix, struct app_defe
 	json_object_foreach((json_t *)obj, key, v) {
 		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", key);
 		known = 0;
-		for (i = 0; i < NFIELDS; i++)
+		for (i = 0; i < NFIELDS && !known; i++)
 			if (strcmp(fields[i].path, path) == 0) {
 				known = 1;
 				if (fields[i].kind == F_OBJECT && json_is_object(v))
