@@ -133,4 +133,14 @@ typedef int (*qry_phrase_fn)(void *ud, const struct qry_token *toks, size_t n, i
 
 int qry_phrases(const struct qry *q, qry_phrase_fn fn, void *ud);
 
+/* The phrases of qry_to_fts5's output, in that order (the order in which
+ * FTS5 numbers them): for each, the index qry_phrases gives it, or -1 for
+ * an excluded one.  index has room for max entries; *n gets the number of
+ * phrases, which may be larger (then only max are written).  Returns 1
+ * when a phrase that qry_phrases reports lies inside an AND that is an
+ * alternative of an OR, at any depth ("(a b) OR c"): a record may hold
+ * such a phrase without that AND matching it, and FTS5 then reports no
+ * occurrence of the phrase in it.  0 otherwise. */
+int qry_fts5_phrases(const struct qry *q, int *index, size_t max, size_t *n);
+
 #endif
