@@ -725,6 +725,15 @@ const char *qry_dropped(const struct qry *q, size_t i)
 	return NULL;
 }
 
+const char *qry_token(const struct qry *q, size_t i, size_t *len, int *prefix)
+{
+	if (i >= q->nterms)
+		return NULL;
+	*len = q->terms[i].len;
+	*prefix = q->terms[i].prefix;
+	return q->text.p + q->terms[i].off;
+}
+
 size_t qry_token_count(const struct qry *q)
 {
 	size_t t, n = 0;

@@ -113,6 +113,10 @@ int qry_to_tsquery(const struct qry *q, struct dbuf *out);
  * to q.  NULL past the end. */
 const char *qry_dropped(const struct qry *q, size_t i);
 
+/* The i-th token of the query, dropped and excluded ones included (a
+ * string of q's), NULL past the end; *len and *prefix describe it. */
+const char *qry_token(const struct qry *q, size_t i, size_t *len, int *prefix);
+
 /* Number of tokens in the query after dropping, excluded ones included. */
 size_t qry_token_count(const struct qry *q);
 

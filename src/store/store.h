@@ -132,6 +132,10 @@ int store_search_tags(int64_t key, char tags[3][SEARCH_TAG_MAX]);
 void store_search_tag_status(enum app_state st, char out[SEARCH_TAG_MAX]);
 void store_search_tag_section(char section, char out[SEARCH_TAG_MAX]);
 void store_search_tag_division(int division, char out[SEARCH_TAG_MAX]);
+/* Whether a query token of len bytes is a filter word (or, prefix 1,
+ * begins one): only then can a query word find documents through their
+ * filter words. */
+int store_search_tag_reachable(const char *tok, size_t len, int prefix);
 
 /* The smallest and the largest key of a day: the keys of the days
  * [from, to] run from store_search_day_first(to) to

@@ -2075,6 +2075,22 @@ static int add_tag(struct dbuf *b, const char *tag)
 	return dbuf_addf(b, "\"%s\"", tag);
 }
 
+/* Whether a token of q could be found in the tags column.  Only then
+ * does the query need the column filter that keeps it to the text: the
+ * filter makes FTS5 sift every posting's positions by column, 15-25% of
+ * the time of a query ("上海 出租车 轨迹" at 1M: 18.0 -> 14.4 ms). */
+static int reaches_tags(const struct qry *q)
+{
+	const char *tok;
+	size_t i, len;
+	int prefix;
+
+	for (i = 0; (tok = qry_token(q, i, &len, &prefix)) != NULL; i++)
+		if (store_search_tag_reachable(tok, len, prefix))
+			return 1;
+	return 0;
+}
+
 /* The FTS5 expression of m into out: the query within the text columns,
  * and the status and industry filters on the tags column, ANDed.  Empty
  * when m has neither. */
@@ -2084,7 +2100,7 @@ static int search_expr(const struct search_match *m, struct dbuf *out)
 	int st, first = 1, rc = 0;
 
 	if (m->q) {
-		rc = dbuf_adds(out, "{name holder body} : (");
+		rc = dbuf_adds(out, reaches_tags(m->q) ? "{name holder body} : (" : "(");
 		if (rc == 0)
 			rc = qry_to_fts5(m->q, out);
 		if (rc == 0)

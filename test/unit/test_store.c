@@ -2426,6 +2426,9 @@ static void test_store_search_index(void **state)
 	/* The filter words are out of the query's reach. */
 	assert_int_equal(smatch(s, "sregistered", NULL, keys), 0);
 	assert_int_equal(smatch(s, "xg OR dfe", NULL, keys), 0);
+	assert_int_equal(smatch(s, "北京 xg", NULL, keys), 0);
+	assert_int_equal(smatch(s, "北京 -xg", NULL, keys), 2);
+	assert_int_equal(smatch(s, "北京 -\"dfe\"", NULL, keys), 2);
 	/* No phrase runs from one field into the next. */
 	assert_int_equal(smatch(s, "\"数据集 北京\"", NULL, keys), 0);
 	/* Filters: status, section, division, holder, days, limit. */
