@@ -2376,6 +2376,10 @@ static int pg_search_stats(struct store *s, store_stat_cb cb, void *ud)
 
 static int pg_search_day_count(struct store *s, dip_day from, dip_day to, int64_t *n)
 {
+	/* Every day: the total, one row instead of a sum. */
+	if (from <= 0 && to >= SEARCH_DAY_MAX)
+		return count_query(s, run(s, "SELECT coalesce(sum(n), 0)::bigint FROM search_stats "
+					  "WHERE dim = $1 AND value = 0", "d", (int)SEARCH_DIM_TOTAL), n);
 	return count_query(s, run(s, "SELECT coalesce(sum(n), 0)::bigint FROM search_stats "
 				  "WHERE dim = $1 AND value >= $2 AND value <= $3", "dii",
 				  (int)SEARCH_DIM_DAY, (int64_t)from, (int64_t)to), n);

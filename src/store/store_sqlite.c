@@ -2342,6 +2342,11 @@ static int sq_search_stats(struct store *s, store_stat_cb cb, void *ud)
 
 static int sq_search_day_count(struct store *s, dip_day from, dip_day to, int64_t *n)
 {
+	/* Every day: the total, one row instead of a sum over a thousand
+	 * (asked by every search with a query, 3-5% of its time at 1M). */
+	if (from <= 0 && to >= SEARCH_DAY_MAX)
+		return count_query(s, run(s, "SELECT coalesce(sum(n), 0) FROM search_stats "
+					  "WHERE dim = ? AND value = 0", "d", (int)SEARCH_DIM_TOTAL), n);
 	return count_query(s, run(s, "SELECT coalesce(sum(n), 0) FROM search_stats WHERE dim = ? "
 				  "AND value >= ? AND value <= ?", "dii", (int)SEARCH_DIM_DAY,
 				  (int64_t)from, (int64_t)to), n);

@@ -2490,6 +2490,10 @@ static void test_store_search_index(void **state)
 	assert_int_equal(stats[2], 2);
 	OK(s, s->search_day_count(s, d2, d3, &n));
 	assert_int_equal(n, 2);
+	OK(s, s->search_day_count(s, 0, SEARCH_DAY_MAX, &n));
+	assert_int_equal(n, 3);
+	OK(s, s->search_day_count(s, d1, SEARCH_DAY_MAX, &n));
+	assert_int_equal(n, 3);
 	s->rollback(s);
 
 	/* A new key replaces the document: the old one is gone from the
@@ -2543,6 +2547,8 @@ static void test_store_search_index(void **state)
 	memset(stats, 0, sizeof(stats));
 	OK(s, s->search_stats(s, sum_stat, stats));
 	assert_int_equal(stats[0], 0);
+	OK(s, s->search_day_count(s, 0, SEARCH_DAY_MAX, &n));
+	assert_int_equal(n, 0);
 	s->rollback(s);
 }
 
