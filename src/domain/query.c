@@ -725,6 +725,15 @@ const char *qry_dropped(const struct qry *q, size_t i)
 	return NULL;
 }
 
+const char *qry_token(const struct qry *q, size_t i, size_t *len, int *prefix)
+{
+	if (i >= q->nterms)
+		return NULL;
+	*len = q->terms[i].len;
+	*prefix = q->terms[i].prefix;
+	return q->text.p + q->terms[i].off;
+}
+
 size_t qry_token_count(const struct qry *q)
 {
 	size_t t, n = 0;
@@ -763,4 +772,52 @@ static int walk(const struct qry *q, int id, int required, qry_phrase_fn fn, voi
 int qry_phrases(const struct qry *q, qry_phrase_fn fn, void *ud)
 {
 	return q->root < 0 ? 0 : walk(q, q->root, 1, fn, ud);
+}
+
+/* What qry_fts5_phrases collects. */
+struct fts5_order {
+	int *index;
+	size_t max, n;
+	int next;      /* qry_phrases' index of the next phrase not excluded */
+	int and_in_or; /* a reported phrase lies in an AND inside an OR */
+};
+
+/* The walk of emit(): an AND's positive children first, then its
+ * excluded ones. */
+static void fts5_order(const struct qry *q, int id, int excluded, int in_or, int and_in_or,
+		       struct fts5_order *o)
+{
+	const struct node *n = &q->nodes[id];
+	int c, pass;
+
+	excluded |= n->neg;
+	if (n->kind == N_PHRASE) {
+		if (o->n < o->max)
+			o->index[o->n] = excluded ? -1 : o->next;
+		o->n++;
+		if (!excluded) {
+			o->next++;
+			o->and_in_or |= and_in_or;
+		}
+		return;
+	}
+	if (n->kind == N_OR) {
+		for (c = n->child; c >= 0; c = q->nodes[c].next)
+			fts5_order(q, c, excluded, 1, and_in_or, o);
+		return;
+	}
+	for (pass = 0; pass < 2; pass++)
+		for (c = n->child; c >= 0; c = q->nodes[c].next)
+			if (q->nodes[c].neg == pass)
+				fts5_order(q, c, excluded, in_or, and_in_or || in_or, o);
+}
+
+int qry_fts5_phrases(const struct qry *q, int *index, size_t max, size_t *n)
+{
+	struct fts5_order o = { index, max, 0, 0, 0 };
+
+	if (q->root >= 0)
+		fts5_order(q, q->root, 0, 0, 0, &o);
+	*n = o.n;
+	return o.and_in_or;
 }

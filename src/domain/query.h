@@ -113,6 +113,10 @@ int qry_to_tsquery(const struct qry *q, struct dbuf *out);
  * to q.  NULL past the end. */
 const char *qry_dropped(const struct qry *q, size_t i);
 
+/* The i-th token of the query, dropped and excluded ones included (a
+ * string of q's), NULL past the end; *len and *prefix describe it. */
+const char *qry_token(const struct qry *q, size_t i, size_t *len, int *prefix);
+
 /* Number of tokens in the query after dropping, excluded ones included. */
 size_t qry_token_count(const struct qry *q);
 
@@ -132,5 +136,15 @@ struct qry_token {
 typedef int (*qry_phrase_fn)(void *ud, const struct qry_token *toks, size_t n, int required);
 
 int qry_phrases(const struct qry *q, qry_phrase_fn fn, void *ud);
+
+/* The phrases of qry_to_fts5's output, in that order (the order in which
+ * FTS5 numbers them): for each, the index qry_phrases gives it, or -1 for
+ * an excluded one.  index has room for max entries; *n gets the number of
+ * phrases, which may be larger (then only max are written).  Returns 1
+ * when a phrase that qry_phrases reports lies inside an AND that is an
+ * alternative of an OR, at any depth ("(a b) OR c"): a record may hold
+ * such a phrase without that AND matching it, and FTS5 then reports no
+ * occurrence of the phrase in it.  0 otherwise. */
+int qry_fts5_phrases(const struct qry *q, int *index, size_t max, size_t *n);
 
 #endif

@@ -240,22 +240,29 @@ uint64_t rank_find(struct rank_query *rq, const char *text, size_t len)
 	return found(rq);
 }
 
-int rank_score(struct rank_query *rq, const char *name, const char *holder)
+int rank_score_found(const struct rank_query *rq, uint64_t in_name, uint64_t in_holder)
 {
-	uint64_t fn = rank_find(rq, name, strlen(name));
-	uint64_t fh = holder && *holder ? rank_find(rq, holder, strlen(holder)) : 0, bit;
+	uint64_t bit;
 	int p, score = 0;
 
 	for (p = 0; p < rq->nphrases; p++) {
 		bit = UINT64_C(1) << p;
-		if (fn & bit)
+		if (in_name & bit)
 			score += RANK_W_NAME;
-		else if (fh & bit)
+		else if (in_holder & bit)
 			score += RANK_W_HOLDER;
 		else if (rq->phrase[p].required)
 			score += RANK_W_BODY;
 	}
 	return score;
+}
+
+int rank_score(struct rank_query *rq, const char *name, const char *holder)
+{
+	uint64_t fn = rank_find(rq, name, strlen(name));
+	uint64_t fh = holder && *holder ? rank_find(rq, holder, strlen(holder)) : 0;
+
+	return rank_score_found(rq, fn, fh);
 }
 
 static int by_start(const void *x, const void *y)

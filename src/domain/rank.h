@@ -64,6 +64,11 @@ uint64_t rank_find(struct rank_query *rq, const char *text, size_t len);
  * holder may be NULL for none). */
 int rank_score(struct rank_query *rq, const char *name, const char *holder);
 
+/* The same score from the phrases found in the name and in the holders'
+ * names (rank_find's bit sets), for a caller that learnt them elsewhere:
+ * from the index's own record of where each phrase occurs. */
+int rank_score_found(const struct rank_query *rq, uint64_t in_name, uint64_t in_holder);
+
 /* Appends len bytes of text as HTML without marks.  Returns as
  * rank_highlight. */
 int rank_escape(const char *text, size_t len, struct dbuf *out);

@@ -792,12 +792,43 @@ static int score_doc(void *ud, const struct search_doc *d)
 	return 0;
 }
 
+/* Scores the window from where the index saw each phrase, when it can
+ * tell: *done 1 then. */
+static int rank_window_phrases(struct search_run *r, const struct search_match *m, int64_t *keys,
+			       struct score_ctx *sc, int *done, struct dip_error *e)
+{
+	int64_t *k = keys ? keys : malloc((size_t)m->limit * sizeof(*k));
+	uint64_t *in = malloc((size_t)m->limit * 2 * sizeof(*in));
+	int i, n = -1, rc = 0;
+
+	*done = 0;
+	if (k == NULL || in == NULL) {
+		rc = dip_fail(e, DIP_ENOMEM, "", "out of memory");
+		goto out;
+	}
+	rc = svc__st(r->v, r->v->st->search_match_phrases(r->v->st, m, k, in, in + m->limit, &n), e);
+	for (i = 0; rc == 0 && i < n; i++) {
+		sc->v[i].key = k[i];
+		sc->v[i].score = rank_score_found(r->rq, in[i], in[m->limit + i]);
+	}
+	if (rc == 0 && n >= 0) {
+		sc->n = n;
+		*done = 1;
+	}
+out:
+	if (k != keys)
+		free(k);
+	free(in);
+	return rc;
+}
+
 /* Scores the window: the matches with keys up to hi (0: any), newest
  * first, at most max.  keys (may be NULL) collects their keys too. */
 static int rank_window(struct search_run *r, int64_t hi, int max, int64_t *keys,
 		       struct score_ctx *sc, struct dip_error *e)
 {
 	struct search_match m = r->m;
+	int rc, done = 0;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->rq = r->rq;
@@ -810,6 +841,11 @@ static int rank_window(struct search_run *r, int64_t hi, int max, int64_t *keys,
 		m.hi = hi;
 	m.descending = 0;
 	m.limit = max;
+	if (max > 0) {
+		rc = rank_window_phrases(r, &m, keys, sc, &done, e);
+		if (rc || done)
+			return rc;
+	}
 	return svc__st(r->v, r->v->st->search_match_docs(r->v->st, &m, 0, score_doc, sc), e);
 }
 

@@ -1,5 +1,6 @@
 /*
- * fts5_tokenizer.c - glue between SQLite FTS5 and domain/tokenize.c.
+ * fts5_tokenizer.c - glue between SQLite FTS5 and domain/tokenize.c, and
+ * the auxiliary function that tells where a row's phrases occur.
  *
  * FTS5 hands out its API only through "SELECT fts5(?1)" with a pointer
  * bound under the type "fts5_api_ptr"; the tokenizer object it creates per
@@ -87,6 +88,41 @@ out:
 	return api;
 }
 
+/* FTS_COLUMNS_NAME(table): for each phrase of the row's MATCH expression,
+ * one byte, bit c set when the phrase occurs in column c (c < 8).  FTS5
+ * has the positions at hand while it matches; reading them back costs far
+ * less than fetching the row's text and finding the phrases again. */
+static void fts_columns(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+			int nval, sqlite3_value **val)
+{
+	Fts5PhraseIter it;
+	unsigned char *cols;
+	int n = api->xPhraseCount(fts), i, col, rc = SQLITE_OK;
+
+	(void)val;
+	if (nval != 0) {
+		sqlite3_result_error(ctx, FTS_COLUMNS_NAME "() takes no arguments", -1);
+		return;
+	}
+	cols = sqlite3_malloc(n > 0 ? n : 1);
+	if (cols == NULL) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (i = 0; rc == SQLITE_OK && i < n; i++) {
+		cols[i] = 0;
+		rc = api->xPhraseFirstColumn(fts, i, &it, &col);
+		for (; rc == SQLITE_OK && col >= 0 && col < 8; api->xPhraseNextColumn(fts, &it, &col))
+			cols[i] |= (unsigned char)(1u << col);
+	}
+	if (rc != SQLITE_OK) {
+		sqlite3_free(cols);
+		sqlite3_result_error_code(ctx, rc);
+		return;
+	}
+	sqlite3_result_blob(ctx, cols, n, sqlite3_free);
+}
+
 int fts_register(sqlite3 *db, struct dip_error *e)
 {
 	static fts5_tokenizer tokenizer = { fts_create, fts_delete, fts_tokenize };
@@ -97,6 +133,8 @@ int fts_register(sqlite3 *db, struct dip_error *e)
 		return dip_fail(e, DIP_EDB, "", "sqlite has no usable fts5 module: %s",
 				sqlite3_errmsg(db));
 	rc = api->xCreateTokenizer(api, FTS_TOKENIZER_NAME, NULL, &tokenizer, NULL);
+	if (rc == SQLITE_OK)
+		rc = api->xCreateFunction(api, FTS_COLUMNS_NAME, NULL, fts_columns, NULL);
 	if (rc != SQLITE_OK)
 		return dip_fail(e, DIP_EDB, "", "registering the fts5 tokenizer failed: %s",
 				sqlite3_errstr(rc));

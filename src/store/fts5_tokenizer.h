@@ -30,9 +30,19 @@ struct dip_error;
 
 #define FTS_TOKENIZER_NAME "dipreg"
 
-/* Registers the tokenizer "dipreg" on db; call once per connection before
- * any statement touches a table that uses it.  Returns 0, or DIP_EDB when
- * SQLite lacks FTS5 or refuses the registration (e says why). */
+/* The auxiliary function dipreg_columns(table): a blob of one byte for
+ * each phrase of the MATCH expression, in FTS5's numbering (the order of
+ * the expression's text), bit c set when the current row holds the phrase
+ * in column c (the first eight columns).  It reports what FTS5 matched: a
+ * phrase in an AND that is an alternative of an OR shows no column in a
+ * row that AND does not match, even when the row holds it
+ * (qry_fts5_phrases says when a query has such phrases). */
+#define FTS_COLUMNS_NAME "dipreg_columns"
+
+/* Registers the tokenizer "dipreg" and the function dipreg_columns on db;
+ * call once per connection before any statement touches a table that uses
+ * them.  Returns 0, or DIP_EDB when SQLite lacks FTS5 or refuses the
+ * registration (e says why). */
 int fts_register(sqlite3 *db, struct dip_error *e);
 
 #endif

@@ -183,6 +183,37 @@ void store_search_tag_division(int division, char out[SEARCH_TAG_MAX])
 	snprintf(out, SEARCH_TAG_MAX, "d%c%c", 'a' + division / 10 % 10, 'a' + division % 10);
 }
 
+static int tag_is(const char *tag, const char *tok, size_t len, int prefix)
+{
+	size_t n = strlen(tag);
+
+	return prefix ? n >= len && memcmp(tag, tok, len) == 0
+		      : n == len && memcmp(tag, tok, len) == 0;
+}
+
+int store_search_tag_reachable(const char *tok, size_t len, int prefix)
+{
+	char tag[SEARCH_TAG_MAX];
+	int i;
+
+	for (i = 0; i < APP__COUNT; i++) {
+		store_search_tag_status((enum app_state)i, tag);
+		if (tag_is(tag, tok, len, prefix))
+			return 1;
+	}
+	for (i = 'A'; i <= 'Z'; i++) {
+		store_search_tag_section((char)i, tag);
+		if (tag_is(tag, tok, len, prefix))
+			return 1;
+	}
+	for (i = 0; i < 100; i++) {
+		store_search_tag_division(i, tag);
+		if (tag_is(tag, tok, len, prefix))
+			return 1;
+	}
+	return 0;
+}
+
 int store_search_tags(int64_t key, char tags[3][SEARCH_TAG_MAX])
 {
 	struct search_keyinfo k;

@@ -132,6 +132,10 @@ int store_search_tags(int64_t key, char tags[3][SEARCH_TAG_MAX]);
 void store_search_tag_status(enum app_state st, char out[SEARCH_TAG_MAX]);
 void store_search_tag_section(char section, char out[SEARCH_TAG_MAX]);
 void store_search_tag_division(int division, char out[SEARCH_TAG_MAX]);
+/* Whether a query token of len bytes is a filter word (or, prefix 1,
+ * begins one): only then can a query word find documents through their
+ * filter words. */
+int store_search_tag_reachable(const char *tok, size_t len, int prefix);
 
 /* The smallest and the largest key of a day: the keys of the days
  * [from, to] run from store_search_day_first(to) to
@@ -464,6 +468,14 @@ struct store {
 	 * unless with_body). */
 	int (*search_match_docs)(struct store *s, const struct search_match *m, int with_body,
 				 store_search_cb cb, void *ud);
+	/* Keys of the documents m (with a query) matches, as search_match,
+	 * each with the phrases of m->q it holds in its name (in_name) and in
+	 * its holders' names (in_holder): bit i for the i-th phrase of
+	 * qry_phrases, as rank_find reports them from the text.  *n is -1
+	 * when the index cannot tell for this query (nothing else is then
+	 * filled); the caller reads the documents instead. */
+	int (*search_match_phrases)(struct store *s, const struct search_match *m, int64_t *keys,
+				    uint64_t *in_name, uint64_t *in_holder, int *n);
 	/* The documents of n keys (those that exist), in no particular order;
 	 * with_body 0 leaves body NULL. */
 	int (*search_docs)(struct store *s, const int64_t *keys, int n, int with_body,

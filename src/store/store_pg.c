@@ -2290,6 +2290,20 @@ static int each_doc(struct store *s, PGresult *res, store_search_cb cb, void *ud
 	return rc;
 }
 
+/* PostgreSQL's GIN index says which rows match, not where: the service
+ * reads the documents (search_match_docs). */
+static int pg_search_match_phrases(struct store *s, const struct search_match *m, int64_t *keys,
+				   uint64_t *in_name, uint64_t *in_holder, int *n)
+{
+	(void)s;
+	(void)m;
+	(void)keys;
+	(void)in_name;
+	(void)in_holder;
+	*n = -1;
+	return 0;
+}
+
 static int pg_search_match_docs(struct store *s, const struct search_match *m, int with_body,
 				store_search_cb cb, void *ud)
 {
@@ -2362,6 +2376,10 @@ static int pg_search_stats(struct store *s, store_stat_cb cb, void *ud)
 
 static int pg_search_day_count(struct store *s, dip_day from, dip_day to, int64_t *n)
 {
+	/* Every day: the total, one row instead of a sum. */
+	if (from <= 0 && to >= SEARCH_DAY_MAX)
+		return count_query(s, run(s, "SELECT coalesce(sum(n), 0)::bigint FROM search_stats "
+					  "WHERE dim = $1 AND value = 0", "d", (int)SEARCH_DIM_TOTAL), n);
 	return count_query(s, run(s, "SELECT coalesce(sum(n), 0)::bigint FROM search_stats "
 				  "WHERE dim = $1 AND value >= $2 AND value <= $3", "dii",
 				  (int)SEARCH_DIM_DAY, (int64_t)from, (int64_t)to), n);
@@ -2645,6 +2663,7 @@ static const struct store pg_ops = {
 	.search_delete = pg_search_delete,
 	.search_match = pg_search_match,
 	.search_match_docs = pg_search_match_docs,
+	.search_match_phrases = pg_search_match_phrases,
 	.search_docs = pg_search_docs,
 	.search_lookup = pg_search_lookup,
 	.search_stats = pg_search_stats,

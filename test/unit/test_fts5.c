@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include "domain/query.h"
+#include "domain/rank.h"
 #include "store/fts5_tokenizer.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -339,6 +340,90 @@ static void test_art20_highlight_shows_original_text(void **state)
 	free(got);
 }
 
+/* The phrases rank_find finds in a record's name and holders' names, and
+ * those dipreg_columns reports from the index for the same record, as
+ * bit sets in qry_phrases' order. */
+static void phrase_columns_agree(sqlite3 *db, const char *q)
+{
+	sqlite3_stmt *st = NULL;
+	struct rank_query *rq = NULL;
+	struct qry *p = NULL;
+	struct dip_error e;
+	struct dbuf m;
+	const unsigned char *cols;
+	uint64_t name, holder, want_name, want_holder;
+	int index[64], rc, rows = 0;
+	size_t n, i;
+
+	if (qry_parse(q, strlen(q), NULL, &p, NULL, &e) != 0)
+		fail_msg("query %s: %s", q, e.message);
+	assert_int_equal(rank_query_new(p, &rq), 0);
+	assert_int_equal(qry_fts5_phrases(p, index, 64, &n), 0);
+	dbuf_init(&m, 4096);
+	dbuf_adds(&m, "{name holder body} : (");
+	assert_int_equal(qry_to_fts5(p, &m), 0);
+	dbuf_addc(&m, ')');
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT r.rowid, r.name, r.holder, "
+					    "dipreg_columns(bare) FROM bare CROSS JOIN reg r "
+					    "ON r.rowid = bare.rowid WHERE bare MATCH ?1",
+					    -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, m.p, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *tn = (const char *)sqlite3_column_text(st, 1);
+		const char *th = (const char *)sqlite3_column_text(st, 2);
+
+		want_name = rank_find(rq, tn, strlen(tn));
+		want_holder = rank_find(rq, th, strlen(th));
+		cols = sqlite3_column_blob(st, 3);
+		assert_int_equal(sqlite3_column_bytes(st, 3), (int)n);
+		name = holder = 0;
+		for (i = 0; i < n; i++) {
+			if (index[i] < 0)
+				continue;
+			if (cols[i] & 1)
+				name |= UINT64_C(1) << index[i];
+			if (cols[i] & 2)
+				holder |= UINT64_C(1) << index[i];
+		}
+		if (name != want_name || holder != want_holder)
+			fail_msg("query %s, record %lld: index says name %llx holder %llx, the text "
+				 "%llx %llx", q, (long long)sqlite3_column_int64(st, 0),
+				 (unsigned long long)name, (unsigned long long)holder,
+				 (unsigned long long)want_name, (unsigned long long)want_holder);
+		rows++;
+	}
+	assert_int_equal(rc, SQLITE_DONE);
+	assert_true(rows > 0);
+	sqlite3_finalize(st);
+	dbuf_free(&m);
+	rank_query_free(rq);
+	qry_free(p);
+}
+
+/* The service ranks the window from the index's report of where each
+ * phrase occurs (store_sqlite.c); it must be what the text says. */
+static void test_art20_phrase_columns_agree_with_the_text(void **state)
+{
+	static const char *const qs[] = {
+		"数据集", "北京 交通", "\"Taxi GPS轨迹\"", "上海 OR 北京", "港", "局", "ａｂｃ",
+		"cafe", "交通 -北京", "数据集 -(北京 OR 上海)", "container OR 吞吐量 OR 港",
+		"北京 (交通 OR 客流)", "集团", "gb4754", "A股",
+	};
+	struct qry *p = NULL;
+	struct dip_error e;
+	int index[64];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++)
+		phrase_columns_agree(*state, qs[i]);
+	/* An AND inside an OR: FTS5 reports its phrases only where the AND
+	 * matched, so the service reads the text instead. */
+	assert_int_equal(qry_parse("(北京 交通) OR 上海", strlen("(北京 交通) OR 上海"), NULL, &p,
+				   NULL, &e), 0);
+	assert_int_equal(qry_fts5_phrases(p, index, 64, &n), 1);
+	qry_free(p);
+}
+
 static void test_delete_uses_the_same_tokens(void **state)
 {
 	sqlite3 *db = *state;
@@ -380,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_art20_injection_is_plain_text),
 		cmocka_unit_test(test_art20_bm25_ranks_name_matches_first),
 		cmocka_unit_test(test_art20_highlight_shows_original_text),
+		cmocka_unit_test(test_art20_phrase_columns_agree_with_the_text),
 		cmocka_unit_test(test_delete_uses_the_same_tokens),
 		cmocka_unit_test(test_register_twice_and_bad_arguments),
 	};

@@ -100,6 +100,43 @@ static void test_exclusion(void **state)
 	both("--a b", "(\"b\" NOT (\"a\"))", "('b' & !('a'))");
 }
 
+/* FTS5 numbers phrases in the order of the expression, where an AND's
+ * exclusions come last; the ranking numbers those not excluded in query
+ * order. */
+static void fts5_phrases_are(const char *q, int and_in_or, const int *want, size_t nwant)
+{
+	struct qry *p = NULL;
+	struct dip_error e;
+	int index[16];
+	size_t n, i;
+
+	if (qry_parse(q, strlen(q), NULL, &p, NULL, &e) != 0)
+		fail_msg("%s: %s", q, e.message);
+	assert_int_equal(qry_fts5_phrases(p, index, 16, &n), and_in_or);
+	assert_int_equal(n, nwant);
+	for (i = 0; i < n; i++)
+		if (index[i] != want[i])
+			fail_msg("%s: phrase %zu of the FTS5 expression is %d, want %d", q, i,
+				 index[i], want[i]);
+	qry_free(p);
+}
+
+static void test_fts5_phrase_order(void **state)
+{
+	(void)state;
+	fts5_phrases_are("数据 交通", 0, (const int[]){ 0, 1 }, 2);
+	fts5_phrases_are("a -b c", 0, (const int[]){ 0, 1, -1 }, 3);
+	fts5_phrases_are("-气象 数据 \"test data\"", 0, (const int[]){ 0, 1, -1 }, 3);
+	fts5_phrases_are("x -(a OR b) y", 0, (const int[]){ 0, 1, -1, -1 }, 4);
+	fts5_phrases_are("x (a OR b)", 0, (const int[]){ 0, 1, 2 }, 3);
+	fts5_phrases_are("a OR b OR c", 0, (const int[]){ 0, 1, 2 }, 3);
+	/* An AND as an alternative of an OR, even one level down. */
+	fts5_phrases_are("(a b) OR c", 1, (const int[]){ 0, 1, 2 }, 3);
+	fts5_phrases_are("x ((a b) OR c)", 1, (const int[]){ 0, 1, 2, 3 }, 4);
+	/* ... but not when it is excluded. */
+	fts5_phrases_are("x -((a b) OR c)", 0, (const int[]){ 0, -1, -1, -1 }, 4);
+}
+
 static void test_groups(void **state)
 {
 	(void)state;
@@ -305,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_phrases),
 		cmocka_unit_test(test_or),
 		cmocka_unit_test(test_exclusion),
+		cmocka_unit_test(test_fts5_phrase_order),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_short_cjk_terms),
 		cmocka_unit_test(test_syntax_errors),

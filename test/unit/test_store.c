@@ -2698,6 +2698,9 @@ static void test_store_search_index(void **state)
 	/* The filter words are out of the query's reach. */
 	assert_int_equal(smatch(s, "sregistered", NULL, keys), 0);
 	assert_int_equal(smatch(s, "xg OR dfe", NULL, keys), 0);
+	assert_int_equal(smatch(s, "北京 xg", NULL, keys), 0);
+	assert_int_equal(smatch(s, "北京 -xg", NULL, keys), 2);
+	assert_int_equal(smatch(s, "北京 -\"dfe\"", NULL, keys), 2);
 	/* No phrase runs from one field into the next. */
 	assert_int_equal(smatch(s, "\"数据集 北京\"", NULL, keys), 0);
 	/* Filters: status, section, division, holder, days, limit. */
@@ -2759,6 +2762,10 @@ static void test_store_search_index(void **state)
 	assert_int_equal(stats[2], 2);
 	OK(s, s->search_day_count(s, d2, d3, &n));
 	assert_int_equal(n, 2);
+	OK(s, s->search_day_count(s, 0, SEARCH_DAY_MAX, &n));
+	assert_int_equal(n, 3);
+	OK(s, s->search_day_count(s, d1, SEARCH_DAY_MAX, &n));
+	assert_int_equal(n, 3);
 	s->rollback(s);
 
 	/* A new key replaces the document: the old one is gone from the
@@ -2812,6 +2819,8 @@ static void test_store_search_index(void **state)
 	memset(stats, 0, sizeof(stats));
 	OK(s, s->search_stats(s, sum_stat, stats));
 	assert_int_equal(stats[0], 0);
+	OK(s, s->search_day_count(s, 0, SEARCH_DAY_MAX, &n));
+	assert_int_equal(n, 0);
 	s->rollback(s);
 }
 
