@@ -311,19 +311,38 @@ int durable_defer(struct server_thread *th, struct evhttp_request *ev)
 	return 1;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How long a thread waits for another whose turn it is to take the lock. */
+#define TURN_MS 20
+
 static void on_retry(evutil_socket_t fd, short what, void *arg)
 {
 	struct server_thread *th = arg;
+	struct server *s = th->srv;
 	struct deferred *d;
+	int turn = atomic_load(&s->lock_turn);
 
 	(void)fd;
 	(void)what;
 	if (th->deferred == NULL)
 		return;
+	if (turn && turn != th->index + 1 && now_ms() - atomic_load(&s->lock_turn_at) < TURN_MS) {
+		retry_soon(th);
+		return;
+	}
 	if (!th->svc.st->batch_try(th->svc.st)) {
 		retry_soon(th);
 		return;
 	}
+	if (turn)
+		atomic_compare_exchange_strong(&s->lock_turn, &turn, 0);
 	while ((d = th->deferred) != NULL) {
 		th->deferred = d->next;
 		if (th->deferred == NULL)
@@ -337,15 +356,27 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 	durable_batch_end(th);
 }
 
-/* The write lock is free: the threads whose requests wait for it try. */
+/*
+ * The write lock is free: it is the turn of the next thread, in order,
+ * whose requests wait for it, and the others (this one too) wait until it
+ * has had it.  Otherwise a thread whose clients keep it busy would take
+ * the lock again and again before a thread woken from its wait got there,
+ * and the other thread's requests would wait for seconds.
+ */
 static void wake_deferred(struct server_thread *th)
 {
 	struct server *s = th->srv;
-	int i;
+	int i, k;
 
-	for (i = 0; i < s->nthreads; i++)
-		if (&s->threads[i] != th && atomic_load(&s->threads[i].ndeferred) > 0)
-			event_active(s->threads[i].retry, EV_TIMEOUT, 1);
+	for (i = 1; i < s->nthreads; i++) {
+		k = (th->index + i) % s->nthreads;
+		if (atomic_load(&s->threads[k].ndeferred) > 0) {
+			atomic_store(&s->lock_turn_at, now_ms());
+			atomic_store(&s->lock_turn, k + 1);
+			event_active(s->threads[k].retry, EV_TIMEOUT, 1);
+			return;
+		}
+	}
 }
 
 void durable_batch_end(struct server_thread *th)

@@ -77,6 +77,8 @@ struct server {
 	int sync_stop;
 	_Atomic uint64_t durable;    /* the highest ticket on disk */
 	_Atomic long nparked;
+	_Atomic int lock_turn;       /* 1 + the thread whose turn the write lock is, or 0 */
+	_Atomic int64_t lock_turn_at; /* when that turn was given, monotonic ms */
 	/* the statistics counter (statsbg.c) */
 	pthread_t stats_tid;
 	int stats_running, stats_want, stats_stop;
