@@ -2183,7 +2183,10 @@ static sqlite3_stmt *search_stmt(struct store *s, const struct search_match *m, 
 		   (int64_t)0, (int64_t)0, (int64_t)0, m->holder, limit);
 }
 
-static int sq_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)
+/* Steps statement what (search_stmt) of m, calling row with each of its
+ * first m->limit rows and the row's number; *n gets their count. */
+static int each_match(struct store *s, const struct search_match *m, int what,
+		      void (*row)(sqlite3_stmt *st, int i, void *ud), void *ud, int *n)
 {
 	struct dbuf expr;
 	sqlite3_stmt *st;
@@ -2191,19 +2194,29 @@ static int sq_search_match(struct store *s, const struct search_match *m, int64_
 
 	*n = 0;
 	dbuf_init(&expr, 64 * 1024);
-	st = search_stmt(s, m, 0, &expr);
+	st = search_stmt(s, m, what, &expr);
 	if (st == NULL) {
 		rc = s->err.code;
 		goto out;
 	}
 	while (*n < m->limit && (rc = step_row(s, st)) == 1)
-		keys[(*n)++] = col_i(st, 0);
+		row(st, (*n)++, ud);
 	sqlite3_reset(st);
 	if (rc > 0)
 		rc = 0;
 out:
 	dbuf_free(&expr);
 	return rc;
+}
+
+static void match_key(sqlite3_stmt *st, int i, void *ud)
+{
+	((int64_t *)ud)[i] = col_i(st, 0);
+}
+
+static int sq_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)
+{
+	return each_match(s, m, 0, match_key, keys, n);
 }
 
 /* The phrases' places from dipreg_columns instead of the documents' text:
@@ -2213,49 +2226,44 @@ out:
  * search_fts: 0 name, 1 holder. */
 #define SQ_MAX_PHRASES 64
 
+struct phrase_rows {
+	int64_t *keys;
+	uint64_t *in_name, *in_holder;
+	const int *index;    /* FTS5's phrase i is the ranking's index[i] (< 0: none) */
+	size_t nphrases;
+};
+
+static void match_phrases(sqlite3_stmt *st, int n, void *ud)
+{
+	struct phrase_rows *p = ud;
+	const unsigned char *cols = sqlite3_column_blob(st, 1);
+	int len = sqlite3_column_bytes(st, 1);
+	size_t i;
+
+	p->keys[n] = col_i(st, 0);
+	p->in_name[n] = p->in_holder[n] = 0;
+	/* The phrases of the filters follow the query's: not ranked. */
+	for (i = 0; cols && i < p->nphrases && i < (size_t)len; i++) {
+		if (p->index[i] < 0)
+			continue;
+		if (cols[i] & 1)
+			p->in_name[n] |= UINT64_C(1) << p->index[i];
+		if (cols[i] & 2)
+			p->in_holder[n] |= UINT64_C(1) << p->index[i];
+	}
+}
+
 static int sq_search_match_phrases(struct store *s, const struct search_match *m, int64_t *keys,
 				   uint64_t *in_name, uint64_t *in_holder, int *n)
 {
 	int index[SQ_MAX_PHRASES];
-	const unsigned char *cols;
-	size_t nphrases, i;
-	struct dbuf expr;
-	sqlite3_stmt *st;
-	int len, rc = 0;
+	struct phrase_rows p = { keys, in_name, in_holder, index, 0 };
 
 	*n = -1;
-	if (m->q == NULL || qry_fts5_phrases(m->q, index, SQ_MAX_PHRASES, &nphrases) != 0 ||
-	    nphrases > SQ_MAX_PHRASES)
+	if (m->q == NULL || qry_fts5_phrases(m->q, index, SQ_MAX_PHRASES, &p.nphrases) != 0 ||
+	    p.nphrases > SQ_MAX_PHRASES)
 		return 0;
-	*n = 0;
-	dbuf_init(&expr, 64 * 1024);
-	st = search_stmt(s, m, 3, &expr);
-	if (st == NULL) {
-		rc = s->err.code;
-		goto out;
-	}
-	while (*n < m->limit && (rc = step_row(s, st)) == 1) {
-		keys[*n] = col_i(st, 0);
-		in_name[*n] = in_holder[*n] = 0;
-		cols = sqlite3_column_blob(st, 1);
-		len = sqlite3_column_bytes(st, 1);
-		/* The phrases of the filters follow the query's: not ranked. */
-		for (i = 0; cols && i < nphrases && i < (size_t)len; i++) {
-			if (index[i] < 0)
-				continue;
-			if (cols[i] & 1)
-				in_name[*n] |= UINT64_C(1) << index[i];
-			if (cols[i] & 2)
-				in_holder[*n] |= UINT64_C(1) << index[i];
-		}
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	if (rc > 0)
-		rc = 0;
-out:
-	dbuf_free(&expr);
-	return rc;
+	return each_match(s, m, 3, match_phrases, &p, n);
 }
 
 /* Calls cb with each row of a statement selecting key, industry, cert_no,
