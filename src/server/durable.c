@@ -55,7 +55,7 @@ struct parked {
 	char reqid[40];          /* the request's id, for the log */
 	const char *route;       /* its route's pattern */
 	size_t slot;             /* its metrics slot: counted when sent */
-	double seconds;          /* from its dispatch to its handler's answer */
+	struct timespec started; /* its dispatch: its latency runs to its sending */
 	struct parked *next;
 };
 
@@ -75,6 +75,7 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 {
 	struct server_thread *th = arg;
 	uint64_t d = atomic_load(&th->srv->durable);
+	struct timespec now;
 	struct parked *p;
 
 	(void)fd;
@@ -92,7 +93,10 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 			}
 			free(text);
 		}
-		metrics_request(&th->metrics, p->slot, p->status, p->seconds);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		metrics_request(&th->metrics, p->slot, p->status,
+				(double)(now.tv_sec - p->started.tv_sec) +
+				(double)(now.tv_nsec - p->started.tv_nsec) / 1e9);
 		evhttp_send_reply(p->ev, p->status, p->reason, p->body);
 		free_parked(p);
 		atomic_fetch_sub(&th->srv->nparked, 1);
@@ -469,10 +473,11 @@ static int park(struct req *r, int status, const char *reason, struct evbuffer *
 	p->batch = r->v->st->batch_size(r->v->st) > 0;
 	snprintf(p->reqid, sizeof(p->reqid), "%s", r->reqid);
 	p->route = r->route ? r->route->pattern : "none";
-	/* Counted with the status it goes out with, which a lost batch
-	 * changes (take_back). */
+	/* Counted when it goes out: with the status it goes out with, which
+	 * a lost batch changes (take_back), and the wait for the disk in its
+	 * latency, as its client sees it. */
 	p->slot = metrics_slot_req(r);
-	p->seconds = metrics_seconds(r);
+	p->started = r->started;
 	r->count_on_send = 1;
 	if (th->parked_tail)
 		th->parked_tail->next = p;
