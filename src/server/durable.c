@@ -56,6 +56,8 @@ struct parked {
 	const char *route;       /* its route's pattern */
 	size_t slot;             /* its metrics slot: counted when sent */
 	struct timespec started; /* its dispatch: its latency runs to its sending */
+	enum evhttp_cmd_type method;
+	char addr[64];           /* the client's, for the access log */
 	struct parked *next;
 };
 
@@ -77,9 +79,12 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 	uint64_t d = atomic_load(&th->srv->durable);
 	struct timespec now;
 	struct parked *p;
+	char current[40];
+	double seconds;
 
 	(void)fd;
 	(void)what;
+	snprintf(current, sizeof(current), "%s", log_request_id());
 	while ((p = th->parked) != NULL && p->ticket <= d) {
 		th->parked = p->next;
 		if (th->parked == NULL)
@@ -94,9 +99,12 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 			free(text);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		metrics_request(&th->metrics, p->slot, p->status,
-				(double)(now.tv_sec - p->started.tv_sec) +
-				(double)(now.tv_nsec - p->started.tv_nsec) / 1e9);
+		seconds = (double)(now.tv_sec - p->started.tv_sec) +
+			  (double)(now.tv_nsec - p->started.tv_nsec) / 1e9;
+		metrics_request(&th->metrics, p->slot, p->status, seconds);
+		log_set_request_id(p->reqid);
+		server_access_log(p->method, p->route, p->status, seconds, p->addr);
+		log_set_request_id(current);
 		evhttp_send_reply(p->ev, p->status, p->reason, p->body);
 		free_parked(p);
 		atomic_fetch_sub(&th->srv->nparked, 1);
@@ -473,11 +481,13 @@ static int park(struct req *r, int status, const char *reason, struct evbuffer *
 	p->batch = r->v->st->batch_size(r->v->st) > 0;
 	snprintf(p->reqid, sizeof(p->reqid), "%s", r->reqid);
 	p->route = r->route ? r->route->pattern : "none";
-	/* Counted when it goes out: with the status it goes out with, which
-	 * a lost batch changes (take_back), and the wait for the disk in its
-	 * latency, as its client sees it. */
+	/* Counted and logged when it goes out: with the status it goes out
+	 * with, which a lost batch changes (take_back), and the wait for the
+	 * disk in its latency, as its client sees it. */
 	p->slot = metrics_slot_req(r);
 	p->started = r->started;
+	p->method = r->method;
+	snprintf(p->addr, sizeof(p->addr), "%s", r->addr);
 	r->count_on_send = 1;
 	if (th->parked_tail)
 		th->parked_tail->next = p;

@@ -126,6 +126,9 @@ void durable_batch_end(struct server_thread *th);
  * (1) or is to be served now (0); server_serve serves it (server.c). */
 int durable_defer(struct server_thread *th, struct evhttp_request *ev);
 void server_serve(struct evhttp_request *ev, struct server_thread *th);
+/* The access line of a request, under the current request id. */
+void server_access_log(enum evhttp_cmd_type method, const char *route, int status,
+		       double seconds, const char *addr);
 /* The statistics counter (statsbg.c): 0, or -1 when it cannot start. */
 int statsbg_start(struct server *s);
 void statsbg_stop(struct server *s);

@@ -183,6 +183,17 @@ static void dispatch(struct evhttp_request *ev, void *arg)
 		server_serve(ev, th);
 }
 
+void server_access_log(enum evhttp_cmd_type method, const char *route, int status,
+		       double seconds, const char *addr)
+{
+	char st[8], ms[16];
+
+	snprintf(st, sizeof(st), "%d", status);
+	snprintf(ms, sizeof(ms), "%.2f", seconds * 1e3);
+	log_event(LOG_INFO, "access", "method", route_method_name(method), "route", route, "status",
+		  st, "ms", ms, "addr", addr, NULL);
+}
+
 void server_serve(struct evhttp_request *ev, struct server_thread *th)
 {
 	struct server *s = th->srv;
@@ -190,7 +201,7 @@ void server_serve(struct evhttp_request *ev, struct server_thread *th)
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
 	struct evhttp_connection *conn = evhttp_request_get_connection(ev);
-	char *peer = NULL, status[8], ms[16];
+	char *peer = NULL;
 	ev_uint16_t port = 0;
 	struct req r;
 	int known = 0;
@@ -271,16 +282,14 @@ void server_serve(struct evhttp_request *ev, struct server_thread *th)
 	}
 	pthread_rwlock_unlock(&s->reg_lock);
 out:
-	snprintf(status, sizeof(status), "%d", r.status);
-	seconds = metrics_seconds(&r);
-	snprintf(ms, sizeof(ms), "%.2f", seconds * 1e3);
-	/* A parked reply is counted when it goes out, as it is or, from a
-	 * lost batch, as a 503 (durable.c). */
-	if (!r.count_on_send)
+	/* A parked reply is counted and logged when it goes out, as it is
+	 * or, from a lost batch, as a 503 (durable.c). */
+	if (!r.count_on_send) {
+		seconds = metrics_seconds(&r);
 		metrics_request(&th->metrics, metrics_slot_req(&r), r.status, seconds);
-	log_event(LOG_INFO, "access", "method", route_method_name(r.method), "route",
-		  r.route ? r.route->pattern : r.is_static ? "static" : "none", "status", status, "ms", ms,
-		  "addr", r.addr, NULL);
+		server_access_log(r.method, r.route ? r.route->pattern : r.is_static ? "static" : "none",
+				  r.status, seconds, r.addr);
+	}
 	log_set_request_id(NULL);
 	json_decref(r.body);
 	evhttp_clear_headers(&r.query);

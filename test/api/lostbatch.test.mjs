@@ -84,8 +84,12 @@ test('art7: submissions of a batch the disk refuses are answered 503 and not sto
     // SQLite's reason, and each reply taken back under its request id.
     const log = srv.log();
     assert.match(log, /level=error event=batch_lost error="database: a batch of \d+ transactions was lost: disk I\/O error"/);
-    for (const d of lost)
+    for (const d of lost) {
       assert.match(log, new RegExp(`level=error event=reply_taken_back req=lost-${d.id} route=\\S+ status=503 instead_of=200`));
+      // The access line is written when the reply goes, with the status it went with.
+      assert.match(log, new RegExp(`event=access req=lost-${d.id} method=POST route=\\S+ status=503 `));
+      assert.doesNotMatch(log, new RegExp(`event=access req=lost-${d.id} method=POST route=\\S+ status=200 `));
+    }
     const m = await metrics();
     const batchesLost = metric(m, 'dipreg_commit_batches_lost_total');
     assert.ok(batchesLost >= 1 && batchesLost <= lost.length, m);
