@@ -373,7 +373,7 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
  * whose requests wait for it, and the others (this one too) wait until it
  * has had it.  Otherwise a thread whose clients keep it busy would take
  * the lock again and again before a thread woken from its wait got there,
- * and the other thread's requests would wait for seconds.
+ * and nothing would bound how long the other thread's requests wait.
  */
 static void wake_deferred(struct server_thread *th)
 {
