@@ -1481,6 +1481,10 @@ static void test_store_concurrent_appends_are_gap_free_and_serial(void **state)
 struct grouped {
 	const char *url;
 	struct store_group *g;
+	int n;                                     /* transactions */
+	int (*write)(struct store *s, int i);      /* the change of transaction i */
+	int pause_us;                              /* between transactions */
+	_Atomic int done;
 	int rc;
 	char msg[600];
 };
@@ -1490,27 +1494,38 @@ static void *grouped_writer(void *arg)
 	struct grouped *w = arg;
 	struct dip_error e;
 	struct store *s = store_open_grouped(w->url, w->g, &e);
-	int64_t idx;
 	int i;
 
 	if (s == NULL) {
 		w->rc = -1;
 		snprintf(w->msg, sizeof(w->msg), "%s", e.message);
+		atomic_store(&w->done, 1);
 		return NULL;
 	}
-	for (i = 0; i < 50 && w->rc == 0; i++) {
+	for (i = 0; i < w->n && w->rc == 0; i++) {
 		w->rc = s->begin(s, 1);
 		if (w->rc == 0)
-			w->rc = s->ledger_append(s, "x", 1, &idx);
+			w->rc = w->write(s, i);
 		if (w->rc == 0)
 			w->rc = s->commit(s);
 		else
 			s->rollback(s);
+		if (w->pause_us)
+			usleep((useconds_t)w->pause_us);
 	}
 	if (w->rc)
 		snprintf(w->msg, sizeof(w->msg), "%s", s->err.message);
 	store_close(s);
+	atomic_store(&w->done, 1);
 	return NULL;
+}
+
+static int append_entry(struct store *s, int i)
+{
+	int64_t idx;
+
+	(void)i;
+	return s->ledger_append(s, "x", 1, &idx);
 }
 
 static void test_store_group_commit_tickets_and_sync(void **state)
@@ -1554,6 +1569,8 @@ static void test_store_group_commit_tickets_and_sync(void **state)
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].url = x->db.url;
 		w[i].g = g;
+		w[i].n = 50;
+		w[i].write = append_entry;
 		assert_int_equal(pthread_create(&th[i], NULL, grouped_writer, &w[i]), 0);
 	}
 	for (i = 0; i < 4; i++) {
@@ -1575,48 +1592,14 @@ static void test_store_group_commit_tickets_and_sync(void **state)
  * the database and starts over, so it stays a few times min_bytes long
  * instead of growing to the 16-times limit; nothing is lost on the way,
  * and a reader holding an old snapshot never makes a checkpoint wait. */
-struct stream {
-	const char *url;
-	struct store_group *g;
-	int n;
-	_Atomic int done;
-	int rc;
-	char msg[600];
-};
-
-static void *stream_writer(void *arg)
+static int put_setting(struct store *s, int i)
 {
-	struct stream *w = arg;
-	struct dip_error e;
-	struct store *s = store_open_grouped(w->url, w->g, &e);
 	char key[32], value[3001];
-	int i;
 
 	memset(value, 'v', sizeof(value) - 1);
 	value[sizeof(value) - 1] = '\0';
-	if (s == NULL) {
-		w->rc = -1;
-		snprintf(w->msg, sizeof(w->msg), "%s", e.message);
-		atomic_store(&w->done, 1);
-		return NULL;
-	}
-	for (i = 0; i < w->n && w->rc == 0; i++) {
-		snprintf(key, sizeof(key), "stream.%d", i);
-		w->rc = s->begin(s, 1);
-		if (w->rc == 0)
-			w->rc = s->setting_put(s, key, value);
-		if (w->rc == 0)
-			w->rc = s->commit(s);
-		else
-			s->rollback(s);
-		/* A server's pace rather than a tight loop. */
-		usleep(200);
-	}
-	if (w->rc)
-		snprintf(w->msg, sizeof(w->msg), "%s", s->err.message);
-	store_close(s);
-	atomic_store(&w->done, 1);
-	return NULL;
+	snprintf(key, sizeof(key), "stream.%d", i);
+	return s->setting_put(s, key, value);
 }
 
 static double ms_since(const struct timespec *t0)
@@ -1632,7 +1615,8 @@ static void test_store_checkpoints_keep_the_log_short_under_steady_commits(void 
 	struct sfx *x = *state;
 	struct store_group *g = store_group_new(x->db.url);
 	const int64_t min_bytes = 1 << 20;
-	struct stream w = { x->db.url, g, 3000, 0, 0, "" };
+	/* A server's pace rather than a tight loop. */
+	struct grouped w = { x->db.url, g, 3000, put_setting, 200, 0, 0, "" };
 	struct timespec t0;
 	struct dip_error e;
 	struct dbuf v = { 0 };
@@ -1651,7 +1635,7 @@ static void test_store_checkpoints_keep_the_log_short_under_steady_commits(void 
 	snprintf(wal, sizeof(wal), "%s-wal", x->db.url);
 	r = store_open_grouped(x->db.url, g, &e);
 	assert_non_null(r);
-	assert_int_equal(pthread_create(&th, NULL, stream_writer, &w), 0);
+	assert_int_equal(pthread_create(&th, NULL, grouped_writer, &w), 0);
 	while (!atomic_load(&w.done)) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		OK(r, store_group_checkpoint(g, min_bytes, &e));
@@ -1681,7 +1665,7 @@ static void test_store_checkpoints_keep_the_log_short_under_steady_commits(void 
 	OK(r, r->setting_get(r, "stream.0", &v));
 	w.n = 600;
 	atomic_store(&w.done, 0);
-	assert_int_equal(pthread_create(&th, NULL, stream_writer, &w), 0);
+	assert_int_equal(pthread_create(&th, NULL, grouped_writer, &w), 0);
 	pthread_join(th, NULL);
 	assert_int_equal(w.rc, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
