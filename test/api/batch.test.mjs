@@ -3,22 +3,19 @@
 // own, and one that fails takes nothing of the others with it.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeContent } from './harness.mjs';
+import { startServer, fileApplication, metric } from './harness.mjs';
 
 let srv;
 after(async () => { await srv?.stop(); });
 
-const metric = (text, name) => Number((text.match(new RegExp(`^${name} (\\d+)$`, 'm')) ?? [])[1]);
 
 test('art7: submissions arriving together each land once, committed in batches', async () => {
   srv = await startServer();
   await srv.setClock('2025-03-03T09:00:00+08:00');
   const alice = await srv.signUp();
   const drafts = [];
-  for (let i = 0; i < 24; i++) {
-    const content = await makeContent(alice, { name: `批量提交测试数据集${i}` });
-    drafts.push(await alice.ok('POST', '/api/applications', { content }, 201));
-  }
+  for (let i = 0; i < 24; i++)
+    drafts.push(await fileApplication(alice, { name: `批量提交测试数据集${i}`, draftOnly: true }));
   // All at once, the first twice: one of its two submissions must fail
   // alone (Art. 7: it was submitted already).
   const ids = [drafts[0].id, ...drafts.map((d) => d.id)];
@@ -34,7 +31,7 @@ test('art7: submissions arriving together each land once, committed in batches',
     assert.equal(stored.state, 'submitted');
     assert.equal(stored.submitted_at, a.submitted_at);
   }
-  const m = (await fetch(`${srv.url}/metrics`).then((r) => r.text()));
+  const m = await srv.metrics();
   const batches = metric(m, 'dipreg_commit_batches_total');
   assert.ok(batches >= 1, m);
   // Some of them shared a batch.

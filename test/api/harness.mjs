@@ -200,6 +200,9 @@ export class Server {
 
   anon() { return new Client(this); }
 
+  // The text of /metrics (the tests run from 127.0.0.1, which may read it).
+  async metrics() { return (await fetch(`${this.url}/metrics`)).text(); }
+
   async signInAs(login, password, mode = 'browser') {
     const c = new Client(this, { login, password, mode });
     await c.signIn();
@@ -357,6 +360,9 @@ export async function makeContent(c, { name = '北京市公共交通客流数据
     declaration: { truthful: true },
   };
 }
+
+// The value of an unlabelled sample of the /metrics text.
+export const metric = (text, name) => Number((text.match(new RegExp(`^${name} (\\d+)$`, 'm')) ?? [])[1]);
 
 // Drafts and submits an application of c; returns the application.
 export async function fileApplication(c, opts = {}) {

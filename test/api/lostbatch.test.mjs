@@ -17,17 +17,15 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, makeContent } from './harness.mjs';
+import { startServer, fileApplication, metric } from './harness.mjs';
 
 let srv;
 after(async () => { await srv?.stop(); });
 
 const SUBMIT = '/api/applications/{id}/submit';
-const metric = (text, name) => Number((text.match(new RegExp(`^${name} (\\d+)$`, 'm')) ?? [])[1]);
 const submits = (text, status) => Number((text.match(new RegExp(
   `^dipreg_http_requests_total\\{method="POST",route="${SUBMIT.replace(/[{}]/g, '\\$&')}",status="${status}"\\} (\\d+)$`,
   'm')) ?? [0, 0])[1]);
-const metrics = async () => (await fetch(`${srv.url}/metrics`)).text();
 
 // Sets the soft limit on the size of files the server writes (bytes or
 // 'unlimited'); the hard limit stays, so the soft one can be raised again.
@@ -48,10 +46,8 @@ test('art7: submissions of a batch the disk refuses are answered 503 and not sto
     await srv.setClock('2025-03-03T09:00:00+08:00');
     const alice = await srv.signUp();
     const drafts = [];
-    for (let i = 0; i < 12; i++) {
-      const content = await makeContent(alice, { name: `磁盘写满测试数据集${i}` });
-      drafts.push(await alice.ok('POST', '/api/applications', { content }, 201));
-    }
+    for (let i = 0; i < 12; i++)
+      drafts.push(await fileApplication(alice, { name: `磁盘写满测试数据集${i}`, draftOnly: true }));
     const early = drafts.slice(0, 4);
     const lost = drafts.slice(4, 11);
     const late = drafts[11];
@@ -59,7 +55,7 @@ test('art7: submissions of a batch the disk refuses are answered 503 and not sto
     // Acknowledged while the disk takes writes.
     const acked = [];
     for (const d of early) acked.push(await alice.ok('POST', `/api/applications/${d.id}/submit`));
-    assert.equal(metric(await metrics(), 'dipreg_commit_batches_lost_total'), 0);
+    assert.equal(metric(await srv.metrics(), 'dipreg_commit_batches_lost_total'), 0);
 
     // From here on no commit fits in the log.  All at once, so that
     // some share a batch.
@@ -90,7 +86,7 @@ test('art7: submissions of a batch the disk refuses are answered 503 and not sto
       assert.match(log, new RegExp(`event=access req=lost-${d.id} method=POST route=\\S+ status=503 `));
       assert.doesNotMatch(log, new RegExp(`event=access req=lost-${d.id} method=POST route=\\S+ status=200 `));
     }
-    const m = await metrics();
+    const m = await srv.metrics();
     const batchesLost = metric(m, 'dipreg_commit_batches_lost_total');
     assert.ok(batchesLost >= 1 && batchesLost <= lost.length, m);
     assert.ok(metric(m, 'dipreg_database_errors_total') >= batchesLost, m);
