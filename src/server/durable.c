@@ -21,9 +21,9 @@
  * stream of submissions then writes the pages they all touch (the ends of
  * the events, deadlines, messages and log tables and of their indexes)
  * once per batch instead of once per submission.  Reads never run in a
- * batch: a read request, the scheduler and the sequencer commit the open
- * batch first, so a long read never holds the write lock and nothing
- * uncommitted reaches a cache.  A write request that finds another
+ * batch: no batch is open outside that event, so a long read never holds
+ * the write lock and nothing uncommitted reaches a cache.  A write request
+ * that finds another
  * thread's batch holding the write lock waits its turn without blocking
  * its loop, and those that waited then run as a batch of their own.
  * Should a batch be lost (a full disk), every reply parked on it becomes
@@ -61,8 +61,8 @@ struct parked {
 	struct parked *next;
 };
 
-/* A batch holds the write lock: it is committed behind the requests that
- * the loop iteration is handling, or at once when it grew this long. */
+/* A batch holds the write lock: it is committed when its requests have
+ * run, or at once when it grew this long. */
 #define BATCH_MAX 128
 
 static void free_parked(struct parked *p)
@@ -260,14 +260,8 @@ static int writes(enum evhttp_cmd_type m)
 
 void durable_request_begin(struct req *r)
 {
-	struct server_thread *th = r->th;
-
-	if (th == NULL || th->batch == NULL)
-		return;
-	if (writes(r->method))
-		th->svc.st->batch_allow(th->svc.st, 1);
-	else
-		durable_batch_end(th);
+	if (r->th && r->th->in_batch)
+		r->th->svc.st->batch_allow(r->th->svc.st, 1);
 }
 
 /*
@@ -291,15 +285,6 @@ static void retry_soon(struct server_thread *th)
 	struct timeval tv = { 0, 1000 };
 
 	event_add(th->retry, &tv);
-}
-
-/* The open batch is committed behind what the loop iteration handles. */
-static void queue_batch(struct server_thread *th)
-{
-	if (!th->batch_queued && th->svc.st->batch_size(th->svc.st) > 0) {
-		th->batch_queued = 1;
-		event_active(th->batch, EV_READ, 1);
-	}
 }
 
 int durable_defer(struct server_thread *th, struct evhttp_request *ev)
@@ -355,6 +340,7 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 	}
 	if (turn)
 		atomic_compare_exchange_strong(&s->lock_turn, &turn, 0);
+	th->in_batch = 1;
 	while ((d = th->deferred) != NULL) {
 		th->deferred = d->next;
 		if (th->deferred == NULL)
@@ -363,6 +349,7 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 		server_serve(d->ev, th);
 		free(d);
 	}
+	th->in_batch = 0;
 	/* Whatever the requests turned out to be, the batch that batch_try
 	 * opened is committed now. */
 	durable_batch_end(th);
@@ -397,7 +384,6 @@ void durable_batch_end(struct server_thread *th)
 	struct parked *p;
 	int n;
 
-	th->batch_queued = 0;
 	n = st->batch_size(st);
 	if (n == 0)
 		return;
@@ -417,13 +403,6 @@ void durable_batch_end(struct server_thread *th)
 		p->batch = 0;
 }
 
-static void on_batch(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	durable_batch_end(arg);
-}
-
 int durable_start(struct server *s)
 {
 	int i;
@@ -437,10 +416,8 @@ int durable_start(struct server *s)
 	for (i = 0; i < s->nthreads; i++) {
 		s->threads[i].release = event_new(s->threads[i].base, -1, 0, on_release,
 						  &s->threads[i]);
-		s->threads[i].batch = event_new(s->threads[i].base, -1, 0, on_batch, &s->threads[i]);
 		s->threads[i].retry = event_new(s->threads[i].base, -1, 0, on_retry, &s->threads[i]);
-		if (s->threads[i].release == NULL || s->threads[i].batch == NULL ||
-		    s->threads[i].retry == NULL)
+		if (s->threads[i].release == NULL || s->threads[i].retry == NULL)
 			return -1;
 	}
 	if (pthread_create(&s->syncer, NULL, syncer_main, s) != 0)
@@ -512,16 +489,12 @@ int durable_park_json(struct req *r, int status, const char *reason, json_t *jso
 void durable_request_end(struct req *r)
 {
 	struct server_thread *th = r->th;
-	int n;
 
-	if (th == NULL || th->batch == NULL)
+	if (th == NULL || !th->in_batch)
 		return;
 	th->svc.st->batch_allow(th->svc.st, 0);
-	n = th->svc.st->batch_size(th->svc.st);
-	if (n >= BATCH_MAX)
+	if (th->svc.st->batch_size(th->svc.st) >= BATCH_MAX)
 		durable_batch_end(th);
-	else
-		queue_batch(th);
 }
 
 int durable_flush(struct server *s)
@@ -559,9 +532,6 @@ void durable_stop(struct server *s)
 		if (s->threads[i].release)
 			event_free(s->threads[i].release);
 		s->threads[i].release = NULL;
-		if (s->threads[i].batch)
-			event_free(s->threads[i].batch);
-		s->threads[i].batch = NULL;
 		if (s->threads[i].retry)
 			event_free(s->threads[i].retry);
 		s->threads[i].retry = NULL;

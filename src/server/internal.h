@@ -34,11 +34,10 @@ struct server_thread {
 	uint64_t rid_seq;
 	struct parked *parked, *parked_tail; /* replies waiting for the disk (durable.c) */
 	struct event *release;       /* the syncer wakes the loop with it */
-	struct event *batch;         /* commits the open batch (durable.c) */
-	int batch_queued;            /* batch is active */
 	struct deferred *deferred, *deferred_tail; /* write requests waiting for the lock */
 	_Atomic int ndeferred;
-	struct event *retry;         /* runs them (durable.c) */
+	struct event *retry;         /* runs them as one batch (durable.c) */
+	int in_batch;                /* while it does */
 };
 
 /* cache.c: response bodies by key, each valid at one generation; shared by
@@ -117,13 +116,13 @@ int durable_park_json(struct req *r, int status, const char *reason, json_t *jso
 int durable_flush(struct server *s);
 void durable_stop(struct server *s);
 /* Batched commit (durable.c): around each request's handler; and
- * durable_batch_end commits the thread's open batch now, for whatever
- * must not run inside one. */
+ * durable_batch_end commits the thread's open batch now, for a handler
+ * that must not run inside one. */
 void durable_request_begin(struct req *r);
 void durable_request_end(struct req *r);
 void durable_batch_end(struct server_thread *th);
-/* A write request that would wait for the write lock is kept for later
- * (1) or is to be served now (0); server_serve serves it (server.c). */
+/* A write request is kept to run in the thread's next batch (1) or is
+ * to be served now (0); server_serve serves it (server.c). */
 int durable_defer(struct server_thread *th, struct evhttp_request *ev);
 void server_serve(struct evhttp_request *ev, struct server_thread *th);
 /* The access line of a request, under the current request id. */

@@ -305,7 +305,6 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	atomic_store(&s->tick_now, 0);
-	durable_batch_end(th);
 	pthread_rwlock_rdlock(&s->reg_lock);
 	metrics_count(&th->metrics.scheduler_runs, 1);
 	memset(&rep, 0, sizeof(rep));
@@ -332,7 +331,6 @@ static void on_poll_tick(evutil_socket_t fd, short what, void *arg)
 	/* The sequencer: fold new log entries into a signed checkpoint about
 	 * once a second (this timer runs on thread 0 only). */
 	if (++th->polls % 5 == 0 && th->srv->reg->keys) {
-		durable_batch_end(th);
 		pthread_rwlock_rdlock(&th->srv->reg_lock);
 		if (svc_log_integrate_if_idle(&th->svc, server_now(th->srv), &busy, &e) != 0) {
 			log_event(LOG_ERROR, "sequencer_failed", "error", e.message, NULL);
@@ -349,8 +347,6 @@ static void *thread_main(void *arg)
 	struct server_thread *th = arg;
 
 	event_base_dispatch(th->base);
-	/* A batch still open keeps the write lock: commit it. */
-	durable_batch_end(th);
 	return NULL;
 }
 
