@@ -77,7 +77,6 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 {
 	struct server_thread *th = arg;
 	uint64_t d = atomic_load(&th->srv->durable);
-	struct timespec now;
 	struct parked *p;
 	char current[40];
 	double seconds;
@@ -98,9 +97,7 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 			}
 			free(text);
 		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		seconds = (double)(now.tv_sec - p->started.tv_sec) +
-			  (double)(now.tv_nsec - p->started.tv_nsec) / 1e9;
+		seconds = metrics_seconds_since(&p->started);
 		metrics_request(&th->metrics, p->slot, p->status, seconds);
 		log_set_request_id(p->reqid);
 		server_access_log(p->method, p->route, p->status, seconds, p->addr);
@@ -217,9 +214,8 @@ static void *checkpointer_main(void *arg)
 	return NULL;
 }
 
-/* Takes back the replies parked on a lost batch: each becomes a 503.
- * The access log showed each with the status its handler answered, so
- * each is logged again under its request id with the status it gets. */
+/* Takes back the replies parked on a lost batch: each becomes a 503, and
+ * a line under its request id says what it would have been. */
 static void take_back(struct server_thread *th)
 {
 	struct parked *p;

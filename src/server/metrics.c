@@ -61,13 +61,17 @@ size_t metrics_slot_req(const struct req *r)
 								       : metrics_slot_none();
 }
 
-double metrics_seconds(const struct req *r)
+double metrics_seconds_since(const struct timespec *t0)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - r->started.tv_sec) +
-	       (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+double metrics_seconds(const struct req *r)
+{
+	return metrics_seconds_since(&r->started);
 }
 
 static int status_index(int status)

@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct req;
 struct route;
@@ -45,7 +46,8 @@ size_t metrics_slot_none(void);
 size_t metrics_slot_route(const struct route *rt);
 /* The slot of request r as dispatched so far. */
 size_t metrics_slot_req(const struct req *r);
-/* Seconds from r's dispatch to now. */
+/* Seconds from t0 (CLOCK_MONOTONIC), and from r's dispatch, to now. */
+double metrics_seconds_since(const struct timespec *t0);
 double metrics_seconds(const struct req *r);
 
 /* One request answered with status after seconds. */
