@@ -453,7 +453,7 @@ static int park(struct req *r, int status, const char *reason, struct evbuffer *
 	p->ticket = need;
 	p->batch = r->v->st->batch_size(r->v->st) > 0;
 	snprintf(p->reqid, sizeof(p->reqid), "%s", r->reqid);
-	p->route = r->route ? r->route->pattern : "none";
+	p->route = metrics_route_label(r);
 	/* Counted and logged when it goes out: with the status it goes out
 	 * with, which a lost batch changes (take_back), and the wait for the
 	 * disk in its latency, as its client sees it. */

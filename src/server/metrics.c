@@ -61,6 +61,11 @@ size_t metrics_slot_req(const struct req *r)
 								       : metrics_slot_none();
 }
 
+const char *metrics_route_label(const struct req *r)
+{
+	return r->route ? r->route->pattern : r->is_static ? "static" : "none";
+}
+
 double metrics_seconds_since(const struct timespec *t0)
 {
 	struct timespec now;

@@ -44,8 +44,10 @@ void metrics_thread_release(struct metrics_thread *m);
 size_t metrics_slot_static(void);
 size_t metrics_slot_none(void);
 size_t metrics_slot_route(const struct route *rt);
-/* The slot of request r as dispatched so far. */
+/* The slot of request r as dispatched so far, and its label in metrics
+ * and logs: the route's pattern, never the raw path. */
 size_t metrics_slot_req(const struct req *r);
+const char *metrics_route_label(const struct req *r);
 /* Seconds from t0 (CLOCK_MONOTONIC), and from r's dispatch, to now. */
 double metrics_seconds_since(const struct timespec *t0);
 double metrics_seconds(const struct req *r);

@@ -287,8 +287,7 @@ out:
 	if (!r.count_on_send) {
 		seconds = metrics_seconds(&r);
 		metrics_request(&th->metrics, metrics_slot_req(&r), r.status, seconds);
-		server_access_log(r.method, r.route ? r.route->pattern : r.is_static ? "static" : "none",
-				  r.status, seconds, r.addr);
+		server_access_log(r.method, metrics_route_label(&r), r.status, seconds, r.addr);
 	}
 	log_set_request_id(NULL);
 	json_decref(r.body);
