@@ -1794,6 +1794,23 @@ static int teardown_fsize(void **state)
 	return teardown(state);
 }
 
+/* A new group of x's database with two connections, a to write and b to
+ * read; NULL on PostgreSQL, which has no groups and no batches. */
+static struct store_group *open_two(struct sfx *x, struct store **a, struct store **b)
+{
+	struct store_group *g = store_group_new(x->db.url);
+	struct dip_error e;
+
+	*a = *b = NULL;
+	if (g == NULL)
+		return NULL;
+	*a = store_open_grouped(x->db.url, g, &e);
+	*b = store_open_grouped(x->db.url, g, &e);
+	assert_non_null(*a);
+	assert_non_null(*b);
+	return g;
+}
+
 static void put(struct store *s, const char *key, const char *value)
 {
 	OK(s, s->begin(s, 1));
@@ -1806,17 +1823,13 @@ static void put(struct store *s, const char *key, const char *value)
 static void test_art7_store_batch_refused_by_the_disk_is_lost_whole(void **state)
 {
 	struct sfx *x = *state;
-	struct store_group *g = store_group_new(x->db.url);
+	struct store *a, *b;
+	struct store_group *g = open_two(x, &a, &b);
 	struct dip_error e;
-	struct store *a = NULL, *b = NULL;
 	uint64_t d = 0;
 
-	if (g == NULL) /* PostgreSQL: no batches */
+	if (g == NULL)
 		return;
-	a = store_open_grouped(x->db.url, g, &e);
-	b = store_open_grouped(x->db.url, g, &e);
-	assert_non_null(a);
-	assert_non_null(b);
 	put(a, "kept", "1");
 	OK(a, store_group_sync(g, &d, &e));
 	a->batch_allow(a, 1);
@@ -1852,18 +1865,13 @@ static void test_art7_store_batch_refused_by_the_disk_is_lost_whole(void **state
 static void test_art7_store_no_write_commits_alone_while_a_lost_batch_is_unreported(void **state)
 {
 	struct sfx *x = *state;
-	struct store_group *g = store_group_new(x->db.url);
-	struct dip_error e;
-	struct store *a = NULL, *b = NULL;
+	struct store *a, *b;
+	struct store_group *g = open_two(x, &a, &b);
 	size_t n = 4 << 20;
 	char *big;
 
-	if (g == NULL) /* PostgreSQL: no batches */
+	if (g == NULL)
 		return;
-	a = store_open_grouped(x->db.url, g, &e);
-	b = store_open_grouped(x->db.url, g, &e);
-	assert_non_null(a);
-	assert_non_null(b);
 	big = malloc(n + 1);
 	assert_non_null(big);
 	memset(big, 'x', n);
