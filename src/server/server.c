@@ -134,26 +134,45 @@ static void relisten(evutil_socket_t fd, short what, void *arg)
 		evconnlistener_enable(evhttp_bound_socket_get_listener(th->bound));
 }
 
+#define ACCEPT_AHEAD 1     /* connections a thread may accept beyond the fewest */
+#define ACCEPT_WAIT_US 1000 /* how long a thread that is ahead stops accepting */
+
+/* Has th accepted more than ACCEPT_AHEAD connections beyond the thread
+ * that accepted fewest? */
+static int accept_ahead(const struct server_thread *th)
+{
+	const struct server *s = th->srv;
+	uint64_t mine = atomic_load_explicit(&th->metrics.connections, memory_order_relaxed);
+	int i;
+
+	for (i = 0; i < s->nthreads; i++)
+		if (atomic_load_explicit(&s->threads[i].metrics.connections, memory_order_relaxed) +
+		    ACCEPT_AHEAD < mine)
+			return 1;
+	return 0;
+}
+
 /*
  * Every thread listens on the one socket, and libevent accepts until the
  * backlog is empty: the thread that woke first would take a whole burst
  * of connections (all 64 of a load generator's) and leave the others
  * idle.  So a thread accepts one connection a turn of its loop and listens
- * again on the next; a busy thread turns slowly and an idle one takes the
- * next connection.
+ * again on the next.  A thread that has accepted more than the others
+ * waits a millisecond before it listens again, so that a burst is shared
+ * evenly; a thread stuck in a long request keeps none waiting longer.
  */
 static struct bufferevent *new_connection(struct event_base *base, void *arg)
 {
 	struct server_thread *th = arg;
 	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	struct timeval now = { 0, 0 };
+	struct timeval now = { 0, 0 }, wait = { 0, ACCEPT_WAIT_US };
 
 	if (bev)
 		evbuffer_add_cb(bufferevent_get_input(bev), on_input, arg);
 	metrics_count(&th->metrics.connections, 1);
 	if (th->bound && th->relisten) {
 		evconnlistener_disable(evhttp_bound_socket_get_listener(th->bound));
-		evtimer_add(th->relisten, &now);
+		evtimer_add(th->relisten, accept_ahead(th) ? &wait : &now);
 	}
 	return bev;
 }
