@@ -272,7 +272,7 @@ void durable_request_begin(struct req *r)
  * other holders (the scheduler, a checkpoint).
  */
 struct deferred {
-	struct evhttp_request *ev;
+	struct req *r;
 	struct deferred *next;
 };
 
@@ -283,16 +283,18 @@ static void retry_soon(struct server_thread *th)
 	event_add(th->retry, &tv);
 }
 
-int durable_defer(struct server_thread *th, struct evhttp_request *ev)
+int durable_defers(struct server_thread *th, struct evhttp_request *ev)
 {
-	struct deferred *d;
+	return th->retry != NULL && writes(evhttp_request_get_command(ev));
+}
 
-	if (th->retry == NULL || !writes(evhttp_request_get_command(ev)))
-		return 0;
-	d = malloc(sizeof(*d));
+int durable_defer(struct server_thread *th, struct req *r)
+{
+	struct deferred *d = malloc(sizeof(*d));
+
 	if (d == NULL)
 		return 0;
-	d->ev = ev;
+	d->r = r;
 	d->next = NULL;
 	if (th->deferred_tail)
 		th->deferred_tail->next = d;
@@ -342,7 +344,7 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 		if (th->deferred == NULL)
 			th->deferred_tail = NULL;
 		atomic_fetch_sub(&th->ndeferred, 1);
-		server_serve(d->ev, th);
+		server_serve_deferred(d->r);
 		free(d);
 	}
 	th->in_batch = 0;
@@ -535,6 +537,7 @@ void durable_stop(struct server *s)
 			struct deferred *d = s->threads[i].deferred;
 
 			s->threads[i].deferred = d->next;
+			server_drop_deferred(d->r);
 			free(d);
 		}
 		s->threads[i].deferred_tail = NULL;

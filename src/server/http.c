@@ -197,6 +197,26 @@ static int json_depth(const char *p, size_t n)
 	return max;
 }
 
+void req_json_ahead(struct req *r)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+	size_t n = evbuffer_get_length(in);
+	const char *type = req_header(r, "Content-Type");
+	const char *p;
+
+	if (r->body || n == 0 || n > r->srv->cfg.max_body || type == NULL ||
+	    strncmp(type, "application/json", 16) != 0)
+		return;
+	p = (const char *)evbuffer_pullup(in, -1);
+	if (json_depth(p, n) > r->srv->cfg.max_depth)
+		return;
+	r->body = json_loadb(p, n, JSON_REJECT_DUPLICATES, NULL);
+	if (r->body && !json_is_object(r->body)) {
+		json_decref(r->body);
+		r->body = NULL;
+	}
+}
+
 json_t *req_json(struct req *r)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);

@@ -49,6 +49,10 @@ struct req {
  * the size limit, 415 for another content type, 422 past the depth limit.
  * On failure the error is already sent and NULL returned. */
 json_t *req_json(struct req *r);
+/* Parses a JSON body into r->body ahead of its handler, outside the write
+ * lock; leaves it NULL, and every error to req_json, when it is not a
+ * JSON object within the limits. */
+void req_json_ahead(struct req *r);
 /* A query parameter, or NULL. */
 const char *req_query(struct req *r, const char *name);
 /* A numeric query parameter in [min, max], def when absent; sends 422 and

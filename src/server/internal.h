@@ -121,10 +121,16 @@ void durable_stop(struct server *s);
 void durable_request_begin(struct req *r);
 void durable_request_end(struct req *r);
 void durable_batch_end(struct server_thread *th);
-/* A write request is kept to run in the thread's next batch (1) or is
- * to be served now (0); server_serve serves it (server.c). */
-int durable_defer(struct server_thread *th, struct evhttp_request *ev);
+/* A request that writes waits for the thread's next batch
+ * (durable_defers); durable_defer keeps r, begun (server.c), to run its
+ * handler there (1), or leaves it to be served now (0).
+ * server_serve_deferred runs a kept request's handler and frees it;
+ * server_drop_deferred frees one that will not run. */
+int durable_defers(struct server_thread *th, struct evhttp_request *ev);
+int durable_defer(struct server_thread *th, struct req *r);
 void server_serve(struct evhttp_request *ev, struct server_thread *th);
+void server_serve_deferred(struct req *r);
+void server_drop_deferred(struct req *r);
 /* The access line of a request, under the current request id. */
 void server_access_log(enum evhttp_cmd_type method, const char *route, int status,
 		       double seconds, const char *addr);

@@ -193,15 +193,6 @@ static void track(struct server_thread *th, struct evhttp_request *ev)
 	evhttp_connection_set_closecb(conn, on_conn_closed, f);
 }
 
-static void dispatch(struct evhttp_request *ev, void *arg)
-{
-	struct server_thread *th = arg;
-
-	track(th, ev);
-	if (!durable_defer(th, ev))
-		server_serve(ev, th);
-}
-
 void server_access_log(enum evhttp_cmd_type method, const char *route, int status,
 		       double seconds, const char *addr)
 {
@@ -213,7 +204,15 @@ void server_access_log(enum evhttp_cmd_type method, const char *route, int statu
 		  st, "ms", ms, "addr", addr, NULL);
 }
 
-void server_serve(struct evhttp_request *ev, struct server_thread *th)
+/*
+ * A request from its arrival to its handler: its id, client, path, route
+ * and who sends it.  This part runs outside the write lock, also for the
+ * write requests that wait for it, and a request refused on the way (no
+ * route, no session, no right) never waits.  1 when the handler is to run
+ * (serve_handler), 0 when the request was answered on the way.  r must
+ * stay where it is until serve_end.
+ */
+static int serve_begin(struct req *r, struct evhttp_request *ev, struct server_thread *th)
 {
 	struct server *s = th->srv;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
@@ -222,33 +221,31 @@ void server_serve(struct evhttp_request *ev, struct server_thread *th)
 	struct evhttp_connection *conn = evhttp_request_get_connection(ev);
 	char *peer = NULL;
 	ev_uint16_t port = 0;
-	struct req r;
-	int known = 0;
-	double seconds;
+	int known = 0, run = 0;
 	const char *rid;
 	uint8_t raw[12];
 
-	memset(&r, 0, sizeof(r));
-	clock_gettime(CLOCK_MONOTONIC, &r.started);
-	TAILQ_INIT(&r.query);
-	r.ev = ev;
-	r.th = th;
-	r.srv = s;
-	r.v = &th->svc;
-	r.method = evhttp_request_get_command(ev);
-	r.now = server_now(s);
-	r.who.roles = ROLE_PUBLIC;
+	memset(r, 0, sizeof(*r));
+	clock_gettime(CLOCK_MONOTONIC, &r->started);
+	TAILQ_INIT(&r->query);
+	r->ev = ev;
+	r->th = th;
+	r->srv = s;
+	r->v = &th->svc;
+	r->method = evhttp_request_get_command(ev);
+	r->now = server_now(s);
+	r->who.roles = ROLE_PUBLIC;
 	if (conn)
 		evhttp_connection_get_peer(conn, &peer, &port);
 	/* Behind a trusted reverse proxy, the client is the one it names. */
 	net_client_addr(&s->trusted, peer ? peer : "",
 			evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Forwarded-For"),
-			evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Real-IP"), r.addr,
-			sizeof(r.addr));
-	snprintf(r.who.addr, sizeof(r.who.addr), "%s", r.addr);
+			evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Real-IP"), r->addr,
+			sizeof(r->addr));
+	snprintf(r->who.addr, sizeof(r->who.addr), "%s", r->addr);
 	rid = evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Request-Id");
-	if (rid && strlen(rid) < sizeof(r.reqid) && strspn(rid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == strlen(rid)) {
-		snprintf(r.reqid, sizeof(r.reqid), "%s", rid);
+	if (rid && strlen(rid) < sizeof(r->reqid) && strspn(rid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == strlen(rid)) {
+		snprintf(r->reqid, sizeof(r->reqid), "%s", rid);
 	} else {
 		/* Unique, not secret: the thread's random base plus a count, so
 		 * that no request pays for the random generator. */
@@ -261,56 +258,124 @@ void server_serve(struct evhttp_request *ev, struct server_thread *th)
 		lo += ++th->rid_seq;
 		for (i = 11; i >= 4; i--, lo >>= 8)
 			raw[i] = (uint8_t)lo;
-		hex_encode(r.reqid, raw, sizeof(raw));
-		r.reqid[24] = '\0';
+		hex_encode(r->reqid, raw, sizeof(raw));
+		r->reqid[24] = '\0';
 	}
-	log_set_request_id(r.reqid);
-	evhttp_add_header(evhttp_request_get_output_headers(ev), "X-Request-Id", r.reqid);
-	if (path == NULL || strlen(path) >= sizeof(r.path) || strstr(path, "..")) {
-		snprintf(r.path, sizeof(r.path), "%s", "(bad)");
+	log_set_request_id(r->reqid);
+	evhttp_add_header(evhttp_request_get_output_headers(ev), "X-Request-Id", r->reqid);
+	if (path == NULL || strlen(path) >= sizeof(r->path) || strstr(path, "..")) {
+		snprintf(r->path, sizeof(r->path), "%s", "(bad)");
 		security_headers(evhttp_request_get_output_headers(ev), 1);
-		reply_fail(&r, DIP_ENOTFOUND, "", "no such path");
-		goto out;
+		reply_fail(r, DIP_ENOTFOUND, "", "no such path");
+		return 0;
 	}
-	snprintf(r.path, sizeof(r.path), "%s", path);
-	if (query && evhttp_parse_query_str(query, &r.query) != 0) {
+	snprintf(r->path, sizeof(r->path), "%s", path);
+	if (query && evhttp_parse_query_str(query, &r->query) != 0) {
 		security_headers(evhttp_request_get_output_headers(ev), 1);
-		reply_fail(&r, DIP_EINVAL, "", "malformed query string");
-		goto out;
+		reply_fail(r, DIP_EINVAL, "", "malformed query string");
+		return 0;
 	}
-	security_headers(evhttp_request_get_output_headers(ev), strncmp(r.path, "/api/", 5) == 0);
+	security_headers(evhttp_request_get_output_headers(ev), strncmp(r->path, "/api/", 5) == 0);
 	pthread_rwlock_rdlock(&s->reg_lock);
-	r.route = route_match(&r, &known);
-	if (r.route == NULL) {
+	r->route = route_match(r, &known);
+	if (r->route == NULL) {
 		if (known)
-			reply_fail(&r, DIP_ENOTFOUND, "", "method %s not allowed on %s",
-				   route_method_name(r.method), r.path);
-		else if (strncmp(r.path, "/api/", 5) != 0 && (r.method == EVHTTP_REQ_GET ||
-							      r.method == EVHTTP_REQ_HEAD)) {
-			r.is_static = 1;
-			h_static(&r);
+			reply_fail(r, DIP_ENOTFOUND, "", "method %s not allowed on %s",
+				   route_method_name(r->method), r->path);
+		else if (strncmp(r->path, "/api/", 5) != 0 && (r->method == EVHTTP_REQ_GET ||
+							       r->method == EVHTTP_REQ_HEAD)) {
+			r->is_static = 1;
+			h_static(r);
 		}
 		else
-			reply_json(&r, 404, json_pack("{s:{s:s,s:n,s:s}}", "error", "code", "no_route",
-						      "field", "message", "no such API route"));
+			reply_json(r, 404, json_pack("{s:{s:s,s:n,s:s}}", "error", "code", "no_route",
+						     "field", "message", "no such API route"));
 	} else {
-		durable_request_begin(&r);
-		if (auth_request(&r) == 0 && auth_allows(&r, r.route->auth) == 0)
-			r.route->fn(&r);
-		durable_request_end(&r);
+		run = auth_request(r) == 0 && auth_allows(r, r->route->auth) == 0;
 	}
 	pthread_rwlock_unlock(&s->reg_lock);
-out:
+	if (run)
+		req_json_ahead(r);
+	return run;
+}
+
+/* The handler, at the time it runs: a write request's under the write
+ * lock, in its thread's batch. */
+static void serve_handler(struct req *r)
+{
+	struct server *s = r->srv;
+
+	log_set_request_id(r->reqid);
+	r->now = server_now(s);
+	pthread_rwlock_rdlock(&s->reg_lock);
+	durable_request_begin(r);
+	r->route->fn(r);
+	durable_request_end(r);
+	pthread_rwlock_unlock(&s->reg_lock);
+}
+
+/* What is left once the reply is made (or parked): counting, logging,
+ * freeing. */
+static void serve_end(struct req *r)
+{
+	double seconds;
+
 	/* A parked reply is counted and logged when it goes out, as it is
 	 * or, from a lost batch, as a 503 (durable.c). */
-	if (!r.count_on_send) {
-		seconds = metrics_seconds(&r);
-		metrics_request(&th->metrics, metrics_slot_req(&r), r.status, seconds);
-		server_access_log(r.method, metrics_route_label(&r), r.status, seconds, r.addr);
+	if (!r->count_on_send) {
+		seconds = metrics_seconds(r);
+		metrics_request(&r->th->metrics, metrics_slot_req(r), r->status, seconds);
+		server_access_log(r->method, metrics_route_label(r), r->status, seconds, r->addr);
 	}
 	log_set_request_id(NULL);
-	json_decref(r.body);
-	evhttp_clear_headers(&r.query);
+	json_decref(r->body);
+	evhttp_clear_headers(&r->query);
+}
+
+void server_serve(struct evhttp_request *ev, struct server_thread *th)
+{
+	struct req r;
+
+	if (serve_begin(&r, ev, th))
+		serve_handler(&r);
+	serve_end(&r);
+}
+
+void server_serve_deferred(struct req *r)
+{
+	serve_handler(r);
+	serve_end(r);
+	free(r);
+}
+
+void server_drop_deferred(struct req *r)
+{
+	json_decref(r->body);
+	evhttp_clear_headers(&r->query);
+	free(r);
+}
+
+/* A write request is read, routed and authenticated at once, and waits
+ * for the write lock only to run its handler (durable.c). */
+static void dispatch(struct evhttp_request *ev, void *arg)
+{
+	struct server_thread *th = arg;
+	struct req *r;
+
+	track(th, ev);
+	if (!durable_defers(th, ev) || (r = malloc(sizeof(*r))) == NULL) {
+		server_serve(ev, th);
+		return;
+	}
+	if (serve_begin(r, ev, th)) {
+		if (durable_defer(th, r)) {
+			log_set_request_id(NULL);
+			return;
+		}
+		serve_handler(r);
+	}
+	serve_end(r);
+	free(r);
 }
 
 static void on_tick(evutil_socket_t fd, short what, void *arg)
