@@ -43,6 +43,7 @@ struct req {
 	struct timespec started;    /* when it was dispatched (CLOCK_MONOTONIC) */
 	int is_static;              /* answered from the portal's files */
 	int count_on_send;          /* parked: durable.c counts it when sent */
+	struct svc_ahead ahead;     /* the application's content, read before the lock */
 };
 
 /* The request's JSON body as an object: 400 for malformed JSON, 413 past

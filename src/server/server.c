@@ -309,9 +309,28 @@ static void serve_handler(struct req *r)
 	r->now = server_now(s);
 	pthread_rwlock_rdlock(&s->reg_lock);
 	durable_request_begin(r);
+	r->v->ahead = &r->ahead;
 	r->route->fn(r);
+	r->v->ahead = NULL;
 	durable_request_end(r);
 	pthread_rwlock_unlock(&s->reg_lock);
+}
+
+/* Every action under /api/applications/{id} loads that application: its
+ * content is read and parsed while the request waits for the lock, and
+ * the action takes it over if it is still the same. */
+static void read_ahead(struct req *r)
+{
+	static const char prefix[] = "/api/applications/{id}";
+	char *end;
+	long long id;
+
+	if (strncmp(r->route->pattern, prefix, sizeof(prefix) - 1) != 0 || r->param[0] == NULL)
+		return;
+	errno = 0;
+	id = strtoll(r->param[0], &end, 10);
+	if (errno == 0 && *end == '\0' && id > 0)
+		svc_read_ahead(r->v, id, &r->ahead);
 }
 
 /* What is left once the reply is made (or parked): counting, logging,
@@ -329,6 +348,7 @@ static void serve_end(struct req *r)
 	}
 	log_set_request_id(NULL);
 	json_decref(r->body);
+	svc_ahead_free(&r->ahead);
 	evhttp_clear_headers(&r->query);
 }
 
@@ -351,6 +371,7 @@ void server_serve_deferred(struct req *r)
 void server_drop_deferred(struct req *r)
 {
 	json_decref(r->body);
+	svc_ahead_free(&r->ahead);
 	evhttp_clear_headers(&r->query);
 	free(r);
 }
@@ -368,6 +389,7 @@ static void dispatch(struct evhttp_request *ev, void *arg)
 		return;
 	}
 	if (serve_begin(r, ev, th)) {
+		read_ahead(r);
 		if (durable_defer(th, r)) {
 			log_set_request_id(NULL);
 			return;

@@ -68,10 +68,26 @@ void registry_release(struct registry *r);
 /* Replaces the calendar with the text of a holiday file. */
 int registry_set_calendar(struct registry *r, const char *text, size_t len, struct dip_error *e);
 
+struct svc_ahead;
+
 struct svc {
 	const struct registry *reg;
 	struct store *st;
+	struct svc_ahead *ahead; /* content read ahead for the next action, or NULL */
 };
+
+/* An application's content, read and parsed ahead of an action that will
+ * load the application, outside the action's transaction (and the write
+ * lock).  The action takes it over, through v->ahead, when the content
+ * stored then is still the same text; else it reads it again.
+ * svc_read_ahead: 0, or -1 when there is nothing to read ahead. */
+struct svc_ahead {
+	int64_t id;
+	char *text;
+	json_t *content;
+};
+int svc_read_ahead(struct svc *v, int64_t id, struct svc_ahead *a);
+void svc_ahead_free(struct svc_ahead *a);
 
 struct actor {
 	int64_t id;        /* account id; 0 for the public and the system */

@@ -112,6 +112,51 @@ int svc__is_party(const struct app_ctx *c, int64_t account_id)
 	return 0;
 }
 
+int svc_read_ahead(struct svc *v, int64_t id, struct svc_ahead *a)
+{
+	struct application app;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (v->st->begin(v->st, 0) != 0)
+		return -1;
+	rc = v->st->app_get(v->st, id, &app);
+	v->st->rollback(v->st);
+	if (rc)
+		return -1;
+	if (app.content)
+		a->content = json_loads(app.content, 0, NULL);
+	if (a->content) {
+		a->id = id;
+		a->text = app.content;
+		app.content = NULL;
+	}
+	application_release(&app);
+	return a->content ? 0 : -1;
+}
+
+void svc_ahead_free(struct svc_ahead *a)
+{
+	json_decref(a->content);
+	free(a->text);
+	memset(a, 0, sizeof(*a));
+}
+
+/* The content read ahead, taken over when it is application id's and the
+ * same as what is stored now; else NULL. */
+static json_t *take_ahead(struct svc *v, int64_t id, const char *stored)
+{
+	struct svc_ahead *a = v->ahead;
+	json_t *content;
+
+	if (a == NULL || a->content == NULL || a->id != id || stored == NULL ||
+	    strcmp(a->text, stored) != 0)
+		return NULL;
+	content = a->content;
+	a->content = NULL;
+	return content;
+}
+
 int svc__load_raw(struct svc *v, int64_t id, struct app_ctx *c, struct dip_error *e)
 {
 	json_error_t jerr;
@@ -124,7 +169,9 @@ int svc__load_raw(struct svc *v, int64_t id, struct app_ctx *c, struct dip_error
 	rc = v->st->party_list(v->st, id, c->parties, SVC_MAX_PARTIES, &c->nparties);
 	if (rc)
 		return svc__st(v, rc, e);
-	c->content = json_loads(c->a.content ? c->a.content : "{}", 0, &jerr);
+	c->content = take_ahead(v, id, c->a.content);
+	if (c->content == NULL)
+		c->content = json_loads(c->a.content ? c->a.content : "{}", 0, &jerr);
 	if (c->content == NULL)
 		return dip_fail(e, DIP_EDB, "", "stored content of application %lld is damaged",
 				(long long)id);

@@ -317,6 +317,40 @@ static void test_art8_reply_in_time_returns_to_examination(void **state)
 	json_decref(c);
 }
 
+/* The server reads an application's content ahead, while the request
+ * waits for the write lock; the submission still checks what is stored
+ * when it runs. */
+static void test_art5_submission_checks_the_content_stored_when_it_runs(void **state)
+{
+	struct fx *f = *state;
+	struct svc_ahead a;
+	struct dip_error e;
+	json_t *c;
+	int64_t id = draft(f, &f->alice, "京津冀客流数据集", FP, NULL, T("2024-05-06T09:00:00+08:00"));
+
+	assert_int_equal(svc_read_ahead(&f->v, id, &a), 0);
+	c = fx_content(f, "京津冀客流数据集", FP);
+	json_object_del(c, "scenario");
+	ok(svc_draft_update(&f->v, &f->alice, id, c, T("2024-05-06T09:30:00+08:00"), &e), &e);
+	f->v.ahead = &a;
+	assert_int_equal(svc_submit(&f->v, &f->alice, id, T("2024-05-06T10:00:00+08:00"), NULL, &e),
+			 DIP_EINVAL);
+	assert_string_equal(e.field, "scenario");
+	assert_non_null(a.content); /* not taken: it is not what is stored */
+	svc_ahead_free(&a);
+	/* Read ahead again after the fix: taken, and the submission goes. */
+	json_decref(c);
+	c = fx_content(f, "京津冀客流数据集", FP);
+	ok(svc_draft_update(&f->v, &f->alice, id, c, T("2024-05-06T10:30:00+08:00"), &e), &e);
+	assert_int_equal(svc_read_ahead(&f->v, id, &a), 0);
+	ok(svc_submit(&f->v, &f->alice, id, T("2024-05-06T11:00:00+08:00"), NULL, &e), &e);
+	assert_null(a.content);
+	f->v.ahead = NULL;
+	svc_ahead_free(&a);
+	assert_int_equal(state_of(f, id), APP_SUBMITTED);
+	json_decref(c);
+}
+
 static void test_art6_joint_applicants_all_confirm(void **state)
 {
 	struct fx *f = *state;
@@ -1228,6 +1262,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_art7_art12_path_from_draft_to_registration, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_art5_submission_checks_the_content_stored_when_it_runs, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art8_correction_unanswered_is_deemed_withdrawn, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art8_reply_in_time_returns_to_examination, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art6_joint_applicants_all_confirm, fx_setup, fx_teardown),

@@ -927,7 +927,7 @@ static void random_query(struct dbuf *q)
 static void test_art20_sqlite_and_postgresql_return_the_same(void **state)
 {
 	struct fx *f = *state;
-	struct svc other = { &f->reg, NULL };
+	struct svc other = { .reg = &f->reg };
 	struct search_params p;
 	struct dip_error e;
 	struct dbuf q;
