@@ -317,8 +317,9 @@ static void serve_handler(struct req *r)
 }
 
 /* Every action under /api/applications/{id} loads that application: its
- * content is read and parsed while the request waits for the lock, and
- * the action takes it over if it is still the same. */
+ * content is read and parsed while the request waits for the lock (and
+ * checked, for a submission), and the action takes it over if it is
+ * still the same. */
 static void read_ahead(struct req *r)
 {
 	static const char prefix[] = "/api/applications/{id}";
@@ -330,7 +331,7 @@ static void read_ahead(struct req *r)
 	errno = 0;
 	id = strtoll(r->param[0], &end, 10);
 	if (errno == 0 && *end == '\0' && id > 0)
-		svc_read_ahead(r->v, id, &r->ahead);
+		svc_read_ahead(r->v, id, r->route->fn == h_app_submit ? r->now : 0, &r->ahead);
 }
 
 /* What is left once the reply is made (or parked): counting, logging,

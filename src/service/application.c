@@ -373,7 +373,8 @@ int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time
 				      c.parties[i].name);
 	if (rc)
 		goto out;
-	if (app_content_check(c.content, &ctx, d)) {
+	/* Checked already when it was read ahead, the same day. */
+	if (!(c.complete && c.complete_day == ctx.today) && app_content_check(c.content, &ctx, d)) {
 		rc = app_defects_first(d, e);
 		goto out;
 	}

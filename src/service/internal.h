@@ -17,6 +17,8 @@ struct app_ctx {
 	int nparties;
 	unsigned roles;
 	json_t *content;   /* parsed a.content; owned */
+	int complete;      /* content found complete for submission (Art. 5) */
+	dip_day complete_day; /* on this day, by svc_read_ahead */
 };
 
 int svc__begin(struct svc *v, struct dip_error *e);

@@ -79,14 +79,18 @@ struct svc {
 /* An application's content, read and parsed ahead of an action that will
  * load the application, outside the action's transaction (and the write
  * lock).  The action takes it over, through v->ahead, when the content
- * stored then is still the same text; else it reads it again.
+ * stored then is still the same text; else it reads it again.  With
+ * submit_at, the content is also checked for submission (Art. 5) as of
+ * that day, and a submission on the same day need not check it again.
  * svc_read_ahead: 0, or -1 when there is nothing to read ahead. */
 struct svc_ahead {
 	int64_t id;
 	char *text;
 	json_t *content;
+	int complete;         /* content complete for submission on complete_day */
+	dip_day complete_day;
 };
-int svc_read_ahead(struct svc *v, int64_t id, struct svc_ahead *a);
+int svc_read_ahead(struct svc *v, int64_t id, dip_time submit_at, struct svc_ahead *a);
 void svc_ahead_free(struct svc_ahead *a);
 
 struct actor {

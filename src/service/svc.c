@@ -112,9 +112,11 @@ int svc__is_party(const struct app_ctx *c, int64_t account_id)
 	return 0;
 }
 
-int svc_read_ahead(struct svc *v, int64_t id, struct svc_ahead *a)
+int svc_read_ahead(struct svc *v, int64_t id, dip_time submit_at, struct svc_ahead *a)
 {
+	struct app_check_ctx ctx = { &v->reg->industries, time_day(submit_at, v->reg->zone), 1 };
 	struct application app;
+	struct app_defects d;
 	int rc;
 
 	memset(a, 0, sizeof(*a));
@@ -130,6 +132,11 @@ int svc_read_ahead(struct svc *v, int64_t id, struct svc_ahead *a)
 		a->id = id;
 		a->text = app.content;
 		app.content = NULL;
+		if (submit_at && json_is_object(a->content) &&
+		    app_content_check(a->content, &ctx, &d) == 0) {
+			a->complete = 1;
+			a->complete_day = ctx.today;
+		}
 	}
 	application_release(&app);
 	return a->content ? 0 : -1;
@@ -142,19 +149,19 @@ void svc_ahead_free(struct svc_ahead *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* The content read ahead, taken over when it is application id's and the
- * same as what is stored now; else NULL. */
-static json_t *take_ahead(struct svc *v, int64_t id, const char *stored)
+/* The content read ahead, taken over into c when it is application id's
+ * and the same as what is stored now; else c->content stays NULL. */
+static void take_ahead(struct svc *v, int64_t id, struct app_ctx *c)
 {
 	struct svc_ahead *a = v->ahead;
-	json_t *content;
 
-	if (a == NULL || a->content == NULL || a->id != id || stored == NULL ||
-	    strcmp(a->text, stored) != 0)
-		return NULL;
-	content = a->content;
+	if (a == NULL || a->content == NULL || a->id != id || c->a.content == NULL ||
+	    strcmp(a->text, c->a.content) != 0)
+		return;
+	c->content = a->content;
+	c->complete = a->complete;
+	c->complete_day = a->complete_day;
 	a->content = NULL;
-	return content;
 }
 
 int svc__load_raw(struct svc *v, int64_t id, struct app_ctx *c, struct dip_error *e)
@@ -169,7 +176,7 @@ int svc__load_raw(struct svc *v, int64_t id, struct app_ctx *c, struct dip_error
 	rc = v->st->party_list(v->st, id, c->parties, SVC_MAX_PARTIES, &c->nparties);
 	if (rc)
 		return svc__st(v, rc, e);
-	c->content = take_ahead(v, id, c->a.content);
+	take_ahead(v, id, c);
 	if (c->content == NULL)
 		c->content = json_loads(c->a.content ? c->a.content : "{}", 0, &jerr);
 	if (c->content == NULL)

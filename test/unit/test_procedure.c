@@ -328,7 +328,7 @@ static void test_art5_submission_checks_the_content_stored_when_it_runs(void **s
 	json_t *c;
 	int64_t id = draft(f, &f->alice, "京津冀客流数据集", FP, NULL, T("2024-05-06T09:00:00+08:00"));
 
-	assert_int_equal(svc_read_ahead(&f->v, id, &a), 0);
+	assert_int_equal(svc_read_ahead(&f->v, id, T("2024-05-06T09:40:00+08:00"), &a), 0);
 	c = fx_content(f, "京津冀客流数据集", FP);
 	json_object_del(c, "scenario");
 	ok(svc_draft_update(&f->v, &f->alice, id, c, T("2024-05-06T09:30:00+08:00"), &e), &e);
@@ -342,7 +342,7 @@ static void test_art5_submission_checks_the_content_stored_when_it_runs(void **s
 	json_decref(c);
 	c = fx_content(f, "京津冀客流数据集", FP);
 	ok(svc_draft_update(&f->v, &f->alice, id, c, T("2024-05-06T10:30:00+08:00"), &e), &e);
-	assert_int_equal(svc_read_ahead(&f->v, id, &a), 0);
+	assert_int_equal(svc_read_ahead(&f->v, id, T("2024-05-06T09:40:00+08:00"), &a), 0);
 	ok(svc_submit(&f->v, &f->alice, id, T("2024-05-06T11:00:00+08:00"), NULL, &e), &e);
 	assert_null(a.content);
 	f->v.ahead = NULL;
