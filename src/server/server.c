@@ -334,6 +334,13 @@ static void read_ahead(struct req *r)
 		svc_read_ahead(r->v, id, r->route->fn == h_app_submit ? r->now : 0, &r->ahead);
 }
 
+static void req_release(struct req *r)
+{
+	json_decref(r->body);
+	svc_ahead_free(&r->ahead);
+	evhttp_clear_headers(&r->query);
+}
+
 /* What is left once the reply is made (or parked): counting, logging,
  * freeing. */
 static void serve_end(struct req *r)
@@ -348,9 +355,7 @@ static void serve_end(struct req *r)
 		server_access_log(r->method, metrics_route_label(r), r->status, seconds, r->addr);
 	}
 	log_set_request_id(NULL);
-	json_decref(r->body);
-	svc_ahead_free(&r->ahead);
-	evhttp_clear_headers(&r->query);
+	req_release(r);
 }
 
 void server_serve(struct evhttp_request *ev, struct server_thread *th)
@@ -371,9 +376,7 @@ void server_serve_deferred(struct req *r)
 
 void server_drop_deferred(struct req *r)
 {
-	json_decref(r->body);
-	svc_ahead_free(&r->ahead);
-	evhttp_clear_headers(&r->query);
+	req_release(r);
 	free(r);
 }
 
