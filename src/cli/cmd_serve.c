@@ -53,6 +53,7 @@ int cli_serve(int argc, char **argv)
 	cfg.tick_seconds = (int)cfg_num(&c, CFG_TICK_SECONDS);
 	cfg.search_cache = (size_t)cfg_num(&c, CFG_SEARCH_CACHE);
 	store_sqlite_set_mmap(cfg_num(&c, CFG_SQLITE_MMAP) << 20);
+	store_sqlite_set_cache(cfg_num(&c, CFG_SQLITE_CACHE) << 20);
 	cfg.session_hours = (int)cfg_num(&c, CFG_SESSION_HOURS);
 	cfg.anon_uploads_per_hour = (int)cfg_num(&c, CFG_ANON_UPLOADS);
 	cfg.ready_file = *cfg_str(&c, CFG_READY_FILE) ? cfg_str(&c, CFG_READY_FILE) : NULL;

@@ -264,6 +264,11 @@ const struct cfg_setting cfg_settings[CFG__COUNT] = {
 	  "makes searches of a large register cheaper in CPU but slows a stream of writes (each "
 	  "checkpoint that grows the file remaps it) and counts the mapped file in the resident "
 	  "size. 0 reads by copy." },
+	{ CFG_SQLITE_CACHE, "server", "sqlite_cache", "sqlite-cache", CFG_INT, "16", 1, 4096, SRV,
+	  "MIB", 0, NULL,
+	  "SQLite only: MiB of pages each server thread's reading connection keeps, where "
+	  "searches and reads find the index's common words without reading the file again. "
+	  "The writing connection keeps SQLite's default." },
 	{ CFG_STATS_BACKGROUND, "server", "stats_background_ms", "stats-background-ms", CFG_INT,
 	  "1000", 0, 3600000, SRV, "MS", 0, NULL,
 	  "Once a count of the statistics has taken this long (a large register), reports answer "

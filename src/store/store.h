@@ -524,6 +524,9 @@ void store_close(struct store *s);
 /* Bytes of an SQLite database that connections opened from now on read
  * through a memory map (0, the default: none).  Thread-safe. */
 void store_sqlite_set_mmap(int64_t bytes);
+/* Bytes of page cache for each reading connection of a store group (the
+ * server threads'); 0 leaves SQLite's default. */
+void store_sqlite_set_cache(int64_t bytes);
 
 /* An online, consistent copy of an SQLite registry into a new file
  * (refuses to overwrite).  0, DIP_ECONFLICT, DIP_EDB, DIP_EIO. */

@@ -2448,6 +2448,19 @@ void store_sqlite_set_mmap(int64_t bytes)
 	atomic_store(&sqlite_mmap_bytes, bytes < 0 ? 0 : bytes);
 }
 
+/* A server thread's reading connection serves the searches: FTS5 reads
+ * the posting lists of the common words again and again, and SQLite's
+ * default cache (2 MiB) keeps few of them at a million registrations.
+ * 16 MiB raised the search rate at 1M by half (bench P2, no answer cache)
+ * for some 11 MiB of resident memory.  The writer keeps the default: what
+ * it touches is scattered, and a larger cache measured no faster. */
+static _Atomic int64_t sqlite_cache_bytes;
+
+void store_sqlite_set_cache(int64_t bytes)
+{
+	atomic_store(&sqlite_cache_bytes, bytes < 0 ? 0 : bytes);
+}
+
 /* ---- opening, migrations ------------------------------------------------------------------------ */
 
 struct migrate_ctx {
@@ -2834,9 +2847,15 @@ static int on_wal(void *arg, sqlite3 *db, const char *name, int frames)
 struct store *store__open_sqlite(const char *path, struct store_group *g, struct dip_error *e)
 {
 	struct store *s = open_conn(path, g, e), *w;
+	int64_t cache = atomic_load(&sqlite_cache_bytes);
+	char pragma[64];
 
 	if (s == NULL || g == NULL)
 		return s;
+	if (cache > 0) {
+		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%lld", (long long)(cache >> 10));
+		sqlite3_exec(((struct sq *)s->impl)->db, pragma, NULL, NULL, NULL);
+	}
 	/* The group's writer (take_write), opened with its first member. */
 	pthread_mutex_lock(&g->write_mu);
 	if (g->writer == NULL) {
