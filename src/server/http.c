@@ -197,27 +197,9 @@ static int json_depth(const char *p, size_t n)
 	return max;
 }
 
-void req_json_ahead(struct req *r)
-{
-	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
-	size_t n = evbuffer_get_length(in);
-	const char *type = req_header(r, "Content-Type");
-	const char *p;
-
-	if (r->body || n == 0 || n > r->srv->cfg.max_body || type == NULL ||
-	    strncmp(type, "application/json", 16) != 0)
-		return;
-	p = (const char *)evbuffer_pullup(in, -1);
-	if (json_depth(p, n) > r->srv->cfg.max_depth)
-		return;
-	r->body = json_loadb(p, n, JSON_REJECT_DUPLICATES, NULL);
-	if (r->body && !json_is_object(r->body)) {
-		json_decref(r->body);
-		r->body = NULL;
-	}
-}
-
-json_t *req_json(struct req *r)
+/* The body as a JSON object in r->body; when it is not one within the
+ * limits, NULL, with the error sent unless quiet. */
+static json_t *body_json(struct req *r, int quiet)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
 	size_t n = evbuffer_get_length(in);
@@ -228,7 +210,9 @@ json_t *req_json(struct req *r)
 	if (r->body)
 		return r->body;
 	if (n > r->srv->cfg.max_body) {
-		reply_fail(r, DIP_ELIMIT, "", "request body larger than %zu bytes", r->srv->cfg.max_body);
+		if (!quiet)
+			reply_fail(r, DIP_ELIMIT, "", "request body larger than %zu bytes",
+				   r->srv->cfg.max_body);
 		return NULL;
 	}
 	if (n == 0) {
@@ -236,12 +220,15 @@ json_t *req_json(struct req *r)
 		return r->body;
 	}
 	if (type == NULL || strncmp(type, "application/json", 16) != 0) {
-		reply_fail(r, DIP_ETYPE, "", "send JSON with Content-Type: application/json");
+		if (!quiet)
+			reply_fail(r, DIP_ETYPE, "", "send JSON with Content-Type: application/json");
 		return NULL;
 	}
 	p = (const char *)evbuffer_pullup(in, -1);
 	if (json_depth(p, n) > r->srv->cfg.max_depth) {
-		reply_fail(r, DIP_EINVAL, "", "JSON nested deeper than %d levels", r->srv->cfg.max_depth);
+		if (!quiet)
+			reply_fail(r, DIP_EINVAL, "", "JSON nested deeper than %d levels",
+				   r->srv->cfg.max_depth);
 		return NULL;
 	}
 	r->body = json_loadb(p, n, JSON_REJECT_DUPLICATES, &jerr);
@@ -255,11 +242,22 @@ json_t *req_json(struct req *r)
 		json_decref(r->body);
 		r->body = NULL;
 		/* Malformed syntax is a 400, not a 422. */
-		reply_json(r, 400, json_pack("{s:{s:s,s:n,s:s}}", "error", "code", "bad_request",
-					     "field", "message", e.message));
+		if (!quiet)
+			reply_json(r, 400, json_pack("{s:{s:s,s:n,s:s}}", "error", "code",
+						     "bad_request", "field", "message", e.message));
 		return NULL;
 	}
 	return r->body;
+}
+
+json_t *req_json(struct req *r)
+{
+	return body_json(r, 0);
+}
+
+void req_json_ahead(struct req *r)
+{
+	body_json(r, 1);
 }
 
 const char *req_query(struct req *r, const char *name)
@@ -291,21 +289,27 @@ const char *req_header(struct req *r, const char *name)
 	return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);
 }
 
-int64_t req_id(struct req *r, int i)
+int64_t req_param_id(const struct req *r, int i)
 {
 	const char *s = i < REQ_MAX_PARAMS ? r->param[i] : NULL;
 	int64_t v = 0;
 	size_t k;
 
 	for (k = 0; s && s[k]; k++) {
-		if (s[k] < '0' || s[k] > '9' || k >= 15) {
-			v = 0;
-			break;
-		}
+		if (s[k] < '0' || s[k] > '9' || k >= 15)
+			return 0;
 		v = v * 10 + (s[k] - '0');
 	}
+	return v;
+}
+
+int64_t req_id(struct req *r, int i)
+{
+	int64_t v = req_param_id(r, i);
+
 	if (v <= 0)
-		reply_fail(r, DIP_ENOTFOUND, "", "no such object \"%.40s\"", s ? s : "");
+		reply_fail(r, DIP_ENOTFOUND, "", "no such object \"%.40s\"",
+			   i < REQ_MAX_PARAMS && r->param[i] ? r->param[i] : "");
 	return v;
 }
 

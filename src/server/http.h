@@ -64,6 +64,8 @@ const char *req_header(struct req *r, const char *name);
 /* A path parameter as a positive id; sends 404 and returns 0 when it is not
  * one. */
 int64_t req_id(struct req *r, int i);
+/* The same, silent: 0 when it is not one. */
+int64_t req_param_id(const struct req *r, int i);
 
 /* Sends json (stolen) with status. */
 void reply_json(struct req *r, int status, json_t *json);

@@ -323,14 +323,12 @@ static void serve_handler(struct req *r)
 static void read_ahead(struct req *r)
 {
 	static const char prefix[] = "/api/applications/{id}";
-	char *end;
-	long long id;
+	int64_t id;
 
-	if (strncmp(r->route->pattern, prefix, sizeof(prefix) - 1) != 0 || r->param[0] == NULL)
+	if (strncmp(r->route->pattern, prefix, sizeof(prefix) - 1) != 0)
 		return;
-	errno = 0;
-	id = strtoll(r->param[0], &end, 10);
-	if (errno == 0 && *end == '\0' && id > 0)
+	id = req_param_id(r, 0);
+	if (id > 0)
 		svc_read_ahead(r->v, id, r->route->fn == h_app_submit ? r->now : 0, &r->ahead);
 }
 
