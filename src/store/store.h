@@ -239,6 +239,12 @@ enum stats_flow {
  * holder, or STATS_JOINT when there are several (Art. 6). */
 #define STATS_JOINT 4
 
+/* The condition of every count in SQL: no count reads a draft, and the
+ * statistics' covering index holds none (migrations sqlite/005, pg/004).
+ * A database plans a partial index only for a query whose WHERE names its
+ * condition, so the counts say it in these words. */
+#define STATS_NOT_DRAFT "a.state <> 0"
+
 struct stats_row {
 	int what;             /* stats_flows: enum stats_flow; else 0 */
 	dip_day day;          /* the day counted; 0 for stats_register */

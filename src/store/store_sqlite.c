@@ -2559,10 +2559,11 @@ static int sq_stats_flows(struct store *s, int zone, store_stats_cb cb, void *ud
 {
 	return each_stats(s, run(s,
 		"SELECT 0, (a.submitted_at + ?1) / 86400, a.state, 0, a.industry, count(*) "
-		"FROM applications a WHERE a.submitted_at > 0 GROUP BY 2, 3, 5 "
+		"FROM applications a WHERE a.submitted_at > 0 AND " STATS_NOT_DRAFT " GROUP BY 2, 3, 5 "
 		"UNION ALL "
 		"SELECT 1, x.reg_day, x.holder, 0, x.industry, count(*) FROM (SELECT a.reg_day, "
-		HOLDER_CLASS " AS holder, a.industry FROM applications a WHERE a.reg_day > 0) x "
+		HOLDER_CLASS " AS holder, a.industry FROM applications a "
+		"WHERE a.reg_day > 0 AND " STATS_NOT_DRAFT ") x "
 		"GROUP BY 2, 3, 5 "
 		"UNION ALL "
 		"SELECT 2, (e.at + ?1) / 86400, 0, 0, a.industry, count(*) "
@@ -2575,7 +2576,7 @@ static int sq_stats_flows(struct store *s, int zone, store_stats_cb cb, void *ud
 		"UNION ALL "
 		"SELECT 4, (a.closed_at + ?1) / 86400, a.close_reason, "
 		"CASE WHEN a.state = ?4 THEN 1 ELSE 0 END, a.industry, count(*) "
-		"FROM applications a WHERE a.state IN (?3, ?4) GROUP BY 2, 3, 4, 5 "
+		"FROM applications a WHERE a.state IN (?3, ?4) AND " STATS_NOT_DRAFT " GROUP BY 2, 3, 4, 5 "
 		"ORDER BY 1, 2, 3, 4, 5",
 		"iddd", (int64_t)zone, (int)REQ_APPROVED, (int)APP_CANCELLED, (int)APP_REVOKED),
 		1, 0, cb, ud);
@@ -2600,8 +2601,8 @@ static int sq_stats_register(struct store *s, store_stats_cb cb, void *ud)
 {
 	return each_stats(s, run(s,
 		"SELECT 0, x.state, x.holder, x.industry, count(*) FROM (SELECT a.state, "
-		HOLDER_CLASS " AS holder, a.industry FROM applications a WHERE a.state <> ?) x "
-		"GROUP BY 2, 3, 4 ORDER BY 2, 3, 4", "d", (int)APP_DRAFT),
+		HOLDER_CLASS " AS holder, a.industry FROM applications a WHERE " STATS_NOT_DRAFT ") x "
+		"GROUP BY 2, 3, 4 ORDER BY 2, 3, 4", ""),
 		0, 0, cb, ud);
 }
 

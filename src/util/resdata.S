@@ -34,6 +34,9 @@ dip_resources:
 	RES "migrations/sqlite/003_search.sql"
 	/* benchmarks (issue 10): the log's tiles in a rowid table (SQLite only) */
 	RES "migrations/sqlite/004_ledger_tiles_rowid.sql"
+	/* benchmarks (issue 10): the statistics' index without drafts */
+	RES "migrations/pg/004_stats_without_drafts.sql"
+	RES "migrations/sqlite/005_stats_without_drafts.sql"
 	.quad 0, 0, 0
 
 	.section .note.GNU-stack,"",@progbits
