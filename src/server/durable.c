@@ -102,7 +102,7 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 		log_set_request_id(p->reqid);
 		server_access_log(p->method, p->route, p->status, seconds, p->addr);
 		log_set_request_id(current);
-		evhttp_send_reply(p->ev, p->status, p->reason, p->body);
+		http_send_reply(p->ev, p->status, p->reason, p->body);
 		free_parked(p);
 		atomic_fetch_sub(&th->srv->nparked, 1);
 	}

@@ -7,6 +7,7 @@
 #include "util/utf8.h"
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,40 @@ static const char *reason_for(int status)
 	return status >= 500 ? "Internal Server Error" : "Error";
 }
 
+/*
+ * evhttp queues a reply and writes it on a later turn of the loop, once
+ * epoll has said that the socket takes data: two epoll_ctl calls and a
+ * turn of the loop for every request.  A socket almost always takes a
+ * reply whole, so it is written here.  When all of it went, the write
+ * callback that evhttp waits for is run at once: it finishes the request
+ * (ev is freed; a connection not kept alive is closed) and disables the
+ * write event it had enabled, in the same turn, so the loop never tells
+ * the kernel of either (the change list, new_base in server.c).  What the
+ * socket does not take, and any error, is left to evhttp as before.
+ */
+void http_send_reply(struct evhttp_request *ev, int status, const char *reason,
+		     struct evbuffer *body)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(ev);
+	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+	struct evbuffer *out;
+	int n;
+
+	evhttp_send_reply(ev, status, reason, body);
+	if (bev == NULL)
+		return;
+	out = bufferevent_get_output(bev);
+	if (evbuffer_get_length(out) == 0)
+		return;
+	/* A socket bufferevent keeps the front of its output frozen but
+	 * while it writes. */
+	evbuffer_unfreeze(out, 1);
+	n = evbuffer_write(out, bufferevent_getfd(bev));
+	evbuffer_freeze(out, 1);
+	if (n > 0 && evbuffer_get_length(out) == 0)
+		bufferevent_trigger(bev, EV_WRITE, BEV_TRIG_IGNORE_WATERMARKS);
+}
+
 static void content_headers(struct req *r, const char *type, const char *cache)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
@@ -71,11 +106,11 @@ static void http_send(struct req *r, int status, const char *type, const void *p
 	if (b) {
 		evbuffer_add(b, p, n);
 		if (!durable_park(r, status, reason_for(status), b)) {
-			evhttp_send_reply(r->ev, status, reason_for(status), b);
+			http_send_reply(r->ev, status, reason_for(status), b);
 			evbuffer_free(b);
 		}
 	} else {
-		evhttp_send_reply(r->ev, 500, "Internal Server Error", NULL);
+		http_send_reply(r->ev, 500, "Internal Server Error", NULL);
 	}
 	r->status = status;
 }
@@ -105,10 +140,10 @@ void reply_blob(struct req *r, int status, const char *type, struct svc_blob *b)
 			r->status = status;
 			return;
 		}
-		evhttp_send_reply(r->ev, status, reason_for(status), out);
+		http_send_reply(r->ev, status, reason_for(status), out);
 	} else {
 		svc_blob_release(b);
-		evhttp_send_reply(r->ev, 500, "Internal Server Error", NULL);
+		http_send_reply(r->ev, 500, "Internal Server Error", NULL);
 		status = 500;
 	}
 	if (out)

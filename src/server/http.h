@@ -82,6 +82,10 @@ void reply_bytes(struct req *r, int status, const char *type, const void *p, siz
 void reply_blob(struct req *r, int status, const char *type, struct svc_blob *b);
 /* The HTTP status for an error code. */
 int http_status_for(int code);
+/* evhttp_send_reply, with the reply written to the socket at once
+ * (http.c). */
+void http_send_reply(struct evhttp_request *ev, int status, const char *reason,
+		     struct evbuffer *body);
 
 /* String member of a JSON object, or NULL. */
 const char *jstr(const json_t *o, const char *key);
