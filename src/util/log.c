@@ -20,6 +20,11 @@ void log_set_level(enum log_level lv)
 	min_level = lv;
 }
 
+int log_enabled(enum log_level lv)
+{
+	return lv >= min_level;
+}
+
 void log_set_json(int on)
 {
 	as_json = on;

@@ -13,6 +13,9 @@
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level lv);
+/* Whether events of level lv are written: a caller can skip formatting
+ * what would be dropped. */
+int log_enabled(enum log_level lv);
 void log_set_json(int on);
 /* Parses "debug", "info", "warn", "error"; 0 or DIP_EINVAL. */
 int log_parse_level(const char *s, enum log_level *out);
