@@ -6,6 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from 'node:net';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, fileApplication, publishedApplication, makeContent, rawRequest, pdf, csv, citizenNumber, creditCode,
   PASSWORD, ADMIN_PASSWORD, Client } from './harness.mjs';
 
@@ -187,6 +190,52 @@ test('413: a body over --max-body, and an upload over --max-upload', async () =>
   const up = await bob.call('POST', '/api/uploads?name=big.csv', { body: Buffer.alloc(9000, 0x61), type: 'text/csv' });
   assert.equal(up.status, 413);
   assert.equal((await bob.call('POST', '/api/uploads?name=ok.csv', { body: Buffer.alloc(8000, 0x61), type: 'text/csv' })).status, 201);
+});
+
+// A reply is written to the socket as soon as it is made (http.c); what the
+// socket does not take must still arrive, and the connection go on.
+test('an answer larger than the socket takes at once arrives whole to a slow reader, and the connection serves the next request', async () => {
+  const lines = [];
+  for (let i = 0; lines.length < 700000; i++) lines.push(`station${i},${i * 7}`);
+  const big = Buffer.from(`station,count\n${lines.join('\n')}\n`);
+  assert.ok(big.length > 12 << 20);
+  const sha = await alice.upload(big, 'text/csv', 'big.csv');
+  const { hostname, port } = new URL(srv.url);
+  const sock = connect({ host: hostname, port: Number(port) });
+  await once(sock, 'connect');
+  let buf = Buffer.alloc(0);
+  sock.on('data', (d) => { buf = Buffer.concat([buf, d]); });
+  sock.pause();
+  const get = (path) => sock.write(`GET ${path} HTTP/1.1\r\nHost: registry\r\n` +
+    `Cookie: dipreg_session=${alice.cookie}\r\n\r\n`);
+  // One answer off the front of buf: its status and body.
+  async function answer() {
+    for (let waited = 0; waited < 10000; waited += 10) {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end >= 0) {
+        const head = buf.subarray(0, end).toString('latin1');
+        const len = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1]);
+        if (buf.length >= end + 4 + len) {
+          const body = buf.subarray(end + 4, end + 4 + len);
+          buf = buf.subarray(end + 4 + len);
+          return { status: Number(head.slice(9, 12)), body };
+        }
+      }
+      await sleep(10);
+    }
+    throw new Error(`no whole answer: ${buf.length} bytes`);
+  }
+  get(`/api/uploads/${sha}`);
+  await sleep(300); // nothing read meanwhile: the socket fills up
+  sock.resume();
+  const first = await answer();
+  assert.equal(first.status, 200);
+  assert.ok(first.body.equals(big), `got ${first.body.length} of ${big.length} bytes`);
+  get(`/api/applications/${registered.id}`);
+  const second = await answer();
+  assert.equal(second.status, 200);
+  assert.equal(JSON.parse(second.body.toString('utf8')).id, registered.id);
+  sock.destroy();
 });
 
 test('415: JSON routes want JSON; uploads must be what they claim', async () => {
