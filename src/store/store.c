@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-_Static_assert(APP_DRAFT == 0, "STATS_NOT_DRAFT names the draft state by its number");
-
 static int is_pg(const char *url)
 {
 	return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;

@@ -244,6 +244,7 @@ enum stats_flow {
  * A database plans a partial index only for a query whose WHERE names its
  * condition, so the counts say it in these words. */
 #define STATS_NOT_DRAFT "a.state <> 0"
+_Static_assert(APP_DRAFT == 0, "STATS_NOT_DRAFT names the draft state by its number");
 
 struct stats_row {
 	int what;             /* stats_flows: enum stats_flow; else 0 */
