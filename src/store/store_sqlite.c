@@ -2766,6 +2766,17 @@ struct store *store_open_sqlite(const char *path, struct dip_error *e)
 	return store__open_sqlite(path, NULL, e);
 }
 
+/* SQLite counts every allocation for sqlite3_memory_used(), under one
+ * mutex that all connections share: the threads' searches and the writer
+ * took turns at it for each row they read.  Nothing here asks for those
+ * counts, so they are switched off before SQLite starts. */
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
+
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static struct store *open_conn(const char *path, struct store_group *g, struct dip_error *e)
 {
 	struct store *s = calloc(1, sizeof(*s));
@@ -2782,6 +2793,7 @@ static struct store *open_conn(const char *path, struct store_group *g, struct d
 	*s = sqlite_ops;
 	s->impl = q;
 	q->home = q;
+	pthread_once(&sq_once, sq_configure);
 	rc = sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			     SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
