@@ -373,11 +373,20 @@ static void scale_dim(int64_t *n, int64_t from, int64_t to)
 
 /* FNV-1a over the parameters that decide the order, so that a cursor is
  * only used with the search that made it. */
+/* FNV-1a over the n bytes at s, then a separator byte, so that fields
+ * hashed one after the other do not run together. */
+static unsigned fnv_n(unsigned h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return (h ^ 0xff) * 16777619u;
+}
+
 static unsigned fnv(unsigned h, const char *s)
 {
-	for (; s && *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return (h ^ 0xff) * 16777619u;
+	return fnv_n(h, s, s ? strlen(s) : 0);
 }
 
 static int bad(struct dip_error *e, const char *field, const char *msg)
@@ -508,7 +517,7 @@ static char lookup_kind(const char *q, char *norm, size_t n)
 /* The answers of is_common, by connection, index generation and word: the
  * estimate reads a few thousand keys, which PostgreSQL takes its time over,
  * and the answer stands until the index changes. */
-#define COMMON_CACHE 256
+#define COMMON_CACHE 1024
 static struct {
 	const struct store *st;
 	int64_t gen;
@@ -517,9 +526,16 @@ static struct {
 } common_cache[COMMON_CACHE];
 static pthread_mutex_t common_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The slot of word tok (len bytes: the query goes on after it) for r's
+ * connection. */
+static size_t common_slot(const struct search_run *r, const char *tok, size_t len)
+{
+	return (fnv_n(2166136261u, tok, len) + (uintptr_t)r->v->st) % COMMON_CACHE;
+}
+
 static int common_cached(const struct search_run *r, const char *tok, size_t len, int *common)
 {
-	size_t i = (fnv(2166136261u, tok) + (uintptr_t)r->v->st) % COMMON_CACHE;
+	size_t i = common_slot(r, tok, len);
 	int found;
 
 	pthread_mutex_lock(&common_lock);
@@ -533,7 +549,7 @@ static int common_cached(const struct search_run *r, const char *tok, size_t len
 
 static void common_keep(const struct search_run *r, const char *tok, size_t len, int common)
 {
-	size_t i = (fnv(2166136261u, tok) + (uintptr_t)r->v->st) % COMMON_CACHE;
+	size_t i = common_slot(r, tok, len);
 
 	pthread_mutex_lock(&common_lock);
 	common_cache[i].st = r->v->st;
