@@ -22,6 +22,12 @@ static int is_digits(const char *s, size_t n)
 	return s[n] == '\0';
 }
 
+/* The slot of a section letter or a two-digit division (industry_table). */
+static size_t slot(const char *key)
+{
+	return key[1] == '\0' ? (size_t)(key[0] - 'A') : 20 + (size_t)((key[0] - '0') * 10 + key[1] - '0');
+}
+
 int industry_parse(struct industry_table *t, const char *text, size_t len, struct dip_error *e)
 {
 	const char *p = text, *end = text + len, *eol, *tab1, *tab2;
@@ -49,6 +55,12 @@ int industry_parse(struct industry_table *t, const char *text, size_t len, struc
 				      "line %d: expected code TAB section TAB name", lineno);
 			goto out;
 		}
+		if (t->n == INDUSTRY_SLOTS) {
+			rc = dip_fail(e, DIP_EINVAL, "industries",
+				      "line %d: more codes than GB/T 4754 has sections and divisions",
+				      lineno);
+			goto out;
+		}
 		if (t->n == cap) {
 			cap = cap ? cap * 2 : 128;
 			grown = realloc(t->v, cap * sizeof(*t->v));
@@ -72,6 +84,8 @@ int industry_parse(struct industry_table *t, const char *text, size_t len, struc
 		}
 		it->section = section;
 		t->n++;
+		if (t->at[slot(it->code)] == 0)
+			t->at[slot(it->code)] = (unsigned short)t->n;
 next:
 		p = eol + 1;
 	}
@@ -84,14 +98,13 @@ out:
 void industry_release(struct industry_table *t)
 {
 	free(t->v);
-	t->v = NULL;
-	t->n = 0;
+	memset(t, 0, sizeof(*t));
 }
 
 const struct industry *industry_find(const struct industry_table *t, const char *code)
 {
 	char key[3];
-	size_t i, n = strlen(code);
+	size_t n = strlen(code);
 
 	if (n == 1 && is_section(code)) {
 		key[0] = code[0];
@@ -103,10 +116,7 @@ const struct industry *industry_find(const struct industry_table *t, const char 
 	} else {
 		return NULL;
 	}
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->v[i].code, key) == 0)
-			return &t->v[i];
-	return NULL;
+	return t->at[slot(key)] ? &t->v[t->at[slot(key)] - 1] : NULL;
 }
 
 int industry_check(const struct industry_table *t, const char *code, const char *field,

@@ -21,9 +21,14 @@ struct industry {
 	char name[120];
 };
 
+#define INDUSTRY_SLOTS (20 + 100)
+
 struct industry_table {
 	struct industry *v; /* in file order */
 	size_t n;
+	/* By code: sections A..T, then divisions 00..99; each 1 + its
+	 * index in v, 0 when the file has no such code. */
+	unsigned short at[INDUSTRY_SLOTS];
 };
 
 int industry_parse(struct industry_table *t, const char *text, size_t len, struct dip_error *e);
