@@ -42,7 +42,7 @@ int cli_check_db(const char *db, const char *data_dir, const struct led_checkpoi
 	struct registry reg;
 	struct dip_error e;
 	struct stat sb;
-	struct svc v;
+	struct svc v = { 0 };
 	char key[1100];
 	int64_t n = 0;
 	int rc = 1;

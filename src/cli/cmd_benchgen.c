@@ -1533,7 +1533,7 @@ int cli_bench_gen(int argc, char **argv)
 	struct registry reg;
 	struct dip_error e;
 	struct dbuf pw;
-	struct svc v;
+	struct svc v = { 0 };
 	struct gen g;
 	long count = 0, seed = 1, drafts = 0;
 	int64_t n = 0, i, accounts, indexed = 0;

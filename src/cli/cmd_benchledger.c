@@ -213,7 +213,7 @@ int cli_bench_ledger(int argc, char **argv)
 	struct dip_error e;
 	struct dbuf b, one;
 	size_t *off = NULL;
-	struct svc v;
+	struct svc v = { 0 };
 	struct stats cold, warm;
 	long entries = 0, batch = 10000, proofs = 2000, cache_mb = -1;
 	int64_t size = 0, i, idx, start;

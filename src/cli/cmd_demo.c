@@ -377,7 +377,7 @@ int cli_demo(int argc, char **argv)
 	struct registry reg;
 	struct tick_report rep;
 	struct dip_error e;
-	struct svc v;
+	struct svc v = { 0 };
 	struct demo d;
 	struct actor admin, bob_agent;
 	char base[18], idn[19], pw[64], csv[2000], fallback[300];

@@ -256,7 +256,7 @@ int cli_migrate(int argc, char **argv)
 	{
 		struct cli_registry_opts ro = { NULL, NULL };
 		struct registry reg;
-		struct svc v;
+		struct svc v = { 0 };
 		int64_t indexed = 0;
 
 		if (cli_registry(&reg, &ro))

@@ -22,7 +22,7 @@ int cli_tick(int argc, char **argv)
 	struct registry reg;
 	struct tick_report rep;
 	struct dip_error e;
-	struct svc v;
+	struct svc v = { 0 };
 	dip_time now;
 	int rc;
 
