@@ -25,7 +25,9 @@ static int is_digits(const char *s, size_t n)
 /* The slot of a section letter or a two-digit division (industry_table). */
 static size_t slot(const char *key)
 {
-	return key[1] == '\0' ? (size_t)(key[0] - 'A') : 20 + (size_t)((key[0] - '0') * 10 + key[1] - '0');
+	if (key[1] == '\0')
+		return (size_t)(key[0] - 'A');
+	return 20 + (size_t)((key[0] - '0') * 10 + key[1] - '0');
 }
 
 int industry_parse(struct industry_table *t, const char *text, size_t len, struct dip_error *e)

@@ -371,8 +371,6 @@ static void scale_dim(int64_t *n, int64_t from, int64_t to)
 	}
 }
 
-/* FNV-1a over the parameters that decide the order, so that a cursor is
- * only used with the search that made it. */
 /* FNV-1a over the n bytes at s, then a separator byte, so that fields
  * hashed one after the other do not run together. */
 static unsigned fnv_n(unsigned h, const char *s, size_t n)
@@ -384,6 +382,8 @@ static unsigned fnv_n(unsigned h, const char *s, size_t n)
 	return (h ^ 0xff) * 16777619u;
 }
 
+/* FNV-1a over the parameters that decide the order, so that a cursor is
+ * only used with the search that made it. */
 static unsigned fnv(unsigned h, const char *s)
 {
 	return fnv_n(h, s, s ? strlen(s) : 0);
