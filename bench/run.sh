@@ -22,7 +22,7 @@
 #   BENCH_DIR           where the databases and files go (default: a new
 #                       directory under /var/tmp, on disk, not tmpfs); a
 #                       registry already there (rN.db) is used as it is
-#   BENCH_PG=1          P1, P3 and P6 once more with PostgreSQL
+#   BENCH_PG=1          P1, P2, P3 and P6 once more with PostgreSQL
 #   BENCH_ONLY          the parts to run, of P1 P2 P3 P4 P5 (P6 comes with
 #                       P1, P7 with P2 and P5); default all.  A partial run
 #                       writes bench/results-partial.json
