@@ -242,16 +242,11 @@ static int serve_begin(struct req *r, struct evhttp_request *ev, struct server_t
 	r->who.roles = ROLE_PUBLIC;
 	if (conn)
 		evhttp_connection_get_peer(conn, &peer, &port);
-	/* Behind a trusted reverse proxy, the client is the one it names.
-	 * Without one the peer is the client, as libevent wrote it. */
-	if (s->trusted.n == 0)
-		snprintf(r->addr, sizeof(r->addr), "%s", peer ? peer : "");
-	else
-		net_client_addr(&s->trusted, peer ? peer : "",
-				evhttp_find_header(evhttp_request_get_input_headers(ev),
-						   "X-Forwarded-For"),
-				evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Real-IP"),
-				r->addr, sizeof(r->addr));
+	/* Behind a trusted reverse proxy, the client is the one it names. */
+	net_client_addr(&s->trusted, peer ? peer : "",
+			evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Forwarded-For"),
+			evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Real-IP"), r->addr,
+			sizeof(r->addr));
 	snprintf(r->who.addr, sizeof(r->who.addr), "%s", r->addr);
 	rid = evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Request-Id");
 	if (rid && strlen(rid) < sizeof(r->reqid) && strspn(rid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == strlen(rid)) {
