@@ -34,7 +34,7 @@ int industry_parse(struct industry_table *t, const char *text, size_t len, struc
 {
 	const char *p = text, *end = text + len, *eol, *tab1, *tab2;
 	struct industry *it, *grown;
-	size_t cap = 0, n;
+	size_t cap = 0, n, k;
 	int lineno = 0, rc = 0;
 	char section = 0;
 
@@ -86,8 +86,9 @@ int industry_parse(struct industry_table *t, const char *text, size_t len, struc
 		}
 		it->section = section;
 		t->n++;
-		if (t->at[slot(it->code)] == 0)
-			t->at[slot(it->code)] = (unsigned short)t->n;
+		k = slot(it->code);
+		if (t->at[k] == 0)
+			t->at[k] = (unsigned short)t->n;
 next:
 		p = eol + 1;
 	}
@@ -106,7 +107,7 @@ void industry_release(struct industry_table *t)
 const struct industry *industry_find(const struct industry_table *t, const char *code)
 {
 	char key[3];
-	size_t n = strlen(code);
+	size_t n = strlen(code), k;
 
 	if (n == 1 && is_section(code)) {
 		key[0] = code[0];
@@ -118,7 +119,8 @@ const struct industry *industry_find(const struct industry_table *t, const char 
 	} else {
 		return NULL;
 	}
-	return t->at[slot(key)] ? &t->v[t->at[slot(key)] - 1] : NULL;
+	k = slot(key);
+	return t->at[k] ? &t->v[t->at[k] - 1] : NULL;
 }
 
 int industry_check(const struct industry_table *t, const char *code, const char *field,
