@@ -209,6 +209,10 @@ int svc_search_rebuild(struct svc *v, int64_t *indexed, struct dip_error *e)
 		return rc;
 	}
 	rc = svc__commit(v, e);
+	if (rc == 0)
+		rc = svc__begin(v, e);
+	if (rc == 0)
+		rc = svc__finish(v, svc__st(v, v->st->search_optimize(v->st), e), e);
 	if (rc == 0 && indexed)
 		*indexed = count;
 	return rc;

@@ -498,6 +498,10 @@ struct store {
 	int (*search_day_count)(struct store *s, dip_day from, dip_day to, int64_t *n);
 	/* Empties the index, for a rebuild. */
 	int (*search_clear)(struct store *s);
+	/* Puts the index in its best shape for reading, after a rebuild (in
+	 * a write transaction of its own): SQLite merges FTS5's segments into
+	 * one, PostgreSQL gathers the planner's statistics. */
+	int (*search_optimize)(struct store *s);
 	/* The index's generation (SEARCH_GENERATION_DIM); 0 before any change. */
 	int (*search_generation)(struct store *s, int64_t *gen);
 	/* The stamp of application id in one indexed read: it changes with

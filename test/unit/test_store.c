@@ -2654,6 +2654,36 @@ static int sum_stat(void *ud, enum search_dim dim, int64_t value, int64_t n)
 	return 0;
 }
 
+/* Each document in a transaction of its own (FTS5: a segment each), then
+ * the index optimized as after a rebuild: the same answers. */
+static void test_store_search_optimize_keeps_answers(void **state)
+{
+	struct store *s = S(state);
+	dip_day d = day_from_ymd(2024, 3, 4);
+	int64_t keys[10];
+	char name[64];
+	int i;
+
+	for (i = 1; i <= 12; i++) {
+		snprintf(name, sizeof(name), "%s客流数据集 %d", i % 3 ? "北京" : "上海", i);
+		OK(s, s->begin(s, 1));
+		put_doc(s, skey(d + i, i, APP_REGISTERED, 'G', 54), name, "智联交通科技有限公司",
+			"", i % 4 ? "公交刷卡" : "出租车轨迹", NULL);
+		OK(s, s->commit(s));
+	}
+	OK(s, s->begin(s, 1));
+	OK(s, s->search_optimize(s));
+	OK(s, s->commit(s));
+	OK(s, s->begin(s, 0));
+	assert_int_equal(smatch(s, "北京", NULL, keys), 8);
+	assert_int_equal(smatch(s, "上海 客流", NULL, keys), 4);
+	assert_true(keys[0] == skey(d + 12, 12, APP_REGISTERED, 'G', 54));
+	assert_int_equal(smatch(s, "\"出租车轨迹\" -上海", NULL, keys), 2);
+	assert_int_equal(smatch(s, "轨迹 OR 上海", NULL, keys), 6);
+	assert_int_equal(smatch(s, "刷卡 -上海", NULL, keys), 6);
+	s->rollback(s);
+}
+
 static void test_store_search_index(void **state)
 {
 	struct store *s = S(state);
@@ -2861,6 +2891,7 @@ int main(void)
 		T(test_store_pg_lost_connection_is_reported_then_restored),
 		T(test_store_pg_error_aborts_the_whole_transaction),
 		T(test_store_search_index),
+		T(test_store_search_optimize_keeps_answers),
 #undef T
 	};
 
