@@ -385,13 +385,6 @@ int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time
 	if (rc == 0)
 		rc = flag_duplicates(v, &c, e);
 	if (rc == 0)
-		rc = assign_reg_no(v, &c, now, e);
-	if (rc)
-		goto out;
-	c.a.state = to;
-	c.a.submitted_at = now;
-	rc = svc__save_kept(v, &c, e);
-	if (rc == 0)
 		rc = svc__open(v, id, 0, DL_EXAMINE, now, 0, &due, e);
 	if (rc == 0)
 		rc = svc__event(v, id, 0, who, "submit", APP_DRAFT, to, NULL, DL_EXAMINE, due,
@@ -405,6 +398,15 @@ int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time
 	if (rc == 0)
 		rc = svc__deliver_parties(v, &c, "receipt", "申请受理回执 / receipt of application",
 					  body, now, e);
+	/* The yearly counter last: on PostgreSQL its row stays locked until
+	 * the commit, and every other submission waits for it. */
+	if (rc == 0)
+		rc = assign_reg_no(v, &c, now, e);
+	if (rc)
+		goto out;
+	c.a.state = to;
+	c.a.submitted_at = now;
+	rc = svc__save_kept(v, &c, e);
 	if (rc == 0 && view)
 		rc = svc__app_view(v, who, &c, now, view, e);
 out:
