@@ -2399,12 +2399,9 @@ static int pg_search_generation(struct store *s, int64_t *gen)
  * of 337 ms testing every row (docs/performance.md). */
 static int pg_search_optimize(struct store *s)
 {
-	PGresult *res = run(s, "SELECT gin_clean_pending_list('search_docs_tsv')", "");
+	int rc = exec(s, "SELECT gin_clean_pending_list('search_docs_tsv')", "");
 
-	if (res == NULL)
-		return s->err.code;
-	PQclear(res);
-	return exec(s, "ANALYZE search_docs, search_holders", "");
+	return rc ? rc : exec(s, "ANALYZE search_docs, search_holders", "");
 }
 
 static int pg_search_clear(struct store *s)
