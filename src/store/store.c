@@ -36,6 +36,16 @@ struct store_group *store_group_new(const char *url)
 	return is_pg(url) ? NULL : store__group_new_sqlite();
 }
 
+int store_watch_start(const char *url, struct dip_error *e)
+{
+	return is_pg(url) ? store__pg_watch_start(url, e) : 0;
+}
+
+void store_watch_stop(void)
+{
+	store__pg_watch_stop();
+}
+
 void store_close(struct store *s)
 {
 	if (s == NULL)

@@ -592,6 +592,28 @@ uint64_t store_group_committed(struct store_group *g);
 void store_group_on_commit(struct store_group *g, void (*fn)(void *arg), void *arg);
 
 /*
+ * Changes announced (PostgreSQL).  Every write transaction that changed
+ * rows notifies STORE_PG_CHANNEL with its commit, whoever runs it (a
+ * server, "dipreg tick", an import).  After store_watch_start(url) the
+ * process listens on a connection of its own (watch_pg.c), and the
+ * generation() of its connections to that database moves with every
+ * commit of any process, seen when its notification arrives: an answer
+ * checked at a generation stands while the generation does.  While the
+ * listening connection is down the generation is 0 (ask the database).
+ * No-ops for SQLite, whose group generation counts the process's own
+ * commits.  One database per process; thread-safe.
+ */
+#define STORE_PG_CHANNEL "dipreg_changes"
+
+int store_watch_start(const char *url, struct dip_error *e);
+void store_watch_stop(void);
+/* For store.c and store_pg.c (watch_pg.c). */
+int store__pg_watch_start(const char *url, struct dip_error *e);
+void store__pg_watch_stop(void);
+uint64_t store__pg_watch_gen(void);
+void store__pg_watch_bump(void);
+
+/*
  * Batched commit: the transactions of many requests in one.
  *
  * While batch_allow(s, 1) is in force on a connection of a group,

@@ -84,6 +84,7 @@ struct pg {
 	int in_tx;
 	int write;               /* the open transaction is a write transaction */
 	int sequencing;          /* it holds SEQUENCER_LOCK */
+	int dirty;               /* it ran a statement that may have written */
 };
 
 /* The parameters of one statement, in binary format. */
@@ -266,6 +267,19 @@ static int may_retry(struct store *s, int read, int ran)
 	return !g->in_tx && PQstatus(g->conn) == CONNECTION_BAD && (read || !ran);
 }
 
+/* A statement that may have written ran: a transaction announces it with
+ * its commit (pg_commit); a statement on its own has committed already,
+ * and only this process learns of it. */
+static void written(struct store *s)
+{
+	struct pg *g = s->impl;
+
+	if (g->in_tx)
+		g->dirty = 1;
+	else
+		store__pg_watch_bump();
+}
+
 /* Runs sql with the parameters p.  Returns the result, which the caller
  * PQclears, or NULL with s->err set.  A connection that died while idle
  * (the server restarted, a proxy timed out) is noticed only by the next
@@ -298,8 +312,11 @@ static PGresult *run_p(struct store *s, const char *sql, const struct params *p)
 		else
 			res = PQexecParams(CONN(s), sql, p->n, p->type, p->val, p->len, p->fmt, 1);
 		st = PQresultStatus(res);
-		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+			if (!read)
+				written(s);
 			return res;
+		}
 		fail_res(s, res, what);
 		PQclear(res);
 		if (attempt == 0 && may_retry(s, read, 1))
@@ -485,6 +502,7 @@ static int pg_begin(struct store *s, int write)
 		g->in_tx = 1;
 		g->write = write;
 		g->sequencing = 0;
+		g->dirty = 0;
 	}
 	return rc;
 }
@@ -508,7 +526,12 @@ static int pg_commit(struct store *s)
 	PGresult *res = NULL;
 	int rc;
 
-	rc = tx_exec(s, "COMMIT", "commit", &res);
+	/* A change is announced in the same round trip as the commit, and
+	 * delivered by PostgreSQL once the commit is done (watch_pg.c).  A
+	 * failed transaction has nothing to announce. */
+	if (PQtransactionStatus(g->conn) == PQTRANS_INERROR)
+		g->dirty = 0;
+	rc = tx_exec(s, g->dirty ? "NOTIFY " STORE_PG_CHANNEL "; COMMIT" : "COMMIT", "commit", &res);
 	if (rc == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
 		/* PostgreSQL answers COMMIT of a failed transaction by rolling
 		 * it back. */
@@ -517,6 +540,8 @@ static int pg_commit(struct store *s)
 	PQclear(res);
 	if (rc)
 		pg_rollback(s);
+	else if (g->dirty)
+		store__pg_watch_bump();
 	g->in_tx = 0;
 	return rc;
 }
@@ -1511,11 +1536,12 @@ static int pg_app_stamp(struct store *s, int64_t id, struct app_stamp *out)
 	return 0;
 }
 
-/* Other instances may write the same database: only it can tell. */
+/* Other instances may write the same database: only what it announces
+ * tells (watch_pg.c), and 0 while nobody in this process listens. */
 static uint64_t pg_generation(struct store *s)
 {
 	(void)s;
-	return 0;
+	return store__pg_watch_gen();
 }
 
 /* Each commit is durable by itself: there is nothing to batch. */
@@ -1996,6 +2022,7 @@ static int pg_table_import(struct store *s, const struct store_table *t,
 		return dip_fail(&s->err, DIP_ESTATE, "", "database: import needs a write transaction");
 	if (nrows == 0)
 		return 0;
+	g->dirty = 1;
 	dbuf_init(&b, 0);
 	for (r = 0; rc == 0 && r < nrows; r++)
 		for (c = 0; rc == 0 && c < ncols; c++) {

@@ -9,6 +9,7 @@
 #include "testdb.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -2533,6 +2534,129 @@ static void test_store_pg_lost_connection_is_reported_then_restored(void **state
 	assert_int_equal(n, 2);
 }
 
+/* 1 when a notification reaches c within ms. */
+static int notified_within(PGconn *c, int ms)
+{
+	struct pollfd p = { PQsocket(c), POLLIN, 0 };
+	PGnotify *n;
+	int waited = 0;
+
+	for (;;) {
+		assert_int_equal(PQconsumeInput(c), 1);
+		if ((n = PQnotifies(c)) != NULL) {
+			while (n) {
+				PQfreemem(n);
+				n = PQnotifies(c);
+			}
+			return 1;
+		}
+		if (waited >= ms)
+			return 0;
+		(void)poll(&p, 1, 10);
+		waited += 10;
+	}
+}
+
+/* The store's generation once it differs from was, within 5 s; was when
+ * it never does. */
+static uint64_t generation_after(struct store *s, uint64_t was)
+{
+	uint64_t g;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		g = s->generation(s);
+		if (g != was)
+			return g;
+		(void)poll(NULL, 0, 10);
+	}
+	return was;
+}
+
+static void test_store_pg_changes_are_announced_and_heard(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s;
+	struct dbuf v;
+	uint64_t g0, g1, g2, g3;
+	struct dip_error e;
+	PGconn *other;
+	int i;
+	PGresult *r;
+	char sql[256];
+
+	if (strcmp(s->backend, "postgresql") != 0)
+		skip();
+	dbuf_init(&v, 0);
+	other = PQconnectdb(x->db.url);
+	assert_int_equal(PQstatus(other), CONNECTION_OK);
+	r = PQexec(other, "LISTEN " STORE_PG_CHANNEL);
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+
+	/* A transaction that wrote tells everyone listening at its commit... */
+	OK(s, s->begin(s, 1));
+	OK(s, s->setting_put(s, "a", "1"));
+	assert_false(notified_within(other, 100));
+	OK(s, s->commit(s));
+	assert_true(notified_within(other, 5000));
+	/* ... one that only read, or wrote nothing, does not. */
+	OK(s, s->begin(s, 0));
+	OK(s, s->setting_get(s, "a", &v));
+	OK(s, s->commit(s));
+	OK(s, s->begin(s, 1));
+	OK(s, s->setting_get(s, "a", &v));
+	OK(s, s->commit(s));
+	/* ... nor one rolled back. */
+	OK(s, s->begin(s, 1));
+	OK(s, s->setting_put(s, "a", "2"));
+	s->rollback(s);
+	assert_false(notified_within(other, 300));
+
+	/* Nobody in this process listens: the generation says "ask". */
+	assert_int_equal(s->generation(s), 0);
+	assert_int_equal(store_watch_start(x->db.url, &e), 0);
+	g0 = generation_after(s, 0);
+	assert_true(g0 != 0);
+	/* This process's commit moves it at once, before any notification. */
+	OK(s, s->begin(s, 1));
+	OK(s, s->setting_put(s, "a", "3"));
+	OK(s, s->commit(s));
+	g1 = s->generation(s);
+	assert_true(g1 > g0);
+	/* Another process's commit moves it when its notification arrives. */
+	(void)poll(NULL, 0, 200); /* the notification of our own commit */
+	g1 = s->generation(s);
+	r = PQexec(other, "BEGIN; UPDATE settings SET value = '4' WHERE key = 'a'; NOTIFY "
+		   STORE_PG_CHANNEL "; COMMIT");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	g2 = generation_after(s, g1);
+	assert_true(g2 > g1);
+	/* The listening connection lost (a restart, a proxy): it comes back
+	 * by itself, and the generation moves on, since what was announced
+	 * meanwhile is unknown. */
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+		 "WHERE datname = '%s' AND application_name = 'dipreg-watch'", x->db.pgname);
+	r = PQexec(other, sql);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_int_equal(PQntuples(r), 1);
+	PQclear(r);
+	g3 = generation_after(s, g2);
+	for (i = 0; g3 == 0 && i < 5; i++)
+		g3 = generation_after(s, 0);
+	assert_true(g3 > g2);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_stat_activity WHERE datname = '%s' "
+		 "AND application_name = 'dipreg-watch'", x->db.pgname);
+	r = PQexec(other, sql);
+	assert_string_equal(PQgetvalue(r, 0, 0), "1");
+	PQclear(r);
+	store_watch_stop();
+	assert_int_equal(s->generation(s), 0);
+	PQfinish(other);
+	dbuf_free(&v);
+}
+
 static void test_store_pg_error_aborts_the_whole_transaction(void **state)
 {
 	struct sfx *x = *state;
@@ -2890,6 +3014,7 @@ int main(void)
 		T(test_store_tables_cover_the_schema),
 		T(test_store_pg_lost_connection_is_reported_then_restored),
 		T(test_store_pg_error_aborts_the_whole_transaction),
+		T(test_store_pg_changes_are_announced_and_heard),
 		T(test_store_search_index),
 		T(test_store_search_optimize_keeps_answers),
 #undef T
