@@ -680,6 +680,12 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	s->search_cache = resp_cache_new(cfg->search_cache, (size_t)64 << 20);
 	/* Group commit: the threads' commits share syncs (durable.c). */
 	s->group = store_group_new(cfg->db);
+	/* On PostgreSQL, news of every server's commits, so that answers
+	 * kept ready are sent without asking whether they still stand. */
+	if (store_watch_start(cfg->db, &e) != 0) {
+		fprintf(stderr, "dipreg: %s\n", e.message);
+		goto out;
+	}
 	s->threads = calloc((size_t)s->nthreads, sizeof(*s->threads));
 	for (i = 0; i < s->nthreads; i++) {
 		struct server_thread *th = &s->threads[i];
@@ -807,6 +813,7 @@ out:
 	if (s->fd > 0)
 		close(s->fd);
 	resp_cache_free(s->search_cache);
+	store_watch_stop();
 	store_group_free(s->group);
 	free(s->threads);
 	free(s);

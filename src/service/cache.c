@@ -12,13 +12,15 @@
  * deadline of it has run out, so it is never stale, also when another
  * server instance changed the record.
  *
- * Reading the stamp costs a transaction, a large part of a cached reply.
- * A store whose writers are all in this process (SQLite with group commit)
- * offers a generation that changes with every commit: while it stays what
- * it was at an entry's last check, nothing in this process changed
- * anything, and the entry is sent without asking the database.  Another
- * process writing the same file (an operator's "dipreg tick", say) is seen
- * at the next check, which comes at least once a second.
+ * Reading the stamp costs a round trip to the database, a large part of a
+ * cached reply.  A store may offer a generation that changes with every
+ * commit it knows of (store.h): SQLite with group commit, every commit of
+ * this process; PostgreSQL, every commit any process announced, as its
+ * notification arrives.  While it stays what it was at an entry's last
+ * check, nothing known changed anything, and the entry is sent without
+ * asking the database.  What a generation cannot see (an operator's
+ * "dipreg tick" on the same SQLite file, say) is seen at the next check,
+ * which comes at least once a second.
  *
  * Entries are immutable reference-counted blobs, so a sender may hold one
  * while another thread replaces it.  The cache is split in shards, each
@@ -167,7 +169,7 @@ static int current(const struct app_stamp *a, const struct app_stamp *b, dip_tim
 	       a->next_due == b->next_due && (a->next_due == 0 || now <= a->next_due);
 }
 
-static int64_t mono_ms(void)
+int64_t svc__mono_ms(void)
 {
 	struct timespec ts;
 
@@ -185,7 +187,7 @@ struct svc_blob *svc__cache_peek(struct svc_cache *c, int64_t id, uint64_t gen, 
 		return NULL;
 	pthread_mutex_lock(&sh->mu);
 	e = find(sh, id);
-	if (e && e->gen == gen && mono_ms() - e->checked_ms < 1000 &&
+	if (e && e->gen == gen && svc__mono_ms() - e->checked_ms < 1000 &&
 	    (e->stamp.next_due == 0 || now <= e->stamp.next_due))
 		b = blob_ref(e->blob);
 	pthread_mutex_unlock(&sh->mu);
@@ -206,7 +208,7 @@ struct svc_blob *svc__cache_get(struct svc_cache *c, int64_t id, const struct ap
 	if (e && current(&e->stamp, st, now)) {
 		b = blob_ref(e->blob);
 		e->gen = gen;
-		e->checked_ms = mono_ms();
+		e->checked_ms = svc__mono_ms();
 		e->prev->next = e->next;
 		e->next->prev = e->prev;
 		e->next = sh->lru.next;
@@ -230,7 +232,7 @@ void svc__cache_put(struct svc_cache *c, int64_t id, const struct app_stamp *st,
 	e->id = id;
 	e->stamp = *st;
 	e->gen = gen;
-	e->checked_ms = mono_ms();
+	e->checked_ms = svc__mono_ms();
 	e->blob = blob_ref(b);
 	pthread_mutex_lock(&sh->mu);
 	old = find(sh, id);

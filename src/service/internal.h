@@ -124,6 +124,8 @@ struct svc_blob *svc__cache_get(struct svc_cache *c, int64_t id, const struct ap
  * generation (not 0) is still gen as last checked, at most a second ago,
  * and no deadline of it has run out. */
 struct svc_blob *svc__cache_peek(struct svc_cache *c, int64_t id, uint64_t gen, dip_time now);
+/* Milliseconds on the monotonic clock: how old a check is, never a date. */
+int64_t svc__mono_ms(void);
 /* Keeps b (a reference of its own) as the public record of id at st. */
 void svc__cache_put(struct svc_cache *c, int64_t id, const struct app_stamp *st, uint64_t gen,
 		    struct svc_blob *b);
