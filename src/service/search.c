@@ -218,9 +218,25 @@ int svc_search_rebuild(struct svc *v, int64_t *indexed, struct dip_error *e)
 	return rc;
 }
 
+/* Nothing committed since the last read (the store's generation stands,
+ * store.h): the index's generation is what it was, without asking.  A
+ * process that writes the database without announcing it is seen at the
+ * next read, at least once a second, as the record cache sees it. */
 int svc_search_generation(struct svc *v, int64_t *gen, struct dip_error *e)
 {
-	return svc__st(v, v->st->search_generation(v->st, gen), e);
+	uint64_t at = v->st->generation(v->st);
+	int64_t ms = svc__mono_ms();
+	int rc;
+
+	if (at != 0 && at == v->search_gen_at && ms - v->search_gen_ms < 1000) {
+		*gen = v->search_gen;
+		return 0;
+	}
+	rc = svc__st(v, v->st->search_generation(v->st, gen), e);
+	v->search_gen_at = rc ? 0 : at;
+	v->search_gen = *gen;
+	v->search_gen_ms = ms;
+	return rc;
 }
 
 int svc_search_ensure(struct svc *v, int64_t *indexed, struct dip_error *e)

@@ -74,6 +74,11 @@ struct svc {
 	const struct registry *reg;
 	struct store *st;
 	struct svc_ahead *ahead; /* content read ahead for the next action, or NULL */
+	/* The search index's generation as last read, and the store's
+	 * generation and the monotonic time in ms it was read at. */
+	int64_t search_gen;
+	uint64_t search_gen_at;
+	int64_t search_gen_ms;
 };
 
 /* An application's content, read and parsed ahead of an action that will
