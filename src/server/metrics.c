@@ -332,6 +332,7 @@ void h_metrics(struct req *r)
 	struct server *s = r->srv;
 	struct dbuf b;
 	size_t k;
+	int listening;
 
 	if (!net_list_contains(&s->metrics_allow, r->addr)) {
 		reply_fail(r, DIP_EFORBIDDEN, "",
@@ -346,6 +347,12 @@ void h_metrics(struct req *r)
 		  (long long)s->started);
 	dbuf_addf(&b, "# HELP dipreg_threads Threads serving requests.\n# TYPE dipreg_threads gauge\n"
 		      "dipreg_threads %d\n", s->nthreads);
+	listening = store_watch_listening();
+	if (listening >= 0)
+		dbuf_addf(&b, "# HELP dipreg_database_listening Whether this server hears of every "
+			      "commit (PostgreSQL); 0: it asks the database before each kept answer.\n"
+			      "# TYPE dipreg_database_listening gauge\ndipreg_database_listening %d\n",
+			  listening);
 	/* Per thread: how evenly the threads share the clients. */
 	dbuf_addf(&b, "# HELP dipreg_connections_accepted_total Connections each serving thread accepted.\n"
 		      "# TYPE dipreg_connections_accepted_total counter\n");

@@ -46,6 +46,11 @@ void store_watch_stop(void)
 	store__pg_watch_stop();
 }
 
+int store_watch_listening(void)
+{
+	return store__pg_watch_listening();
+}
+
 void store_close(struct store *s)
 {
 	if (s == NULL)

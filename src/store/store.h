@@ -607,9 +607,13 @@ void store_group_on_commit(struct store_group *g, void (*fn)(void *arg), void *a
 
 int store_watch_start(const char *url, struct dip_error *e);
 void store_watch_stop(void);
+/* 1 while the process listens, 0 while its listening connection is down,
+ * -1 when it does not watch (not started, or SQLite). */
+int store_watch_listening(void);
 /* For store.c and store_pg.c (watch_pg.c). */
 int store__pg_watch_start(const char *url, struct dip_error *e);
 void store__pg_watch_stop(void);
+int store__pg_watch_listening(void);
 uint64_t store__pg_watch_gen(void);
 void store__pg_watch_bump(void);
 

@@ -69,10 +69,13 @@ static void quiet(void *arg, const char *message)
 static PGconn *listen_conn(void)
 {
 	/* Named, so that an operator sees it in pg_stat_activity; a peer
-	 * that vanished without a word is noticed within half a minute. */
+	 * that vanished without a word is noticed within half a minute, and
+	 * an attempt to reach one gives up within ten seconds (a server
+	 * stopping waits for this thread). */
 	static const char *const keys[] = { "dbname", "application_name", "keepalives_idle",
-					    "keepalives_interval", "keepalives_count", NULL };
-	const char *vals[] = { w.url, "dipreg-watch", "10", "5", "4", NULL };
+					    "keepalives_interval", "keepalives_count",
+					    "connect_timeout", NULL };
+	const char *vals[] = { w.url, "dipreg-watch", "10", "5", "4", "10", NULL };
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 	PGresult *res;
 	int ok;
@@ -197,6 +200,16 @@ fail:
 out:
 	pthread_mutex_unlock(&w.mu);
 	return rc;
+}
+
+int store__pg_watch_listening(void)
+{
+	int on;
+
+	pthread_mutex_lock(&w.mu);
+	on = w.running ? atomic_load(&w.live) : -1;
+	pthread_mutex_unlock(&w.mu);
+	return on;
 }
 
 void store__pg_watch_stop(void)

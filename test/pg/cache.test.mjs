@@ -13,6 +13,13 @@ import { pgBase, psql, registry, startServer, staff, signUp, submit, pdf, eventu
 
 const skip = pgBase() === null ? 'PostgreSQL is not installed' : false;
 
+// Whether srv says it hears of every commit (its /metrics).
+async function listening(srv) {
+  const text = await (await fetch(`${srv.url}/metrics`)).text();
+  const m = /^dipreg_database_listening (\d)$/m.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
 // B's answer, polled every 20 ms for at most ms, until ok(answer).
 async function within(ms, fetchAnswer, ok) {
   const until = Date.now() + ms;
@@ -31,6 +38,7 @@ test('art10 art20: a change through one server is in the other server\'s answers
     const B = await startServer(reg);
     try {
       for (const s of [A, B]) await s.setClock('2025-06-09T09:00:00+08:00'); // a Monday
+      await eventually(async () => await listening(B) === 1, 'B listens');
       const examiner = await staff(A, ['examiner']);
       const holder = await signUp(A.url);
       const name = '北京市地铁进出站客流数据集';
@@ -68,6 +76,7 @@ test('art10 art20: a change through one server is in the other server\'s answers
       const after = await within(300, record, (r) => r.objections[0].state !== 'filed');
       assert.notEqual(after.objections[0].state, 'filed', 'B\'s record shows the forwarding');
       await eventually(() => /event=watch_restored/.test(B.output), 'B listens again');
+      assert.equal(await listening(B), 1);
       await eventually(() => psql(reg.db, "SELECT count(*) FROM pg_stat_activity " +
         "WHERE datname = current_database() AND application_name = 'dipreg-watch'") === '2',
       'both servers listen again');
