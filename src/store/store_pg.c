@@ -84,7 +84,7 @@ struct pg {
 	int in_tx;
 	int write;               /* the open transaction is a write transaction */
 	int sequencing;          /* it holds SEQUENCER_LOCK */
-	int dirty;               /* it ran a statement that may have written */
+	int dirty;               /* it wrote what a kept answer is made from */
 };
 
 /* The parameters of one statement, in binary format. */
@@ -267,17 +267,59 @@ static int may_retry(struct store *s, int read, int ran)
 	return !g->in_tx && PQstatus(g->conn) == CONNECTION_BAD && (read || !ran);
 }
 
-/* A statement that may have written ran: a transaction announces it with
+/* Tables that no answer a server keeps ready is made from (the public
+ * records and searches of service/cache.c and server/cache.c): writing
+ * only these announces nothing.  A notifying commit takes a lock that all
+ * notifying commits of the cluster share until their WAL is flushed, so
+ * signing in, uploading, depositing and the log's own bookkeeping stay
+ * out of it. */
+static const char *const unannounced[] = {
+	"sessions", "login_failures", "audit", "messages", "uploads", "upload_links",
+	"deposits", "ledger_entries", "ledger_tiles", "ledger_head", "checkpoints", "counters",
+	NULL,
+};
+
+/* Whether sql writes a table that some kept answer is made from. */
+static int announces(const char *sql)
+{
+	static const char *const verbs[] = { "INSERT INTO ", "UPDATE ", "DELETE FROM ", NULL };
+	const char *p, *t;
+	size_t n;
+	int i, k;
+
+	for (i = 0; verbs[i]; i++)
+		for (p = strstr(sql, verbs[i]); p; p = strstr(p + 1, verbs[i])) {
+			t = p + strlen(verbs[i]);
+			/* Table names are lower case; "DO UPDATE SET" names none. */
+			n = strspn(t, "abcdefghijklmnopqrstuvwxyz_");
+			if (n == 0)
+				continue;
+			for (k = 0; unannounced[k]; k++)
+				if (strlen(unannounced[k]) == n && strncmp(t, unannounced[k], n) == 0)
+					break;
+			if (unannounced[k] == NULL)
+				return 1;
+		}
+	return 0;
+}
+
+/* sql, which may have written, ran: a transaction announces a change with
  * its commit (pg_commit); a statement on its own has committed already,
- * and only this process learns of it. */
-static void written(struct store *s)
+ * and is announced after it. */
+static void written(struct store *s, const char *sql)
 {
 	struct pg *g = s->impl;
 
-	if (g->in_tx)
+	if (!announces(sql))
+		return;
+	if (g->in_tx) {
 		g->dirty = 1;
-	else
-		store__pg_watch_bump();
+		return;
+	}
+	/* The change stands whether or not the others hear of it; a lost
+	 * connection is found by the next statement. */
+	PQclear(PQexec(g->conn, "NOTIFY " STORE_PG_CHANNEL));
+	store__pg_watch_bump();
 }
 
 /* Runs sql with the parameters p.  Returns the result, which the caller
@@ -314,7 +356,7 @@ static PGresult *run_p(struct store *s, const char *sql, const struct params *p)
 		st = PQresultStatus(res);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			if (!read)
-				written(s);
+				written(s, sql);
 			return res;
 		}
 		fail_res(s, res, what);

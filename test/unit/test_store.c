@@ -2579,6 +2579,7 @@ static void test_store_pg_changes_are_announced_and_heard(void **state)
 	struct store *s = x->s;
 	struct dbuf v;
 	uint64_t g0, g1, g2, g3;
+	struct session_row sess;
 	struct dip_error e;
 	PGconn *other;
 	int i;
@@ -2611,6 +2612,15 @@ static void test_store_pg_changes_are_announced_and_heard(void **state)
 	OK(s, s->begin(s, 1));
 	OK(s, s->setting_put(s, "a", "2"));
 	s->rollback(s);
+	assert_false(notified_within(other, 300));
+	/* A sign-in writes nothing that any answer kept ready is made of. */
+	memset(&sess, 0, sizeof(sess));
+	memset(sess.token_hash, 'b', 64);
+	sess.account_id = add_account(s, "dora");
+	assert_true(notified_within(other, 5000));
+	OK(s, s->begin(s, 1));
+	OK(s, s->session_insert(s, &sess));
+	OK(s, s->commit(s));
 	assert_false(notified_within(other, 300));
 
 	/* Nobody in this process listens: the generation says "ask". */
