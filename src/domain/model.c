@@ -59,13 +59,25 @@ int req_kind_parse(const char *s, enum req_kind *out)
 	return -1;
 }
 
+static const char *req_states[REQ__STATES] = {
+	"awaiting_party", "pending", "approved", "rejected", "withdrawn", "declined",
+};
+
 const char *req_state_name(enum req_state s)
 {
-	static const char *names[REQ__STATES] = {
-		"awaiting_party", "pending", "approved", "rejected", "withdrawn",
-	};
+	return s >= 0 && s < REQ__STATES ? req_states[s] : "unknown";
+}
 
-	return s >= 0 && s < REQ__STATES ? names[s] : "unknown";
+int req_state_parse(const char *s, enum req_state *out)
+{
+	int i;
+
+	for (i = 0; i < REQ__STATES; i++)
+		if (strcmp(s, req_states[i]) == 0) {
+			*out = (enum req_state)i;
+			return 0;
+		}
+	return -1;
 }
 
 const char *close_reason_name(enum close_reason r)

@@ -155,7 +155,8 @@ enum req_state {
 	REQ_PENDING,        /* the registry reviews (Art. 17) */
 	REQ_APPROVED,
 	REQ_REJECTED,
-	REQ_WITHDRAWN,
+	REQ_WITHDRAWN,      /* by its filer before the registry decided */
+	REQ_DECLINED,       /* the transferee did not join the transfer */
 	REQ__STATES
 };
 
@@ -282,6 +283,7 @@ const char *obj_state_name(enum obj_state s);
 const char *req_kind_name(enum req_kind k);
 int req_kind_parse(const char *s, enum req_kind *out);
 const char *req_state_name(enum req_state s);
+int req_state_parse(const char *s, enum req_state *out);
 const char *close_reason_name(enum close_reason r);
 const char *cert_status_name(enum cert_status s);
 const char *deadline_kind_name(int kind);

@@ -59,6 +59,9 @@ void h_request_file(struct req *r);
 void h_request_get(struct req *r);
 void h_request_confirm(struct req *r);
 void h_request_decide(struct req *r);
+void h_request_list(struct req *r);
+void h_request_decline(struct req *r);
+void h_request_withdraw(struct req *r);
 
 /* h_uploads.c */
 void h_upload_put(struct req *r);

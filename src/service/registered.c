@@ -477,6 +477,130 @@ out:
 	return svc__finish(v, rc, e);
 }
 
+/* The transferee declines a joint transfer: it never joined the
+ * application, so the registry has nothing to decide (Art. 16). */
+int svc_decline_request(struct svc *v, const struct actor *who, int64_t req_id,
+			const char *reason, dip_time now, struct dip_error *e)
+{
+	struct request r;
+	struct app_ctx c;
+	int rc;
+
+	rc = svc__text(reason, "reason", 0, SVC_MAX_TEXT, e);
+	if (rc)
+		return rc;
+	rc = svc__begin(v, e);
+	if (rc)
+		return rc;
+	rc = svc__st(v, v->st->request_get(v->st, req_id, &r), e);
+	if (rc)
+		return svc__finish(v, rc, e);
+	if (r.counterparty_id != who->id || who->id == 0) {
+		rc = dip_fail(e, DIP_ENOTFOUND, "", "request %lld not found", (long long)req_id);
+		goto out0;
+	}
+	if (r.state != REQ_AWAITING_PARTY) {
+		rc = dip_fail(e, DIP_ESTATE, "", "the request is %s, not awaiting your confirmation",
+			      req_state_name(r.state));
+		goto out0;
+	}
+	rc = svc__load_raw(v, r.app_id, &c, e);
+	if (rc)
+		goto out0;
+	r.state = REQ_DECLINED;
+	r.decided_at = now;
+	free(r.decision);
+	r.decision = reason && *reason ? strdup(reason) : NULL;
+	rc = svc__st(v, v->st->request_update(v->st, &r), e);
+	if (rc == 0)
+		rc = svc__event(v, r.app_id, r.id, who, "decline_request", c.a.state, c.a.state,
+				reason, DL_NONE, 0,
+				json_pack("{s:s,s:I}", "kind", req_kind_name(r.kind), "request",
+					  (json_int_t)r.id), now, e);
+	if (rc == 0)
+		rc = svc__deliver_parties(v, &c, "transfer_declined",
+					  "受让方未确认转让 / the transferee declined the transfer",
+					  reason ? reason : "", now, e);
+	if (rc == 0 && r.filed_by && !svc__is_party(&c, r.filed_by))
+		rc = svc__deliver(v, r.filed_by, 0, r.app_id, "transfer_declined",
+				  "受让方未确认转让 / the transferee declined the transfer",
+				  reason ? reason : "", now, e);
+	svc__release(&c);
+out0:
+	request_release(&r);
+	return svc__finish(v, rc, e);
+}
+
+/* Whoever filed a request, or holds the registration it is about, takes
+ * it back while the registry has not decided: the review it opened is
+ * closed, and a transferee still asked to confirm is told. */
+int svc_withdraw_request(struct svc *v, const struct actor *who, int64_t req_id,
+			 const char *reason, dip_time now, struct dip_error *e)
+{
+	enum req_state was;
+	struct request r;
+	struct app_ctx c;
+	int rc;
+
+	rc = svc__text(reason, "reason", 0, SVC_MAX_TEXT, e);
+	if (rc)
+		return rc;
+	rc = svc__begin(v, e);
+	if (rc)
+		return rc;
+	rc = svc__st(v, v->st->request_get(v->st, req_id, &r), e);
+	if (rc)
+		return svc__finish(v, rc, e);
+	rc = svc__load_raw(v, r.app_id, &c, e);
+	if (rc)
+		goto out0;
+	if (who->id == 0 || (r.filed_by != who->id && !svc__is_party(&c, who->id) &&
+			     !((who->roles & ROLE_AGENT) && svc__agent_authorised(v, &c, who->id)))) {
+		if (r.counterparty_id == who->id && who->id)
+			rc = dip_fail(e, DIP_EFORBIDDEN, "",
+				      "the transferee declines (POST /api/requests/%lld/decline)",
+				      (long long)req_id);
+		else if (who->roles & (ROLE_EXAMINER | ROLE_ADMIN))
+			rc = dip_fail(e, DIP_EFORBIDDEN, "", "only its filer or the holder withdraws a request");
+		else
+			rc = dip_fail(e, DIP_ENOTFOUND, "", "request %lld not found", (long long)req_id);
+		goto out;
+	}
+	if (r.state != REQ_AWAITING_PARTY && r.state != REQ_PENDING) {
+		rc = dip_fail(e, DIP_ESTATE, "", "the request is %s; only one not yet decided is withdrawn",
+			      req_state_name(r.state));
+		goto out;
+	}
+	was = r.state;
+	r.state = REQ_WITHDRAWN;
+	r.decided_at = now;
+	free(r.decision);
+	r.decision = reason && *reason ? strdup(reason) : NULL;
+	rc = svc__st(v, v->st->request_update(v->st, &r), e);
+	if (rc == 0 && was == REQ_PENDING)
+		rc = svc__close(v, r.app_id, r.id, -1, now, e);
+	if (rc == 0)
+		rc = svc__event(v, r.app_id, r.id, who, "withdraw_request", c.a.state, c.a.state,
+				reason, DL_NONE, 0,
+				json_pack("{s:s,s:I}", "kind", req_kind_name(r.kind), "request",
+					  (json_int_t)r.id), now, e);
+	if (rc == 0 && was == REQ_AWAITING_PARTY && r.counterparty_id) {
+		char body[256];
+
+		snprintf(body, sizeof(body),
+			 "转让事项编号 %lld 已由申请人撤回，无需确认。\n"
+			 "Request no. %lld was withdrawn by its filer; nothing to confirm.",
+			 (long long)r.id, (long long)r.id);
+		rc = svc__deliver(v, r.counterparty_id, 0, r.app_id, "transfer_withdrawn",
+				  "转让申请已撤回 / transfer withdrawn", body, now, e);
+	}
+out:
+	svc__release(&c);
+out0:
+	request_release(&r);
+	return svc__finish(v, rc, e);
+}
+
 /* Replaces the holders by the transferee (Art. 16). */
 static int transfer_holders(struct svc *v, struct app_ctx *c, int64_t to_id, struct dip_error *e)
 {

@@ -240,6 +240,12 @@ int svc_file_request(struct svc *v, const struct actor *who, int64_t app_id,
 int svc_confirm_request(struct svc *v, const struct actor *who, int64_t req_id, dip_time now,
 			struct dip_error *e);
 /* Art. 17: the registry approves (and announces) or rejects. */
+/* Art. 16: the transferee declines a joint transfer awaiting it. */
+int svc_decline_request(struct svc *v, const struct actor *who, int64_t req_id,
+			const char *reason, dip_time now, struct dip_error *e);
+/* Its filer or the holder withdraws a request not yet decided. */
+int svc_withdraw_request(struct svc *v, const struct actor *who, int64_t req_id,
+			 const char *reason, dip_time now, struct dip_error *e);
 int svc_decide_request(struct svc *v, const struct actor *who, int64_t req_id, int approve,
 		       const char *reason, dip_time now, struct dip_error *e);
 /* Art. 18 para 2: cancellation by the registry when no holder remains. */
@@ -373,6 +379,10 @@ int svc_objection_json(struct svc *v, const struct actor *who, int64_t obj_id, j
 		       struct dip_error *e);
 int svc_request_json(struct svc *v, const struct actor *who, int64_t req_id, json_t **out,
 		     struct dip_error *e);
+/* A page of requests as {items, next}: registry staff see every request,
+ * others their own (struct request_filter). */
+int svc_requests_json(struct svc *v, const struct actor *who, const struct request_filter *f,
+		      int limit, json_t **out, struct dip_error *e);
 int svc_inbox_json(struct svc *v, const struct actor *who, const struct msg_filter *f,
 		   json_t **out, struct dip_error *e);
 int svc_inbox_read(struct svc *v, const struct actor *who, int64_t msg_id, dip_time now,

@@ -725,6 +725,74 @@ int svc_request_json(struct svc *v, const struct actor *who, int64_t req_id, jso
 	return rc;
 }
 
+int svc_requests_json(struct svc *v, const struct actor *who, const struct request_filter *f,
+		      int limit, json_t **out, struct dip_error *e)
+{
+	struct request_filter g = *f;
+	int64_t ids[200];
+	json_t *arr;
+	int n = 0, i, rc;
+
+	if (limit < 1 || limit > 200)
+		limit = 200;
+	/* Registry staff see the registry's requests; anyone else their own. */
+	if (g.account_id == 0 && !(who->roles & (ROLE_EXAMINER | ROLE_ADMIN)))
+		g.account_id = who->id;
+	if (g.account_id == 0 && g.awaiting)
+		return dip_fail(e, DIP_EINVAL, "awaiting", "awaiting: only an account is asked to confirm");
+	if (g.account_id && g.account_id != who->id)
+		return dip_fail(e, DIP_EFORBIDDEN, "", "you list only your own requests");
+	rc = svc__st(v, v->st->begin(v->st, 0), e);
+	if (rc)
+		return rc;
+	rc = svc__st(v, v->st->request_list(v->st, &g, ids, limit, &n), e);
+	arr = json_array();
+	for (i = 0; rc == 0 && i < n; i++) {
+		struct party parties[SVC_MAX_PARTIES];
+		struct application a;
+		struct request q;
+		json_t *o, *holders;
+		int np = 0, k;
+
+		rc = svc__st(v, v->st->request_get(v->st, ids[i], &q), e);
+		if (rc)
+			break;
+		o = request_summary(v->reg, &q);
+		/* What the registration is, so that a transferee knows what it
+		 * is asked to take over before opening anything. */
+		rc = svc__st(v, v->st->app_get(v->st, q.app_id, &a), e);
+		if (rc == 0) {
+			rc = svc__st(v, v->st->party_list(v->st, q.app_id, parties, SVC_MAX_PARTIES,
+							  &np), e);
+			json_object_set_new(o, "name", json_string(a.name));
+			if (a.reg_no[0])
+				json_object_set_new(o, "registration_number", json_string(a.reg_no));
+			if (a.cert_no[0])
+				json_object_set_new(o, "certificate_number", json_string(a.cert_no));
+			application_release(&a);
+		}
+		request_release(&q);
+		if (rc) {
+			json_decref(o);
+			break;
+		}
+		holders = json_array();
+		for (k = 0; k < np; k++)
+			json_array_append_new(holders, json_string(parties[k].name));
+		json_object_set_new(o, "holders", holders);
+		json_array_append_new(arr, o);
+	}
+	v->st->rollback(v->st);
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = json_object();
+	json_object_set_new(*out, "items", arr);
+	json_object_set_new(*out, "next", n >= limit && n > 0 ? json_integer(ids[n - 1]) : json_null());
+	return 0;
+}
+
 struct inbox_ctx {
 	const struct registry *r;
 	json_t *arr;

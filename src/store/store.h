@@ -45,6 +45,17 @@ struct app_filter {
 	int limit;
 };
 
+/* Requests after registration, newest first.  With account_id, those it
+ * filed, those passing to it and those on applications it holds; with
+ * awaiting as well, only the transfers waiting for its confirmation. */
+struct request_filter {
+	int64_t account_id;      /* 0: every request (registry staff) */
+	int awaiting;
+	int state;               /* enum req_state, or -1 for any */
+	int kind;                /* enum req_kind, or -1 for any */
+	int64_t before_id;       /* cursor: ids below this; 0 from the newest */
+};
+
 struct msg_filter {
 	int64_t account_id;
 	int64_t objection_id;
@@ -363,6 +374,8 @@ struct store {
 	int (*request_get)(struct store *s, int64_t id, struct request *r);
 	int (*request_update)(struct store *s, struct request *r);
 	int (*request_ids)(struct store *s, int64_t app_id, int64_t *ids, int max, int *n);
+	int (*request_list)(struct store *s, const struct request_filter *f, int64_t *ids, int max,
+			    int *n);
 
 	/* The archive (Art. 19). */
 	int (*event_insert)(struct store *s, struct event *ev);

@@ -1287,6 +1287,30 @@ static int pg_request_ids(struct store *s, int64_t app_id, int64_t *ids, int max
 			      app_id), ids, max, n);
 }
 
+static int pg_request_list(struct store *s, const struct request_filter *f, int64_t *ids,
+			   int max, int *n)
+{
+	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
+	PGresult *res;
+
+	if (f->account_id && f->awaiting)
+		res = run(s, "SELECT id FROM requests WHERE counterparty_id = $1 AND state = $2 AND "
+			  "id < $3 AND ($4 < 0 OR kind = $4) ORDER BY id DESC LIMIT $5", "idiid",
+			  f->account_id, (int)REQ_AWAITING_PARTY, before, (int64_t)f->kind, max);
+	else if (f->account_id)
+		res = run(s, "SELECT id FROM requests WHERE id IN (SELECT id FROM requests WHERE "
+			  "filed_by = $1 UNION SELECT id FROM requests WHERE counterparty_id = $1 "
+			  "UNION SELECT r.id FROM parties p JOIN requests r ON r.app_id = p.app_id "
+			  "WHERE p.account_id = $1) AND id < $2 AND ($3 < 0 OR state = $3) AND "
+			  "($4 < 0 OR kind = $4) ORDER BY id DESC LIMIT $5", "iiiid", f->account_id,
+			  before, (int64_t)f->state, (int64_t)f->kind, max);
+	else
+		res = run(s, "SELECT id FROM requests WHERE id < $1 AND ($2 < 0 OR state = $2) AND "
+			  "($3 < 0 OR kind = $3) ORDER BY id DESC LIMIT $4", "iiid", before,
+			  (int64_t)f->state, (int64_t)f->kind, max);
+	return id_list(s, res, ids, max, n);
+}
+
 /* ---- events, deadlines ----------------------------------------------------------- */
 
 static int pg_event_insert(struct store *s, struct event *ev)
@@ -2702,6 +2726,7 @@ static const struct store pg_ops = {
 	.request_get = pg_request_get,
 	.request_update = pg_request_update,
 	.request_ids = pg_request_ids,
+	.request_list = pg_request_list,
 	.event_insert = pg_event_insert,
 	.event_list = pg_event_list,
 	.deadline_insert = pg_deadline_insert,

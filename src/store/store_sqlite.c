@@ -1285,6 +1285,30 @@ static int sq_request_ids(struct store *s, int64_t app_id, int64_t *ids, int max
 		       ids, max, n);
 }
 
+static int sq_request_list(struct store *s, const struct request_filter *f, int64_t *ids,
+			   int max, int *n)
+{
+	int64_t before = f->before_id > 0 ? f->before_id : INT64_MAX;
+	sqlite3_stmt *st;
+
+	if (f->account_id && f->awaiting)
+		st = run(s, "SELECT id FROM requests WHERE counterparty_id = ? AND state = ? AND "
+			 "id < ? AND (kind = ? OR ? < 0) ORDER BY id DESC LIMIT ?", "ididdd",
+			 f->account_id, (int)REQ_AWAITING_PARTY, before, f->kind, f->kind, max);
+	else if (f->account_id)
+		st = run(s, "SELECT id FROM requests WHERE id IN (SELECT id FROM requests WHERE "
+			 "filed_by = ?1 UNION SELECT id FROM requests WHERE counterparty_id = ?1 "
+			 "UNION SELECT r.id FROM parties p JOIN requests r ON r.app_id = p.app_id "
+			 "WHERE p.account_id = ?1) AND id < ?2 AND (state = ?3 OR ?3 < 0) AND "
+			 "(kind = ?4 OR ?4 < 0) ORDER BY id DESC LIMIT ?5", "iiddd", f->account_id,
+			 before, f->state, f->kind, max);
+	else
+		st = run(s, "SELECT id FROM requests WHERE id < ?1 AND (state = ?2 OR ?2 < 0) AND "
+			 "(kind = ?3 OR ?3 < 0) ORDER BY id DESC LIMIT ?4", "iddd", before, f->state,
+			 f->kind, max);
+	return id_list(s, st, ids, max, n);
+}
+
 /* ---- events, deadlines ----------------------------------------------------------- */
 
 static int sq_event_insert(struct store *s, struct event *ev)
@@ -2715,6 +2739,7 @@ static const struct store sqlite_ops = {
 	.request_get = sq_request_get,
 	.request_update = sq_request_update,
 	.request_ids = sq_request_ids,
+	.request_list = sq_request_list,
 	.event_insert = sq_event_insert,
 	.event_list = sq_event_list,
 	.deadline_insert = sq_deadline_insert,

@@ -84,8 +84,11 @@ const MATRIX = [
   ['POST', '/api/objections/{W}/withdraw', {}, [403, 403, 403, 403, 403, 409, 403, 409]],
   ['GET', '/api/objections/{W}/messages', undefined, [404, 404, 404, 404, 404, 200, 200, 200]],
   // requests: R is the owner's change request on A, rejected
+  ['GET', '/api/requests', undefined, [401, 200, 200, 200, 200, 200, 200, 401]],
   ['GET', '/api/requests/{R}', undefined, [401, 200, 404, 200, 404, 200, 200, 401]],
   ['POST', '/api/requests/{R}/confirm', undefined, [401, 404, 404, 404, 404, 403, 403, 401]],
+  ['POST', '/api/requests/{R}/decline', {}, [401, 404, 404, 404, 404, 403, 403, 401]],
+  ['POST', '/api/requests/{R}/withdraw', {}, [401, 409, 404, 409, 404, 403, 403, 401]],
   ['POST', '/api/requests/{R}/decision', { accept: true }, [401, 403, 403, 403, 403, 409, 403, 401]],
   // uploads: S is the owner's sample of A
   ['POST', '/api/uploads', 'BYTES', [201, 201, 201, 201, 201, 201, 201, 201]],

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, publishedApplication, makeContent, pdf } from './harness.mjs';
 
-let srv, alice, carol, dave, bob, examiner, joint, single, reqJoint, reqSingle;
+let srv, alice, carol, dave, bob, examiner, joint, single, third, reqJoint, reqSingle;
 
 before(async () => {
   srv = await startServer();
@@ -19,6 +19,8 @@ before(async () => {
   joint = await publishedApplication(alice, examiner);
   single = await publishedApplication(alice, examiner,
     { content: await makeContent(alice, { name: '北京市停车场泊位数据集' }) });
+  third = await publishedApplication(alice, examiner,
+    { content: await makeContent(alice, { name: '北京市充电桩使用数据集' }) });
   await srv.setClock('2025-06-24T09:00:00+08:00');
   await srv.tick();
   await srv.setClock('2025-07-01T09:00:00+08:00');
@@ -135,4 +137,85 @@ test('art16 art17: approved, the registration passes to the new rights holder', 
   const pub = await srv.anon().ok('GET', `/api/applications/${single.id}`);
   assert.deepEqual(pub.holders.map((h) => h.name), ['赵六']);
   assert.match(pub.holders[0].id_number, /^\d{6}\*{8}\d{3}[\dX]$/);
+});
+
+test('art16: the transferee finds the transfers awaiting it and declines one', async () => {
+  const r = await alice.ok('POST', `/api/applications/${third.id}/requests`,
+    { kind: 'transfer', counterparty: bob.login, unilateral: 0 }, 201);
+  const waiting = await bob.ok('GET', '/api/requests?awaiting=true');
+  assert.deepEqual(waiting.items.map((x) => x.id), [r.id]);
+  const item = waiting.items[0];
+  assert.equal(item.state, 'awaiting_party');
+  assert.equal(item.kind, 'transfer');
+  assert.equal(item.application, third.id);
+  assert.equal(item.name, '北京市充电桩使用数据集');
+  assert.match(item.registration_number, /^\d{16}$/);
+  assert.deepEqual(item.holders, ['北京数据科技有限公司']);
+  assert.equal(waiting.next, null);
+  // Nobody else is asked; the filer sees what it filed.
+  assert.ok(!(await carol.ok('GET', '/api/requests?awaiting=true')).items.some((x) => x.id === r.id));
+  assert.ok(!(await carol.ok('GET', '/api/requests')).items.some((x) => x.id === r.id));
+  assert.ok((await alice.ok('GET', '/api/requests')).items.some((x) => x.id === r.id));
+  assert.ok((await alice.ok('GET', '/api/requests?kind=transfer&state=awaiting_party')).items.some((x) => x.id === r.id));
+  assert.ok(!(await alice.ok('GET', '/api/requests?kind=change')).items.some((x) => x.id === r.id));
+  // Bad filters name their field.
+  for (const [q, field] of [['state=lost', 'state'], ['kind=gift', 'kind'], ['awaiting=maybe', 'awaiting'], ['limit=0', 'limit']]) {
+    const bad = await alice.get(`/api/requests?${q}`);
+    assert.equal(bad.status, 422, q);
+    assert.equal(bad.body.error.field, field, q);
+  }
+  assert.equal((await srv.anon().get('/api/requests')).status, 401);
+  // Only the transferee declines; the reason reaches the holder.
+  assert.equal((await carol.post(`/api/requests/${r.id}/decline`, {})).status, 404);
+  assert.equal((await alice.post(`/api/requests/${r.id}/decline`, {})).status, 404);
+  const bad = await bob.post(`/api/requests/${r.id}/decline`, { reason: 7 });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.error.field, 'reason');
+  const d = await bob.ok('POST', `/api/requests/${r.id}/decline`, { reason: '对价未谈妥' });
+  assert.equal(d.state, 'declined');
+  assert.equal(d.decision, '对价未谈妥');
+  assert.ok(d.decided_at);
+  assert.equal((await bob.post(`/api/requests/${r.id}/decline`, {})).status, 409);
+  assert.equal((await bob.post(`/api/requests/${r.id}/confirm`)).status, 409);
+  assert.deepEqual((await bob.ok('GET', '/api/requests?awaiting=true')).items, []);
+  const told = (await alice.ok('GET', '/api/inbox')).items.find((m) => m.kind === 'transfer_declined');
+  assert.ok(told && told.application === third.id);
+  assert.equal(told.body, '对价未谈妥');
+  const ev = await alice.ok('GET', `/api/applications/${third.id}/events`);
+  assert.ok(ev.some((x) => x.action === 'decline_request'));
+  // The registry sees every request.
+  assert.ok((await examiner.ok('GET', '/api/requests?state=declined')).items.some((x) => x.id === r.id));
+  const a = await alice.ok('GET', `/api/applications/${third.id}`);
+  assert.deepEqual(a.applicants.map((p) => p.name), ['北京数据科技有限公司'], 'nothing passed');
+});
+
+test('art16: the holder withdraws a transfer not yet confirmed, and a request under review', async () => {
+  const r = await alice.ok('POST', `/api/applications/${third.id}/requests`,
+    { kind: 'transfer', counterparty: bob.login, unilateral: 0 }, 201);
+  assert.equal((await bob.post(`/api/requests/${r.id}/withdraw`, {})).status, 403, 'the transferee declines instead');
+  assert.equal((await carol.post(`/api/requests/${r.id}/withdraw`, {})).status, 404);
+  assert.equal((await examiner.post(`/api/requests/${r.id}/withdraw`, {})).status, 403);
+  const w = await alice.ok('POST', `/api/requests/${r.id}/withdraw`, {});
+  assert.equal(w.state, 'withdrawn');
+  assert.ok((await bob.ok('GET', '/api/inbox')).items.some((m) => m.kind === 'transfer_withdrawn' && m.application === third.id));
+  assert.equal((await bob.post(`/api/requests/${r.id}/confirm`)).status, 409);
+  assert.equal((await alice.post(`/api/requests/${r.id}/withdraw`, {})).status, 409);
+  // Under review: withdrawn, the examiner's task goes with it.
+  const c = await alice.ok('POST', `/api/applications/${third.id}/requests`,
+    { kind: 'change', payload: { changes: { other: { status: '更新频率调整为每日' } } } }, 201);
+  assert.equal(c.state, 'pending');
+  const task = () => examiner.ok('GET', '/api/tasks').then((x) => x.items.some((t) => t.application === third.id && t.kind === 'review'));
+  assert.ok(await task());
+  const cw = await alice.ok('POST', `/api/requests/${c.id}/withdraw`, { reason: '内容有误，重新申请' });
+  assert.equal(cw.state, 'withdrawn');
+  assert.equal(cw.decision, '内容有误，重新申请');
+  assert.ok(!(await task()));
+  assert.equal((await examiner.post(`/api/requests/${c.id}/decision`, { accept: true })).status, 409);
+  const mine = (await alice.ok('GET', '/api/requests?state=withdrawn')).items.map((x) => x.id);
+  assert.deepEqual(mine.slice(0, 2), [c.id, r.id]);
+  // Paged: the cursor carries on where the page stopped.
+  const p1 = await alice.ok('GET', '/api/requests?limit=1');
+  assert.equal(p1.items.length, 1);
+  const p2 = await alice.ok('GET', `/api/requests?limit=1&after=${p1.next}`);
+  assert.ok(p2.items[0].id < p1.items[0].id);
 });

@@ -781,6 +781,75 @@ static void test_art16_transfer_joint_and_unilateral(void **state)
 			 DIP_EFORBIDDEN);
 }
 
+static enum req_state request_state(struct fx *f, int64_t req, char *decision, size_t n)
+{
+	struct request r;
+
+	f->v.st->begin(f->v.st, 0);
+	assert_int_equal(f->v.st->request_get(f->v.st, req, &r), 0);
+	f->v.st->rollback(f->v.st);
+	if (decision)
+		snprintf(decision, n, "%s", r.decision ? r.decision : "");
+	request_release(&r);
+	return r.state;
+}
+
+/* A joint transfer needs the transferee (Art. 16): it may decline, and
+ * until the registry decides the holder may take a request back. */
+static void test_art16_transferee_declines_or_holder_withdraws(void **state)
+{
+	struct fx *f = *state;
+	struct dip_error e;
+	struct request_input in = { "transfer", NULL, NULL, "carol", 0, NULL };
+	struct request_input cancel = { "cancel", NULL, NULL, NULL, 0, NULL };
+	int64_t id = registered(f, "转让未成数据集", T("2024-03-04T09:00:00+08:00")), req;
+	struct application a;
+	char why[64];
+
+	ok(svc_file_request(&f->v, &f->alice, id, &in, T("2024-06-03"), &req, &e), &e);
+	/* Only the transferee declines. */
+	assert_int_equal(svc_decline_request(&f->v, &f->bob, req, NULL, T("2024-06-04"), &e),
+			 DIP_ENOTFOUND);
+	assert_int_equal(svc_decline_request(&f->v, &f->alice, req, NULL, T("2024-06-04"), &e),
+			 DIP_ENOTFOUND);
+	ok(svc_decline_request(&f->v, &f->carol, req, "价格未谈妥", T("2024-06-04"), &e), &e);
+	assert_int_equal(request_state(f, req, why, sizeof(why)), REQ_DECLINED);
+	assert_string_equal(why, "价格未谈妥");
+	assert_true(inbox_has(f, &f->alice, "transfer_declined"));
+	assert_int_equal(event_found(f, id, "decline_request", NULL), 1);
+	/* Declined is final: nothing to confirm, decide or withdraw. */
+	assert_int_equal(svc_confirm_request(&f->v, &f->carol, req, T("2024-06-05"), &e), DIP_ESTATE);
+	assert_int_equal(svc_decide_request(&f->v, &f->examiner, req, 1, NULL, T("2024-06-05"), &e),
+			 DIP_ESTATE);
+	assert_int_equal(svc_withdraw_request(&f->v, &f->alice, req, NULL, T("2024-06-05"), &e),
+			 DIP_ESTATE);
+
+	/* Filed again and withdrawn before the transferee answered: it is
+	 * told, and has nothing left to confirm. */
+	ok(svc_file_request(&f->v, &f->alice, id, &in, T("2024-06-05"), &req, &e), &e);
+	assert_int_equal(svc_withdraw_request(&f->v, &f->carol, req, NULL, T("2024-06-06"), &e),
+			 DIP_EFORBIDDEN);
+	assert_int_equal(svc_withdraw_request(&f->v, &f->bob, req, NULL, T("2024-06-06"), &e),
+			 DIP_ENOTFOUND);
+	ok(svc_withdraw_request(&f->v, &f->alice, req, NULL, T("2024-06-06"), &e), &e);
+	assert_int_equal(request_state(f, req, NULL, 0), REQ_WITHDRAWN);
+	assert_true(inbox_has(f, &f->carol, "transfer_withdrawn"));
+	assert_int_equal(svc_confirm_request(&f->v, &f->carol, req, T("2024-06-07"), &e), DIP_ESTATE);
+
+	/* A request under review: withdrawn, the registry's duty ends. */
+	ok(svc_file_request(&f->v, &f->alice, id, &cancel, T("2024-06-07"), &req, &e), &e);
+	assert_int_equal(open_deadline(f, id, DL_REVIEW, NULL), 1);
+	ok(svc_withdraw_request(&f->v, &f->alice, req, "继续运营", T("2024-06-07"), &e), &e);
+	assert_int_equal(open_deadline(f, id, DL_REVIEW, NULL), 0);
+	assert_int_equal(svc_decide_request(&f->v, &f->examiner, req, 1, NULL, T("2024-06-08"), &e),
+			 DIP_ESTATE);
+	assert_int_equal(event_found(f, id, "withdraw_request", NULL), 2);
+	/* Still registered: the cancellation never happened. */
+	get_app(f, id, &a);
+	assert_int_equal(a.state, APP_REGISTERED);
+	application_release(&a);
+}
+
 static void test_art18_cancellation_by_holder_and_by_registry(void **state)
 {
 	struct fx *f = *state;
@@ -1277,6 +1346,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_art15_filing_after_ten_working_days_is_flagged_late, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art15_art17_change_registration, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art16_transfer_joint_and_unilateral, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_art16_transferee_declines_or_holder_withdraws, fx_setup,
+						fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art18_cancellation_by_holder_and_by_registry, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art23_revocation_for_falsification, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art19_archive_records_who_when_why_and_deadline, fx_setup, fx_teardown),

@@ -718,6 +718,89 @@ static void test_store_requests(void **state)
 	assert_true(ids[0] < ids[1] && ids[1] == r.id);
 }
 
+static int64_t add_request(struct store *s, int64_t app, enum req_kind kind, enum req_state st,
+			   int64_t filed_by, int64_t counterparty)
+{
+	struct request r;
+
+	memset(&r, 0, sizeof(r));
+	r.app_id = app;
+	r.kind = kind;
+	r.state = st;
+	r.filed_by = filed_by;
+	r.counterparty_id = counterparty;
+	r.payload = "{}";
+	r.filed_at = 3000;
+	OK(s, s->request_insert(s, &r));
+	return r.id;
+}
+
+static int list_requests(struct store *s, int64_t account, int awaiting, int state, int kind,
+			 int64_t before, int max, int64_t *ids)
+{
+	struct request_filter f = { account, awaiting, state, kind, before };
+	int n = -1;
+
+	OK(s, s->request_list(s, &f, ids, max, &n));
+	return n;
+}
+
+/* GET /api/requests: an account sees what it filed, what passes to it and
+ * what concerns what it holds, newest first; staff see everything. */
+static void test_art16_store_requests_listed_by_account_and_awaiting_transferee(void **state)
+{
+	struct store *s = S(state);
+	int64_t alice = add_account(s, "alice"), bob = add_account(s, "bob");
+	int64_t carol = add_account(s, "carol"), agent = add_account(s, "agency");
+	int64_t app = add_app(s, alice, APP_REGISTERED, "fp1", agent);
+	int64_t other = add_app(s, carol, APP_REGISTERED, "fp2", 0);
+	int64_t t1, t2, ch, by_agent, theirs, ids[8];
+	struct party p;
+
+	memset(&p, 0, sizeof(p));
+	p.app_id = app;
+	p.account_id = alice;
+	p.kind = PARTY_LEGAL;
+	OK(s, s->party_put(s, &p));
+	p.app_id = other;
+	p.account_id = carol;
+	OK(s, s->party_put(s, &p));
+	t1 = add_request(s, app, REQ_TRANSFER, REQ_DECLINED, alice, bob);
+	t2 = add_request(s, app, REQ_TRANSFER, REQ_AWAITING_PARTY, alice, bob);
+	ch = add_request(s, app, REQ_CHANGE, REQ_PENDING, alice, 0);
+	by_agent = add_request(s, app, REQ_LICENCE, REQ_PENDING, agent, 0);
+	theirs = add_request(s, other, REQ_TRANSFER, REQ_AWAITING_PARTY, carol, alice);
+
+	/* The transferee: only what waits for it, then all it was asked. */
+	assert_int_equal(list_requests(s, bob, 1, -1, -1, 0, 8, ids), 1);
+	assert_int_equal(ids[0], t2);
+	assert_int_equal(list_requests(s, bob, 0, -1, -1, 0, 8, ids), 2);
+	assert_true(ids[0] == t2 && ids[1] == t1);
+	/* The holder: what it filed, what its agent filed on its
+	 * registration, and the transfer passing to it; newest first. */
+	assert_int_equal(list_requests(s, alice, 0, -1, -1, 0, 8, ids), 5);
+	assert_true(ids[0] == theirs && ids[1] == by_agent && ids[2] == ch && ids[3] == t2 &&
+		    ids[4] == t1);
+	assert_int_equal(list_requests(s, alice, 1, -1, -1, 0, 8, ids), 1);
+	assert_int_equal(ids[0], theirs);
+	assert_int_equal(list_requests(s, alice, 0, REQ_PENDING, -1, 0, 8, ids), 2);
+	assert_int_equal(list_requests(s, alice, 0, -1, REQ_TRANSFER, 0, 8, ids), 3);
+	assert_int_equal(list_requests(s, alice, 0, REQ_PENDING, REQ_CHANGE, 0, 8, ids), 1);
+	assert_int_equal(ids[0], ch);
+	/* Pages: the cursor is the last id of the page before. */
+	assert_int_equal(list_requests(s, alice, 0, -1, -1, 0, 2, ids), 2);
+	assert_int_equal(list_requests(s, alice, 0, -1, -1, ids[1], 8, ids), 3);
+	assert_int_equal(ids[0], ch);
+	/* The agent sees what it filed; a stranger nothing. */
+	assert_int_equal(list_requests(s, agent, 0, -1, -1, 0, 8, ids), 1);
+	assert_int_equal(ids[0], by_agent);
+	assert_int_equal(list_requests(s, add_account(s, "dave"), 0, -1, -1, 0, 8, ids), 0);
+	/* Staff: every request. */
+	assert_int_equal(list_requests(s, 0, 0, -1, -1, 0, 8, ids), 5);
+	assert_int_equal(list_requests(s, 0, 0, REQ_AWAITING_PARTY, -1, 0, 8, ids), 2);
+	assert_true(ids[0] == theirs && ids[1] == t2);
+}
+
 /* ---- events, deadlines ----------------------------------------------------------- */
 
 struct evs {
@@ -3005,6 +3088,7 @@ int main(void)
 		T(test_store_objections),
 	T(test_store_app_stamp),
 		T(test_store_requests),
+		T(test_art16_store_requests_listed_by_account_and_awaiting_transferee),
 		T(test_store_events),
 		T(test_store_deadlines),
 		T(test_store_messages),
