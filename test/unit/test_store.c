@@ -2849,6 +2849,59 @@ static int smatch(struct store *s, const char *q, const struct search_match *bas
 	return n;
 }
 
+/* On PostgreSQL a search either walks the keys in order testing each row,
+ * or takes the matches from the GIN index and sorts them, as the planner's
+ * estimate of the matches says (store_pg.c, search_walks): a short page of
+ * a word in every record walks, the whole list sorts.  Both give the same
+ * keys, in either direction and within a range of keys. */
+static void test_store_search_walked_and_sorted_agree(void **state)
+{
+	struct store *s = S(state);
+	dip_day d = day_from_ymd(2024, 3, 4);
+	struct search_match m;
+	int64_t all[64], part[64], ranged[64];
+	char name[64];
+	int i, n, dir;
+
+	OK(s, s->begin(s, 1));
+	for (i = 1; i <= 48; i++) {
+		snprintf(name, sizeof(name), "%s客流数据集 %d", i % 6 ? "北京" : "上海", i);
+		put_doc(s, skey(d + i, i, APP_REGISTERED, 'G', 54), name, "智联交通科技有限公司",
+			"", i % 4 ? "公交刷卡" : "出租车轨迹", NULL);
+	}
+	OK(s, s->search_optimize(s));
+	OK(s, s->commit(s));
+	OK(s, s->begin(s, 0));
+	for (dir = 0; dir < 2; dir++) {
+		memset(&m, 0, sizeof(m));
+		m.descending = dir;
+		m.limit = 64;
+		n = smatch(s, "客流", &m, all);
+		assert_int_equal(n, 48);
+		for (i = 1; i < n; i++)
+			assert_true(dir ? all[i - 1] > all[i] : all[i - 1] < all[i]);
+		m.limit = 3;
+		assert_int_equal(smatch(s, "客流", &m, part), 3);
+		assert_memory_equal(part, all, 3 * sizeof(int64_t));
+		/* A range of keys: the middle of the list. */
+		m.lo = dir ? all[30] : all[10];
+		m.hi = dir ? all[10] : all[30];
+		m.limit = 4;
+		assert_int_equal(smatch(s, "客流", &m, ranged), 4);
+		assert_memory_equal(ranged, all + 10, 4 * sizeof(int64_t));
+		m.limit = 64;
+		assert_int_equal(smatch(s, "客流", &m, ranged), 21);
+		assert_memory_equal(ranged, all + 10, 21 * sizeof(int64_t));
+		/* A rarer word: the matches among all, in the same order. */
+		m.lo = m.hi = 0;
+		assert_int_equal(smatch(s, "上海 轨迹", &m, part), 4);
+		m.limit = 1;
+		assert_int_equal(smatch(s, "上海 轨迹", &m, ranged), 1);
+		assert_true(ranged[0] == part[0]);
+	}
+	s->rollback(s);
+}
+
 struct doc_seen {
 	int n;
 	int64_t key;
@@ -3121,6 +3174,7 @@ int main(void)
 		T(test_store_pg_changes_are_announced_and_heard),
 		T(test_store_search_index),
 		T(test_store_search_optimize_keeps_answers),
+		T(test_store_search_walked_and_sorted_agree),
 #undef T
 	};
 
