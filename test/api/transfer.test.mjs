@@ -151,11 +151,12 @@ test('art16: the transferee finds the transfers awaiting it and declines one', a
   assert.equal(item.name, '北京市充电桩使用数据集');
   assert.match(item.registration_number, /^\d{16}$/);
   assert.deepEqual(item.holders, ['北京数据科技有限公司']);
+  assert.equal(item.you, 'transferee');
   assert.equal(waiting.next, null);
   // Nobody else is asked; the filer sees what it filed.
   assert.ok(!(await carol.ok('GET', '/api/requests?awaiting=true')).items.some((x) => x.id === r.id));
   assert.ok(!(await carol.ok('GET', '/api/requests')).items.some((x) => x.id === r.id));
-  assert.ok((await alice.ok('GET', '/api/requests')).items.some((x) => x.id === r.id));
+  assert.equal((await alice.ok('GET', '/api/requests')).items.find((x) => x.id === r.id).you, 'filer');
   assert.ok((await alice.ok('GET', '/api/requests?kind=transfer&state=awaiting_party')).items.some((x) => x.id === r.id));
   assert.ok(!(await alice.ok('GET', '/api/requests?kind=change')).items.some((x) => x.id === r.id));
   // Bad filters name their field.

@@ -55,3 +55,14 @@ export function fmtBytes(n) {
   }
   return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
+
+// ["甲", "乙"] -> "甲和乙" / "A and B", in the reader's language.
+export function fmtList(items) {
+  const list = (items || []).filter(Boolean).map(String);
+  if (!list.length) return '';
+  try {
+    return new Intl.ListFormat(getLang() === 'en' ? 'en-GB' : 'zh-CN', { style: 'long', type: 'conjunction' }).format(list);
+  } catch (e) {
+    return list.join(getLang() === 'en' ? ', ' : '、');
+  }
+}

@@ -1,10 +1,13 @@
 // Documents delivered to the account (送达, Art. 7): receipts, correction
-// notices, decisions.  Opening one marks it read; the badge follows.
+// notices, decisions.  Opening one marks it read; the badge follows.  Above
+// them, the transfers waiting for this account to confirm or decline
+// (Art. 16).
 import { h, clear } from '../dom.js';
 import { t, tv } from '../i18n.js';
-import { get, post, session, setUnread } from '../api.js';
-import { pageHead, notice, empty, pager, loading, errorBox, card, field, form, toast } from '../ui.js';
+import { get, post, session, setUnread, hasRole } from '../api.js';
+import { pageHead, notice, empty, pager, loading, errorBox } from '../ui.js';
 import { fmtTime } from '../format.js';
+import { awaitingTransfers } from '../requests.js';
 
 export default async function inbox(main) {
   if (!session.account) {
@@ -14,7 +17,9 @@ export default async function inbox(main) {
   const onlyUnread = h('input', { type: 'checkbox', id: 'only-unread' });
   const list = h('ul.inbox-list', { id: 'inbox-list' });
   const moreBox = h('div');
-  main.append(pageHead('inbox.title', 'inbox.lead'), h('div.check-row.toolbar', onlyUnread, h('label', { for: 'only-unread' }, t('inbox.only_unread'))),
+  // Only an applicant account is ever the transferee.
+  const awaiting = hasRole('applicant') ? awaitingTransfers() : null;
+  main.append(pageHead('inbox.title', 'inbox.lead'), ...[awaiting].filter(Boolean), h('div.check-row.toolbar', onlyUnread, h('label', { for: 'only-unread' }, t('inbox.only_unread'))),
     h('div.card', list, moreBox));
   let next = null;
   const load = async (reset) => {
@@ -28,7 +33,7 @@ export default async function inbox(main) {
     moreBox.replaceChildren(...[pager(next, () => load(false))].filter(Boolean));
   };
   onlyUnread.addEventListener('change', () => load(true));
-  await load(true);
+  await Promise.all([load(true), awaiting && awaiting.ready]);
   return t('inbox.title');
 }
 
@@ -37,7 +42,7 @@ function message(m) {
   const body = h('div.msg-body',
     h('pre.msg-text.dv', m.body || ''),
     m.application ? h('p', h('a', { href: `/records/${m.application}` }, t('inbox.open_app', { id: m.application }))) : null,
-    m.kind === 'transfer_confirm' ? transferConfirm(m) : null);
+    m.kind === 'transfer_confirm' ? h('p.muted', t('inbox.transfer_see_list')) : null);
   const det = h(`details.msg${unread ? '.unread' : ''}`, { dataset: { id: m.id } },
     h('summary',
       unread ? h('span.dot', { role: 'img', 'aria-label': t('inbox.unread') }) : null,
@@ -59,15 +64,3 @@ function message(m) {
   });
   return h('li', det);
 }
-
-// Art. 16: the transferee confirms a joint transfer; the notice ends with
-// the request's number, which fills the field.
-function transferConfirm(m) {
-  const given = /Request no\. (\d+)\s*$/.exec(m.body || '');
-  const no = field({ label: t('inbox.request_no'), id: `req-no-${m.id}`, type: 'number', min: 1, inputmode: 'numeric', value: given ? given[1] : '', hint: t('inbox.request_no_hint') });
-  return card(t('inbox.transfer_title'), form({ class: 'stack' }, [no, h('div.actions', h('button.btn', { type: 'submit' }, t('inbox.transfer_confirm')))], async () => {
-    const r = await post(`/api/requests/${Number(no.control.value)}/confirm`);
-    toast(t('inbox.transfer_done', { id: r.id }));
-  }));
-}
-

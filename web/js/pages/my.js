@@ -1,10 +1,12 @@
-// An applicant's own applications, newest first, with what each awaits.
+// An applicant's own applications, newest first, with what each awaits;
+// below them its requests after registration (Arts. 15-18).
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { get, session, isParty } from '../api.js';
 import { pageHead, card, notice, empty, pager, loading } from '../ui.js';
 import { recordList } from '../records.js';
 import { loadIndustries } from '../ref.js';
+import { myRequests } from '../requests.js';
 
 export default async function my(main) {
   if (!session.account) {
@@ -21,7 +23,8 @@ export default async function my(main) {
   const filter = h('div.chips', { role: 'group', 'aria-label': t('my.filter') });
   const list = h('div', loading());
   const moreBox = h('div');
-  main.append(filter, card(null, list, moreBox));
+  const requests = myRequests();
+  main.append(filter, card(null, list, moreBox), requests);
   const states = ['', 'draft', 'submitted', 'correction_requested', 'publication', 'registered', 'deemed_withdrawn'];
   let state = '';
   let next = null;
@@ -42,6 +45,6 @@ export default async function my(main) {
     });
     filter.append(b);
   }
-  await load(true);
+  await Promise.all([load(true), requests.ready]);
   return t('my.title');
 }
