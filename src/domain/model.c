@@ -6,6 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The index of s in names[0..n), or -1. */
+static int name_index(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
 static const char *app_states[APP__COUNT] = {
 	"draft", "submitted", "correction_requested", "publication", "objection",
 	"registered", "withdrawn", "deemed_withdrawn", "refused", "cancelled", "revoked",
@@ -18,14 +29,11 @@ const char *app_state_name(enum app_state s)
 
 int app_state_parse(const char *s, enum app_state *out)
 {
-	int i;
+	int i = name_index(app_states, APP__COUNT, s);
 
-	for (i = 0; i < APP__COUNT; i++)
-		if (strcmp(s, app_states[i]) == 0) {
-			*out = (enum app_state)i;
-			return 0;
-		}
-	return -1;
+	if (i >= 0)
+		*out = (enum app_state)i;
+	return i >= 0 ? 0 : -1;
 }
 
 const char *obj_state_name(enum obj_state s)
@@ -49,14 +57,11 @@ const char *req_kind_name(enum req_kind k)
 
 int req_kind_parse(const char *s, enum req_kind *out)
 {
-	int i;
+	int i = name_index(req_kinds, REQ__COUNT, s);
 
-	for (i = 0; i < REQ__COUNT; i++)
-		if (strcmp(s, req_kinds[i]) == 0) {
-			*out = (enum req_kind)i;
-			return 0;
-		}
-	return -1;
+	if (i >= 0)
+		*out = (enum req_kind)i;
+	return i >= 0 ? 0 : -1;
 }
 
 static const char *req_states[REQ__STATES] = {
@@ -70,14 +75,11 @@ const char *req_state_name(enum req_state s)
 
 int req_state_parse(const char *s, enum req_state *out)
 {
-	int i;
+	int i = name_index(req_states, REQ__STATES, s);
 
-	for (i = 0; i < REQ__STATES; i++)
-		if (strcmp(s, req_states[i]) == 0) {
-			*out = (enum req_state)i;
-			return 0;
-		}
-	return -1;
+	if (i >= 0)
+		*out = (enum req_state)i;
+	return i >= 0 ? 0 : -1;
 }
 
 const char *close_reason_name(enum close_reason r)

@@ -36,8 +36,7 @@ void h_app_list(struct req *r)
 
 	long after, limit;
 
-	if (req_long(r, "after", 0, 0, INT64_MAX >> 1, &after) ||
-	    req_long(r, "limit", 50, 1, 200, &limit))
+	if (req_page(r, &after, &limit))
 		return;
 	memset(&f, 0, sizeof(f));
 	f.after_id = after;

@@ -17,8 +17,7 @@ static void list_states(struct req *r, unsigned states)
 	struct actor anyone = { 0, ROLE_PUBLIC, "", NULL };
 	json_t *o;
 
-	if (req_long(r, "after", 0, 0, INT64_MAX >> 1, &after) ||
-	    req_long(r, "limit", 50, 1, 200, &limit))
+	if (req_page(r, &after, &limit))
 		return;
 	memset(&f, 0, sizeof(f));
 	f.states = states;

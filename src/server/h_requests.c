@@ -87,8 +87,7 @@ void h_request_list(struct req *r)
 	long after, limit;
 	json_t *o;
 
-	if (req_long(r, "after", 0, 0, INT64_MAX >> 1, &after) ||
-	    req_long(r, "limit", 50, 1, 200, &limit))
+	if (req_page(r, &after, &limit))
 		return;
 	memset(&f, 0, sizeof(f));
 	f.state = f.kind = -1;

@@ -319,6 +319,12 @@ int req_long(struct req *r, const char *name, long def, long min, long max, long
 	return 0;
 }
 
+int req_page(struct req *r, long *after, long *limit)
+{
+	return req_long(r, "after", 0, 0, INT64_MAX >> 1, after) ||
+	       req_long(r, "limit", 50, 1, 200, limit);
+}
+
 const char *req_header(struct req *r, const char *name)
 {
 	return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);

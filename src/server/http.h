@@ -59,6 +59,9 @@ const char *req_query(struct req *r, const char *name);
 /* A numeric query parameter in [min, max], def when absent; sends 422 and
  * returns -1 when malformed. */
 int req_long(struct req *r, const char *name, long def, long min, long max, long *out);
+/* A list's cursor (?after=, 0 from the start) and page size (?limit=, 50,
+ * at most 200); non-zero when either is wrong, with the error sent. */
+int req_page(struct req *r, long *after, long *limit);
 /* The header, or NULL. */
 const char *req_header(struct req *r, const char *name);
 /* A path parameter as a positive id; sends 404 and returns 0 when it is not

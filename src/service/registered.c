@@ -477,114 +477,103 @@ out:
 	return svc__finish(v, rc, e);
 }
 
-/* The transferee declines a joint transfer: it never joined the
- * application, so the registry has nothing to decide (Art. 16). */
-int svc_decline_request(struct svc *v, const struct actor *who, int64_t req_id,
-			const char *reason, dip_time now, struct dip_error *e)
+/* Checks the reason and begins the write transaction with request req_id
+ * read into r; on failure nothing stays open. */
+static int request_begin(struct svc *v, int64_t req_id, const char *reason, int required,
+			 struct request *r, struct dip_error *e)
 {
-	struct request r;
-	struct app_ctx c;
-	int rc;
+	int rc = svc__text(reason, "reason", required, SVC_MAX_TEXT, e);
 
-	rc = svc__text(reason, "reason", 0, SVC_MAX_TEXT, e);
+	if (rc == 0)
+		rc = svc__begin(v, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
-	if (rc)
-		return rc;
-	rc = svc__st(v, v->st->request_get(v->st, req_id, &r), e);
-	if (rc)
-		return svc__finish(v, rc, e);
-	if (r.counterparty_id != who->id || who->id == 0) {
-		rc = dip_fail(e, DIP_ENOTFOUND, "", "request %lld not found", (long long)req_id);
-		goto out0;
-	}
-	if (r.state != REQ_AWAITING_PARTY) {
-		rc = dip_fail(e, DIP_ESTATE, "", "the request is %s, not awaiting your confirmation",
-			      req_state_name(r.state));
-		goto out0;
-	}
-	rc = svc__load_raw(v, r.app_id, &c, e);
-	if (rc)
-		goto out0;
-	r.state = REQ_DECLINED;
-	r.decided_at = now;
-	free(r.decision);
-	r.decision = reason && *reason ? strdup(reason) : NULL;
-	rc = svc__st(v, v->st->request_update(v->st, &r), e);
-	if (rc == 0)
-		rc = svc__event(v, r.app_id, r.id, who, "decline_request", c.a.state, c.a.state,
-				reason, DL_NONE, 0,
-				json_pack("{s:s,s:I}", "kind", req_kind_name(r.kind), "request",
-					  (json_int_t)r.id), now, e);
-	if (rc == 0)
-		rc = svc__deliver_parties(v, &c, "transfer_declined",
-					  "受让方未确认转让 / the transferee declined the transfer",
-					  reason ? reason : "", now, e);
-	if (rc == 0 && r.filed_by && !svc__is_party(&c, r.filed_by))
-		rc = svc__deliver(v, r.filed_by, 0, r.app_id, "transfer_declined",
-				  "受让方未确认转让 / the transferee declined the transfer",
-				  reason ? reason : "", now, e);
-	svc__release(&c);
-out0:
-	request_release(&r);
-	return svc__finish(v, rc, e);
+	rc = svc__st(v, v->st->request_get(v->st, req_id, r), e);
+	return rc ? svc__finish(v, rc, e) : 0;
 }
 
-/* Whoever filed a request, or holds the registration it is about, takes
- * it back while the registry has not decided: the review it opened is
- * closed, and a transferee still asked to confirm is told. */
-int svc_withdraw_request(struct svc *v, const struct actor *who, int64_t req_id,
+/* r is decided, or ended undecided: in state since now, for reason. */
+static void request_end(struct request *r, enum req_state state, const char *reason, dip_time now)
+{
+	r->state = state;
+	r->decided_at = now;
+	free(r->decision);
+	r->decision = reason && *reason ? strdup(reason) : NULL;
+}
+
+/* The transferee declines a joint transfer awaiting it: it never joined
+ * the application, so the registry has nothing to decide (Art. 16). */
+static int may_decline(const struct actor *who, const struct request *r, struct dip_error *e)
+{
+	if (who->id == 0 || r->counterparty_id != who->id)
+		return dip_fail(e, DIP_ENOTFOUND, "", "request %lld not found", (long long)r->id);
+	if (r->state != REQ_AWAITING_PARTY)
+		return dip_fail(e, DIP_ESTATE, "", "the request is %s, not awaiting your confirmation",
+				req_state_name(r->state));
+	return 0;
+}
+
+/* Whoever filed a request, or holds the registration it is about (or acts
+ * for the holder), takes it back while the registry has not decided. */
+static int may_withdraw(struct svc *v, const struct actor *who, const struct app_ctx *c,
+			const struct request *r, struct dip_error *e)
+{
+	if (who->id == 0 || (r->filed_by != who->id && !svc__is_party(c, who->id) &&
+			     !((who->roles & ROLE_AGENT) && svc__agent_authorised(v, c, who->id)))) {
+		if (who->id && r->counterparty_id == who->id)
+			return dip_fail(e, DIP_EFORBIDDEN, "",
+					"the transferee declines (POST /api/requests/%lld/decline)",
+					(long long)r->id);
+		if (who->roles & (ROLE_EXAMINER | ROLE_ADMIN))
+			return dip_fail(e, DIP_EFORBIDDEN, "",
+					"only its filer or the holder withdraws a request");
+		return dip_fail(e, DIP_ENOTFOUND, "", "request %lld not found", (long long)r->id);
+	}
+	if (r->state != REQ_AWAITING_PARTY && r->state != REQ_PENDING)
+		return dip_fail(e, DIP_ESTATE, "", "the request is %s; only one not yet decided is withdrawn",
+				req_state_name(r->state));
+	return 0;
+}
+
+/* Ends request req_id before the registry's decision: declined by its
+ * transferee, or withdrawn.  The review a pending request opened is
+ * closed; the holders hear of a decline, the transferee of a transfer it
+ * was still asked to confirm that it was withdrawn. */
+static int end_undecided(struct svc *v, const struct actor *who, int64_t req_id, int decline,
 			 const char *reason, dip_time now, struct dip_error *e)
 {
+	static const char declined[] = "受让方未确认转让 / the transferee declined the transfer";
 	enum req_state was;
 	struct request r;
 	struct app_ctx c;
 	int rc;
 
-	rc = svc__text(reason, "reason", 0, SVC_MAX_TEXT, e);
+	rc = request_begin(v, req_id, reason, 0, &r, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
-	if (rc)
-		return rc;
-	rc = svc__st(v, v->st->request_get(v->st, req_id, &r), e);
-	if (rc)
-		return svc__finish(v, rc, e);
 	rc = svc__load_raw(v, r.app_id, &c, e);
 	if (rc)
 		goto out0;
-	if (who->id == 0 || (r.filed_by != who->id && !svc__is_party(&c, who->id) &&
-			     !((who->roles & ROLE_AGENT) && svc__agent_authorised(v, &c, who->id)))) {
-		if (r.counterparty_id == who->id && who->id)
-			rc = dip_fail(e, DIP_EFORBIDDEN, "",
-				      "the transferee declines (POST /api/requests/%lld/decline)",
-				      (long long)req_id);
-		else if (who->roles & (ROLE_EXAMINER | ROLE_ADMIN))
-			rc = dip_fail(e, DIP_EFORBIDDEN, "", "only its filer or the holder withdraws a request");
-		else
-			rc = dip_fail(e, DIP_ENOTFOUND, "", "request %lld not found", (long long)req_id);
+	rc = decline ? may_decline(who, &r, e) : may_withdraw(v, who, &c, &r, e);
+	if (rc)
 		goto out;
-	}
-	if (r.state != REQ_AWAITING_PARTY && r.state != REQ_PENDING) {
-		rc = dip_fail(e, DIP_ESTATE, "", "the request is %s; only one not yet decided is withdrawn",
-			      req_state_name(r.state));
-		goto out;
-	}
 	was = r.state;
-	r.state = REQ_WITHDRAWN;
-	r.decided_at = now;
-	free(r.decision);
-	r.decision = reason && *reason ? strdup(reason) : NULL;
+	request_end(&r, decline ? REQ_DECLINED : REQ_WITHDRAWN, reason, now);
 	rc = svc__st(v, v->st->request_update(v->st, &r), e);
 	if (rc == 0 && was == REQ_PENDING)
 		rc = svc__close(v, r.app_id, r.id, -1, now, e);
 	if (rc == 0)
-		rc = svc__event(v, r.app_id, r.id, who, "withdraw_request", c.a.state, c.a.state,
-				reason, DL_NONE, 0,
+		rc = svc__event(v, r.app_id, r.id, who, decline ? "decline_request" : "withdraw_request",
+				c.a.state, c.a.state, reason, DL_NONE, 0,
 				json_pack("{s:s,s:I}", "kind", req_kind_name(r.kind), "request",
 					  (json_int_t)r.id), now, e);
-	if (rc == 0 && was == REQ_AWAITING_PARTY && r.counterparty_id) {
+	if (rc == 0 && decline) {
+		rc = svc__deliver_parties(v, &c, "transfer_declined", declined, reason ? reason : "",
+					  now, e);
+		if (rc == 0 && r.filed_by && !svc__is_party(&c, r.filed_by))
+			rc = svc__deliver(v, r.filed_by, 0, r.app_id, "transfer_declined", declined,
+					  reason ? reason : "", now, e);
+	} else if (rc == 0 && was == REQ_AWAITING_PARTY && r.counterparty_id) {
 		char body[256];
 
 		snprintf(body, sizeof(body),
@@ -599,6 +588,18 @@ out:
 out0:
 	request_release(&r);
 	return svc__finish(v, rc, e);
+}
+
+int svc_decline_request(struct svc *v, const struct actor *who, int64_t req_id,
+			const char *reason, dip_time now, struct dip_error *e)
+{
+	return end_undecided(v, who, req_id, 1, reason, now, e);
+}
+
+int svc_withdraw_request(struct svc *v, const struct actor *who, int64_t req_id,
+			 const char *reason, dip_time now, struct dip_error *e)
+{
+	return end_undecided(v, who, req_id, 0, reason, now, e);
 }
 
 /* Replaces the holders by the transferee (Art. 16). */
@@ -698,15 +699,9 @@ int svc_decide_request(struct svc *v, const struct actor *who, int64_t req_id, i
 	enum app_state to;
 	int rc;
 
-	rc = svc__text(reason, "reason", !approve, SVC_MAX_TEXT, e);
+	rc = request_begin(v, req_id, reason, !approve, &r, e);
 	if (rc)
 		return rc;
-	rc = svc__begin(v, e);
-	if (rc)
-		return rc;
-	rc = svc__st(v, v->st->request_get(v->st, req_id, &r), e);
-	if (rc)
-		return svc__finish(v, rc, e);
 	rc = svc__load(v, who, r.app_id, now, &c, e);
 	if (rc)
 		goto out0;
@@ -715,10 +710,7 @@ int svc_decide_request(struct svc *v, const struct actor *who, int64_t req_id, i
 		rc = dip_fail(e, DIP_ESTATE, "", "the request is %s, not pending", req_state_name(r.state));
 	if (rc)
 		goto out;
-	r.state = approve ? REQ_APPROVED : REQ_REJECTED;
-	r.decided_at = now;
-	free(r.decision);
-	r.decision = reason && *reason ? strdup(reason) : NULL;
+	request_end(&r, approve ? REQ_APPROVED : REQ_REJECTED, reason, now);
 	rc = svc__st(v, v->st->request_update(v->st, &r), e);
 	if (rc == 0)
 		rc = svc__close(v, r.app_id, r.id, -1, now, e);
