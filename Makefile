@@ -9,7 +9,7 @@
 
 PREFIX ?= /usr/local
 DESTDIR ?=
-PKGS := libevent libevent_pthreads sqlite3 libpq libcrypto jansson cairo pangocairo libqrencode zlib
+PKGS := libevent libevent_pthreads sqlite3 libpq libssl libcrypto jansson cairo pangocairo libqrencode zlib
 
 BUILD ?= build
 ifeq ($(SAN),1)

@@ -4,7 +4,7 @@
 # test/fuzz/run.sh runs each over its seed corpus and for a bounded time.
 FUZZ_CC ?= clang
 FB := build/fuzz
-PKGS := libevent libevent_pthreads sqlite3 libpq libcrypto jansson cairo pangocairo libqrencode zlib
+PKGS := libevent libevent_pthreads sqlite3 libpq libssl libcrypto jansson cairo pangocairo libqrencode zlib
 FCFLAGS := -std=c11 -g -O1 -Isrc -D_GNU_SOURCE -DDIP_SHAREDIR='"$(CURDIR)"' -DDIP_VERSION='"fuzz"' \
 	-DDIP_FUZZ=1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
 	$(shell pkg-config --cflags $(PKGS))

@@ -3,6 +3,7 @@
  */
 #include "util/http_client.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -13,6 +14,10 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #ifndef DIP_VERSION
 #define DIP_VERSION "dev"
@@ -45,9 +50,11 @@ int httpc_url_parse(const char *url, struct httpc_url *u, struct dip_error *e)
 	long v;
 
 	memset(u, 0, sizeof(*u));
-	if (!ci_prefix(url, "http://"))
-		return url_fail(e, url, "only http:// URLs are supported");
-	a = url + 7;
+	if (ci_prefix(url, "https://"))
+		u->tls = 1;
+	else if (!ci_prefix(url, "http://"))
+		return url_fail(e, url, "only http:// and https:// URLs are supported");
+	a = url + (u->tls ? 8 : 7);
 	end = a + strcspn(a, "/");
 	for (p = url; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '?' || *p == '#' || *p == '\\')
@@ -85,7 +92,7 @@ int httpc_url_parse(const char *url, struct httpc_url *u, struct dip_error *e)
 			return url_fail(e, url, "port out of range");
 		snprintf(u->port, sizeof(u->port), "%ld", v);
 	} else {
-		snprintf(u->port, sizeof(u->port), "80");
+		snprintf(u->port, sizeof(u->port), "%s", u->tls ? "443" : "80");
 	}
 	n = (size_t)(host_end - host);
 	if (n >= sizeof(u->host))
@@ -364,19 +371,181 @@ static int connect_to(const struct httpc_url *u, int64_t deadline, int *fd_out, 
 	return fd < 0 ? -1 : 0;
 }
 
+/* ---- the connection: a socket, with a TLS session over it for https ---- */
+
+struct conn {
+	int fd;
+	SSL_CTX *ctx;
+	SSL *ssl;
+};
+
+static void conn_close(struct conn *c)
+{
+	if (c->ssl)
+		SSL_free(c->ssl);
+	if (c->ctx)
+		SSL_CTX_free(c->ctx);
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+/* Why the last TLS call failed, into why. */
+static void tls_why(const struct conn *c, char *why, size_t n)
+{
+	unsigned long err = ERR_get_error();
+	long v = c->ssl ? SSL_get_verify_result(c->ssl) : X509_V_OK;
+
+	if (v != X509_V_OK)
+		snprintf(why, n, "the server's certificate: %s", X509_verify_cert_error_string(v));
+	else if (err && ERR_reason_error_string(err))
+		/* Plain HTTP read as TLS records gives one of these two. */
+		snprintf(why, n, "TLS: %s%s", ERR_reason_error_string(err),
+			 ERR_GET_REASON(err) == SSL_R_WRONG_VERSION_NUMBER ||
+					 ERR_GET_REASON(err) == SSL_R_PACKET_LENGTH_TOO_LONG
+				 ? " (is it an https server?)" : "");
+	else if (err)
+		ERR_error_string_n(err, why, n);
+	else
+		snprintf(why, n, "%s", errno ? strerror(errno) : "the TLS connection failed");
+	ERR_clear_error();
+}
+
+/* Waits for what a TLS call that returned r needs: 0 to call it again,
+ * 1 when the peer closed the connection, -1 on an error. */
+static int tls_wait(struct conn *c, int r, int64_t deadline)
+{
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		return wait_fd(c->fd, POLLIN, deadline) == 0 ? 0 : -1;
+	case SSL_ERROR_WANT_WRITE:
+		return wait_fd(c->fd, POLLOUT, deadline) == 0 ? 0 : -1;
+	case SSL_ERROR_ZERO_RETURN:
+		return 1;
+	case SSL_ERROR_SYSCALL:
+		if (ERR_peek_error() == 0 && (errno == 0 || errno == ECONNRESET))
+			return 1;
+		return -1;
+	case SSL_ERROR_SSL:
+		/* Closed without close_notify: as plain HTTP, the response
+		 * parser decides whether what came is whole. */
+		if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			ERR_clear_error();
+			return 1;
+		}
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+/* The TLS handshake with u's host: TLS 1.2 at least, the certificate
+ * verified against the trusted authorities and for the host (its name,
+ * or its address when the URL gives one). */
+static int tls_start(struct conn *c, const struct httpc_url *u, int64_t deadline, char *why,
+		     size_t n)
+{
+	unsigned char addr[16];
+	int r, literal;
+
+	literal = inet_pton(AF_INET, u->host, addr) == 1 || inet_pton(AF_INET6, u->host, addr) == 1;
+	c->ctx = SSL_CTX_new(TLS_client_method());
+	if (c->ctx == NULL || !SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION) ||
+	    !SSL_CTX_set_default_verify_paths(c->ctx) || (c->ssl = SSL_new(c->ctx)) == NULL) {
+		tls_why(c, why, n);
+		return -1;
+	}
+	SSL_set_verify(c->ssl, SSL_VERIFY_PEER, NULL);
+	if (literal ? !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), u->host)
+		    : !SSL_set_tlsext_host_name(c->ssl, u->host) || !SSL_set1_host(c->ssl, u->host)) {
+		tls_why(c, why, n);
+		return -1;
+	}
+	SSL_set_fd(c->ssl, c->fd);
+	errno = 0;
+	while ((r = SSL_connect(c->ssl)) != 1)
+		if (tls_wait(c, r, deadline) != 0) {
+			if (errno == ETIMEDOUT)
+				snprintf(why, n, "no TLS session before the timeout");
+			else
+				tls_why(c, why, n);
+			return -1;
+		}
+	return 0;
+}
+
+/* Sends all of p[0..len): 0, or -1 with errno. */
+static int conn_send(struct conn *c, const char *p, size_t len, int64_t deadline)
+{
+	size_t sent = 0;
+	ssize_t k;
+	int r;
+
+	while (sent < len) {
+		if (c->ssl) {
+			errno = 0;
+			r = SSL_write(c->ssl, p + sent, (int)(len - sent > INT32_MAX ? INT32_MAX : len - sent));
+			if (r > 0)
+				sent += (size_t)r;
+			else if (tls_wait(c, r, deadline) != 0)
+				return errno ? -1 : (errno = EPIPE, -1);
+			continue;
+		}
+		if (wait_fd(c->fd, POLLOUT, deadline) != 0)
+			return -1;
+		k = send(c->fd, p + sent, len - sent, MSG_NOSIGNAL);
+		if (k < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (k < 0)
+			return -1;
+		sent += (size_t)k;
+	}
+	return 0;
+}
+
+/* Reads what comes: the count, 0 at the end, or -1 with errno. */
+static ssize_t conn_recv(struct conn *c, char *buf, size_t cap, int64_t deadline)
+{
+	ssize_t k;
+	int r;
+
+	for (;;) {
+		if (c->ssl) {
+			errno = 0;
+			r = SSL_read(c->ssl, buf, (int)cap);
+			if (r > 0)
+				return r;
+			r = tls_wait(c, r, deadline);
+			if (r == 1)
+				return 0;
+			if (r < 0)
+				return errno ? -1 : (errno = EPROTO, -1);
+			continue;
+		}
+		if (wait_fd(c->fd, POLLIN, deadline) != 0)
+			return -1;
+		k = recv(c->fd, buf, cap, 0);
+		if (k < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (k < 0 && errno == ECONNRESET)
+			return 0;
+		return k;
+	}
+}
+
 static int request_text(const struct httpc_url *u, const struct httpc_request *rq,
 			struct dbuf *out)
 {
 	const char *p;
 	int v6 = strchr(u->host, ':') != NULL;
+	int other = strcmp(u->port, u->tls ? "443" : "80") != 0;
 	int rc;
 
 	for (p = rq->path; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
 			return DIP_EINVAL;
 	rc = dbuf_addf(out, "%s %s%s HTTP/1.1\r\nHost: %s%s%s%s%s\r\n", rq->method, u->base,
-		       rq->path, v6 ? "[" : "", u->host, v6 ? "]" : "",
-		       strcmp(u->port, "80") ? ":" : "", strcmp(u->port, "80") ? u->port : "");
+		       rq->path, v6 ? "[" : "", u->host, v6 ? "]" : "", other ? ":" : "",
+		       other ? u->port : "");
 	if (rc == 0)
 		rc = dbuf_addf(out, "User-Agent: dipreg/%s\r\nAccept: */*\r\nConnection: close\r\n",
 			       DIP_VERSION);
@@ -395,13 +564,13 @@ int httpc_do(const struct httpc_url *u, const struct httpc_request *rq, int *sta
 	     struct dbuf *body, struct dip_error *e)
 {
 	int64_t deadline = now_ms() + (rq->timeout_ms > 0 ? rq->timeout_ms : 10000);
+	struct conn c = { -1, NULL, NULL };
 	struct dbuf req, raw;
-	char where[HTTPC_HOST_MAX + HTTPC_PATH_MAX * 2 + 32];
-	size_t sent = 0;
+	char where[HTTPC_HOST_MAX + HTTPC_PATH_MAX * 2 + 32], why[256];
 	ssize_t n;
-	int fd = -1, rc, err = 0, eof = 0;
+	int rc, err = 0, eof = 0;
 
-	snprintf(where, sizeof(where), "%s http://%s%s%s:%s%s%s", rq->method,
+	snprintf(where, sizeof(where), "%s %s://%s%s%s:%s%s%s", rq->method, u->tls ? "https" : "http",
 		 strchr(u->host, ':') ? "[" : "", u->host, strchr(u->host, ':') ? "]" : "", u->port,
 		 u->base, rq->path);
 	dbuf_init(&req, HTTPC_HEADER_MAX + rq->body_len + 64);
@@ -412,43 +581,31 @@ int httpc_do(const struct httpc_url *u, const struct httpc_request *rq, int *sta
 		rc = dip_fail(e, DIP_EINVAL, "url", "%s: bad request path", where);
 		goto out;
 	}
-	rc = connect_to(u, deadline, &fd, &err);
+	rc = connect_to(u, deadline, &c.fd, &err);
 	if (rc) {
 		rc = dip_fail(e, DIP_EIO, "url", "%s: %s", where,
 			      err ? strerror(err) : gai_strerror(rc));
 		goto out;
 	}
-	while (sent < req.len) {
-		if (wait_fd(fd, POLLOUT, deadline) != 0) {
-			rc = dip_fail(e, DIP_EIO, "url", "%s: %s", where, strerror(errno));
-			goto out;
-		}
-		n = send(fd, req.p + sent, req.len - sent, MSG_NOSIGNAL);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n < 0) {
-			rc = dip_fail(e, DIP_EIO, "url", "%s: %s", where, strerror(errno));
-			goto out;
-		}
-		sent += (size_t)n;
+	if (u->tls && tls_start(&c, u, deadline, why, sizeof(why)) != 0) {
+		rc = dip_fail(e, DIP_EIO, "url", "%s: %s", where, why);
+		goto out;
+	}
+	if (conn_send(&c, req.p, req.len, deadline) != 0) {
+		rc = dip_fail(e, DIP_EIO, "url", "%s: %s", where, strerror(errno));
+		goto out;
 	}
 	for (;;) {
 		char chunk[16384];
 
-		if (wait_fd(fd, POLLIN, deadline) != 0) {
+		n = conn_recv(&c, chunk, sizeof(chunk), deadline);
+		if (n < 0) {
 			rc = dip_fail(e, DIP_EIO, "url", "%s: %s", where,
 				      errno == ETIMEDOUT ? "no complete response before the timeout"
 							 : strerror(errno));
 			goto out;
 		}
-		n = recv(fd, chunk, sizeof(chunk), 0);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (n < 0 && errno != ECONNRESET) {
-			rc = dip_fail(e, DIP_EIO, "url", "%s: %s", where, strerror(errno));
-			goto out;
-		}
-		if (n <= 0)
+		if (n == 0)
 			eof = 1;
 		else if (dbuf_add(&raw, chunk, (size_t)n) != 0) {
 			rc = dip_fail(e, DIP_ELIMIT, "url", "%s: response larger than %zu bytes", where,
@@ -469,8 +626,7 @@ int httpc_do(const struct httpc_url *u, const struct httpc_request *rq, int *sta
 	}
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
+	conn_close(&c);
 	dbuf_free(&req);
 	dbuf_free(&raw);
 	return rc;

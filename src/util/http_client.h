@@ -1,6 +1,8 @@
 /*
  * http_client.h - a small blocking HTTP/1.1 client for the commands that
- * talk to a registry (dipreg witness): plain http:// only, one request per
+ * talk to a registry (dipreg witness): http://, or https:// with the
+ * server's certificate checked against the system's trusted authorities
+ * (or SSL_CERT_FILE / SSL_CERT_DIR) and its name, one request per
  * connection ("Connection: close"), a deadline on the whole exchange, and a
  * ceiling on every byte it buffers.
  *
@@ -24,15 +26,16 @@
 #define HTTPC_HOST_MAX 256
 #define HTTPC_PATH_MAX 1024
 
-/* "http://host[:port][/base]" split up; base has no trailing slash. */
+/* "http[s]://host[:port][/base]" split up; base has no trailing slash. */
 struct httpc_url {
+	int tls;                   /* https:// */
 	char host[HTTPC_HOST_MAX]; /* without brackets for an IPv6 literal */
 	char port[8];
 	char base[HTTPC_PATH_MAX];
 };
 
-/* Parses an http:// URL without query, fragment or user info.  DIP_EINVAL
- * with a message (field "url") for anything else, https:// included. */
+/* Parses an http:// or https:// URL without query, fragment or user info.
+ * DIP_EINVAL with a message (field "url") for anything else. */
 int httpc_url_parse(const char *url, struct httpc_url *u, struct dip_error *e);
 
 /* Parses the response in buf[0..len), which the caller has read so far,
@@ -56,7 +59,8 @@ struct httpc_request {
 /* Sends the request and waits for the response.  body is initialised
  * here with the ceiling max_body; the caller frees it with dbuf_free, also
  * after a failure.  0 with *status and body filled (any status: the caller
- * judges it), or DIP_EIO (cannot connect, connection lost, timed out),
+ * judges it), or DIP_EIO (cannot connect, connection lost, timed out, no
+ * TLS session with a server whose certificate verifies for the host),
  * DIP_EINVAL (malformed response), DIP_ELIMIT (too large), each with a
  * message naming the method and URL. */
 int httpc_do(const struct httpc_url *u, const struct httpc_request *rq, int *status,

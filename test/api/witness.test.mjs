@@ -204,7 +204,10 @@ test('a tree that shrank is refused, and the witness checks its flags', async (t
   assert.equal(r.status, 2);
   r = await runAsync('witness', '--log', srv.url.replace('http:', 'https:'), '--key', w.key, '--log-key', logKey, '--state', state, '--once');
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /only http:\/\/ URLs are supported/);
+  assert.match(r.stderr, /GET https:\/\/127\.0\.0\.1:\d+\/log\/checkpoint: TLS: wrong version number \(is it an https server\?\)\n$/);
+  r = await runAsync('witness', '--log', srv.url.replace('http:', 'ftp:'), '--key', w.key, '--log-key', logKey, '--state', state, '--once');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /only http:\/\/ and https:\/\/ URLs are supported/);
   r = await runAsync('witness', '--log', srv.url, '--key', w.key, '--log-key', w.vkey, '--state', state, '--once');
   assert.equal(r.status, 1);
   assert.match(r.stderr, /is a witness key, not the log's/);

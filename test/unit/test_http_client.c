@@ -38,8 +38,18 @@ static void test_http_url_parse(void **state)
 	assert_string_equal(u.port, "99");
 	assert_string_equal(u.base, "/a/b");
 
-	assert_int_equal(httpc_url_parse("https://registry.example", &u, &e), DIP_EINVAL);
-	assert_non_null(strstr(e.message, "only http://"));
+	assert_int_equal(u.tls, 0);
+	assert_int_equal(httpc_url_parse("HTTPS://registry.example/log", &u, &e), 0);
+	assert_int_equal(u.tls, 1);
+	assert_string_equal(u.host, "registry.example");
+	assert_string_equal(u.port, "443");
+	assert_string_equal(u.base, "/log");
+	assert_int_equal(httpc_url_parse("https://[::1]:8443", &u, &e), 0);
+	assert_true(u.tls && strcmp(u.port, "8443") == 0);
+
+	assert_int_equal(httpc_url_parse("ftp://registry.example", &u, &e), DIP_EINVAL);
+	assert_non_null(strstr(e.message, "only http:// and https://"));
+	assert_int_equal(httpc_url_parse("https://", &u, &e), DIP_EINVAL);
 	assert_int_equal(httpc_url_parse("http://", &u, &e), DIP_EINVAL);
 	assert_int_equal(httpc_url_parse("http://user@host/", &u, &e), DIP_EINVAL);
 	assert_int_equal(httpc_url_parse("http://host:0/", &u, &e), DIP_EINVAL);
