@@ -2306,14 +2306,16 @@ static int64_t plan_rows(struct store *s, const char *sql, const char *tsq)
  * index and test each row, or take every match from the GIN index and
  * sort.  PostgreSQL's planner costs a row's test as one operator, but the
  * row's tsvector (3 KB, kept out of line) is read and decompressed for
- * it: a walk costs about 8 us a row, and walks limit / share rows, where
- * share is the part of the index that matches; the GIN index costs about
- * 5 us a match, rows * share of them.  On a registry of 20,000 the walk
- * took 87 ms for a word in a fifth of the records where the GIN index
- * took 13 ms, and 17 ms for one in every record where it took 130 ms.
- * So the walk is taken only when est^2 > 1.6 limit docs, from the
- * planner's estimate of the matches (its statistics of the words); the
- * estimate is kept for the next statements of the same search.
+ * it: a walk costs 8-18 us a row (more as the table outgrows the cache),
+ * and walks limit / share rows, where share is the part of the index that
+ * matches; the GIN index costs about 5 us a match, rows * share of them.
+ * On a registry of 20,000 the walk took 87 ms for a word in a fifth of
+ * the records where the GIN index took 13 ms, and 17 ms for one in every
+ * record where it took 130 ms; at 100,000, 169 ms against 110 ms for a
+ * word in a fifth.  So the walk is taken only when est^2 > 2.5 limit docs,
+ * from the planner's estimate of the matches (its statistics of the
+ * words); the estimate is kept for the next statements of the same
+ * search.
  */
 static int search_walks(struct store *s, const char *tsq, int limit)
 {
@@ -2343,7 +2345,7 @@ static int search_walks(struct store *s, const char *tsq, int limit)
 		g->est_query = strdup(tsq);
 	}
 	return (double)g->est_rows * (double)g->est_rows >
-	       1.6 * (double)(limit > 0 ? limit : 1) * (double)g->est_docs;
+	       2.5 * (double)(limit > 0 ? limit : 1) * (double)g->est_docs;
 }
 
 static int add_tag(struct dbuf *b, const char *tag)
