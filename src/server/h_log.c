@@ -9,6 +9,7 @@
 #include "server/internal.h"
 #include "service/ledger.h"
 
+#include <event2/buffer.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,4 +233,19 @@ void h_deposit_receipt(struct req *r)
 		return;
 	}
 	reply_receipt(r, d.ledger_index, 200);
+}
+
+/* POST /api/verify: a receipt or a certificate document someone holds,
+ * as the registry issued it (the bytes are what the signatures cover). */
+void h_verify(struct req *r)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+	struct dip_error e;
+	json_t *o;
+
+	if (req_json(r) == NULL)
+		return;
+	if (!h__check(r, svc_verify_document(r->v, (const char *)evbuffer_pullup(in, -1),
+					     evbuffer_get_length(in), r->now, &o, &e), &e))
+		reply_json(r, 200, o);
 }

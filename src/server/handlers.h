@@ -103,6 +103,7 @@ void h_log_fingerprint(struct req *r);
 void h_log_cosign(struct req *r);
 void h_deposit(struct req *r);
 void h_deposit_receipt(struct req *r);
+void h_verify(struct req *r);
 
 /* h_certificates.c */
 void h_certificate(struct req *r);

@@ -7,6 +7,7 @@
 #include "crypto/sign.h"
 #include "ledger/checkpoint.h"
 #include "ledger/cosignature.h"
+#include "ledger/certificate.h"
 #include "ledger/receipt.h"
 #include "util/b64.h"
 #include "util/file.h"
@@ -780,4 +781,125 @@ out:
 	checkpoint_row_release(&cp);
 	dbuf_free(&entry);
 	return rc;
+}
+
+/* What failed, from a verification's error (its message begins with the
+ * kind, led_receipt_verify and led_cert_verify). */
+static const char *failure_name(int rc, const char *message)
+{
+	if (rc != DIP_ECRYPTO)
+		return "malformed";
+	if (strncmp(message, "bad signature", 13) == 0)
+		return "signature";
+	if (strncmp(message, "proof mismatch", 14) == 0)
+		return "proof";
+	if (strncmp(message, "not the logged certificate", 26) == 0)
+		return "not_logged";
+	return "signature";
+}
+
+/* Whether the tree of cp is one this log has grown: published, and with
+ * the same root at that size.  0, or a reason into why. */
+static int grown_here(struct svc *v, const struct led_checkpoint *cp, char *why, size_t n)
+{
+	uint8_t root[LED_HASH_LEN];
+	int64_t pub;
+
+	if (v->st->begin(v->st, 0) != 0) {
+		snprintf(why, n, "the registry's log cannot be read now");
+		return -1;
+	}
+	pub = published(v);
+	if ((uint64_t)pub < cp->size)
+		snprintf(why, n, "its checkpoint names %llu entries; this registry's log has published %lld",
+			 (unsigned long long)cp->size, (long long)pub);
+	else if (led_tiles_root(v->reg->keys->tiles, cp->size, root) != 0)
+		snprintf(why, n, "the registry's log cannot be read now");
+	else if (memcmp(root, cp->root, LED_HASH_LEN) != 0)
+		snprintf(why, n, "its tree of %llu entries is not the one this registry's log holds: "
+			 "the log or the document was altered", (unsigned long long)cp->size);
+	else
+		why[0] = '\0';
+	v->st->rollback(v->st);
+	return why[0] ? -1 : 0;
+}
+
+int svc_verify_document(struct svc *v, const char *text, size_t len, dip_time now, json_t **out,
+			struct dip_error *e)
+{
+	struct ledger_keys *k = v->reg->keys;
+	struct led_verify_opts o;
+	struct led_verify_result res;
+	struct dip_error ve;
+	json_t *doc, *cert = NULL, *r;
+	const char *type;
+	char why[200];
+	int is_cert, rc;
+
+	rc = need_keys(v, e);
+	if (rc)
+		return rc;
+	doc = json_loadb(text, len, 0, NULL);
+	type = json_string_value(json_object_get(doc, "type"));
+	is_cert = type && strcmp(type, LED_CERT_TYPE) == 0;
+	if (!is_cert && !(type && strcmp(type, LED_RECEIPT_TYPE) == 0)) {
+		json_decref(doc);
+		return dip_fail(e, DIP_EINVAL, "type", "type: send a receipt (%s) or a certificate "
+				"document (%s) as the registry issued it", LED_RECEIPT_TYPE, LED_CERT_TYPE);
+	}
+	json_decref(doc);
+	memset(&o, 0, sizeof(o));
+	memset(&res, 0, sizeof(res));
+	o.log_keys = k->verifiers;
+	o.nlog = k->nverifiers;
+	o.witnesses = k->witnesses;
+	o.nwitnesses = k->nwitnesses;
+	o.quorum = 0;   /* the cosignatures are counted and reported */
+	dip_error_clear(&ve);
+	rc = is_cert ? led_cert_verify(text, len, &o, &res, &cert, &ve)
+		     : led_receipt_verify(text, len, &o, &res, &ve);
+	r = json_pack("{s:s}", "kind", is_cert ? "certificate" : "receipt");
+	if (rc) {
+		json_object_set_new(r, "valid", json_false());
+		json_object_set_new(r, "failure", json_string(failure_name(rc, ve.message)));
+		json_object_set_new(r, "message", json_string(ve.message));
+		goto out;
+	}
+	if (grown_here(v, &res.checkpoint, why, sizeof(why)) != 0) {
+		json_object_set_new(r, "valid", json_false());
+		json_object_set_new(r, "failure", json_string("not_in_log"));
+		json_object_set_new(r, "message", json_string(why));
+		goto out;
+	}
+	json_object_set_new(r, "valid", json_true());
+	json_object_set_new(r, "origin", json_string(res.checkpoint.origin));
+	json_object_set_new(r, "index", json_integer((json_int_t)res.index));
+	json_object_set_new(r, "tree_size", json_integer((json_int_t)res.checkpoint.size));
+	json_object_set_new(r, "cosignatures", json_integer(res.cosigned));
+	json_object_set_new(r, "witnesses", json_integer((json_int_t)k->nwitnesses));
+	json_object_set_new(r, "quorum", json_integer(k->quorum));
+	json_object_set_new(r, "witnessed", json_boolean(k->quorum > 0 && res.cosigned >= k->quorum));
+	if (is_cert) {
+		const char *no = json_string_value(json_object_get(cert, "certificate_number"));
+		json_int_t ver = json_integer_value(json_object_get(cert, "version"));
+		json_t *now_j = NULL;
+		struct dip_error ce;
+
+		json_object_set_new(r, "certificate", json_incref(cert));
+		/* What was issued is proven; whether it still stands is the
+		 * register's to say (renewed, changed, cancelled, revoked). */
+		if (no && svc_certificate_json(v, no, (int)ver, now, &now_j, &ce) == 0) {
+			json_object_set(r, "status", json_object_get(now_j, "status"));
+			json_object_set(r, "status_since", json_object_get(now_j, "status_since"));
+			json_object_set(r, "latest_version", json_object_get(now_j, "latest_version"));
+			json_decref(now_j);
+		}
+	} else {
+		json_object_set(r, "entry", res.entry);
+	}
+out:
+	json_decref(cert);
+	led_verify_result_release(&res);
+	*out = r;
+	return 0;
 }

@@ -114,6 +114,7 @@ const MATRIX = [
   // certificates: C is A's certificate number
   ['GET', '/api/certificates/{C}', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
   ['GET', '/api/certificates/{C}/document', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
+  ['POST', '/api/verify', {}, [422, 422, 422, 422, 422, 422, 422, 422]],
   ['GET', '/api/certificates/{C}/pdf', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
   ['GET', '/api/certificates/{C}/qr.svg', undefined, [200, 200, 200, 200, 200, 200, 200, 200]],
   // the transparency log: T a tile of it, I an entry, G A's fingerprint;

@@ -220,3 +220,42 @@ test('art16: the holder withdraws a transfer not yet confirmed, and a request un
   const p2 = await alice.ok('GET', `/api/requests?limit=1&after=${p1.next}`);
   assert.ok(p2.items[0].id < p1.items[0].id);
 });
+
+// Arts. 12, 16: a certificate document someone was handed is checked by
+// the registry: genuine and in its log, and what the register says of it
+// now; a version the transfer replaced is superseded, a changed byte fails.
+test('art12 art16: a certificate document is verified with its status now, and a tampered one fails', async () => {
+  const a = await carol.ok('GET', `/api/applications/${joint.id}`);
+  const anon = srv.anon();
+  const doc = async (v) => {
+    const r = await fetch(`${srv.url}/api/certificates/${a.certificate_number}/document?version=${v}`);
+    assert.equal(r.status, 200);
+    return r.text();
+  };
+  const post = (text) => anon.call('POST', '/api/verify', { body: Buffer.from(text), type: 'application/json' });
+  const v2 = await post(await doc(2));
+  assert.equal(v2.status, 200);
+  assert.equal(v2.body.valid, true, v2.body.message);
+  assert.equal(v2.body.kind, 'certificate');
+  assert.equal(v2.body.status, 'in_force');
+  assert.equal(v2.body.certificate.certificate_number, a.certificate_number);
+  assert.deepEqual(v2.body.certificate.holders.map((h) => h.name), ['上海港口数据有限公司']);
+  assert.ok(v2.body.index >= 0 && v2.body.tree_size > v2.body.index);
+  assert.equal(v2.body.witnessed, false, 'no witness is configured');
+  const v1 = await post(await doc(1));
+  assert.equal(v1.body.valid, true);
+  assert.equal(v1.body.status, 'superseded');
+  assert.equal(v1.body.latest_version, 2);
+  // One holder's name changed: the signature no longer holds.
+  const forged = (await doc(2)).replace('上海港口数据有限公司', '上海港口数据有限责任公司');
+  const f = await post(forged);
+  assert.equal(f.status, 200);
+  assert.equal(f.body.valid, false);
+  assert.equal(f.body.failure, 'signature');
+  assert.match(f.body.message, /bad signature/);
+  // Not a document of the registry at all.
+  const bad = await post(JSON.stringify({ type: 'invoice' }));
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.error.field, 'type');
+  assert.equal((await post('{"type":')).status, 400);
+});

@@ -119,6 +119,27 @@ test('arts12-21: a certificate is verified by its number or its QR link', async 
   await page.close();
 });
 
+test('arts12-21: a certificate document someone was handed is checked on the page, and a changed one is not genuine', async () => {
+  const page = await pub.newPage();
+  await open(page, server, '/verify');
+  const res = await fetch(`${server.url}/api/certificates/${registered.certificate_number}/document`);
+  const text = await res.text();
+  await page.setInputFiles('#verify-file', { name: 'certificate.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.click('#verify-doc-form button[type=submit]');
+  await page.locator('#doc-verdict').waitFor();
+  assert.match(await page.textContent('#verify-doc-result'), /文件真实有效/);
+  assert.match(await page.textContent('#verify-doc-result'), /有效/);
+  assert.match(await page.textContent('#verify-doc-result'), new RegExp(registered.certificate_number));
+  const forged = text.replace('朝阳区城市停车泊位数据集', '朝阳区城市停车泊位数据集（增补）');
+  assert.notEqual(forged, text);
+  await page.setInputFiles('#verify-file', { name: 'certificate.json', mimeType: 'application/json', buffer: Buffer.from(forged) });
+  await page.click('#verify-doc-form button[type=submit]');
+  await page.locator('#verify-doc-result .notice-error #doc-verdict').waitFor();
+  assert.match(await page.textContent('#verify-doc-result'), /签名不符/);
+  assert.deepEqual(pub.problems, []);
+  await page.close();
+});
+
 test('arts12-21: without the certificate service the page says it is not yet available and looks in the register', async () => {
   const page = await pub.newPage();
   // A registry that does not run the certificate service answers no_route.

@@ -59,7 +59,8 @@ export async function api(method, path, body, opts = {}) {
   if (method !== 'GET' && method !== 'HEAD' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    // opts.raw: JSON text sent as it is (a signed document, byte for byte)
+    init.body = opts.raw !== undefined ? opts.raw : JSON.stringify(body);
   }
   let res;
   try {

@@ -4,10 +4,12 @@
 // the signed document for offline checking (dipreg verify) and the PDF.
 // A registry running without the certificate service (404 no_route) gets
 // a plain "not yet available" and a look in the public register instead,
-// which shows the registration but proves no signature.
+// which shows the registration but proves no signature.  Below, anyone
+// handed a signed document (a certificate's JSON or a deposit receipt)
+// has the registry check it as it is (POST /api/verify).
 import { h, dv, clear } from '../dom.js';
 import { t, tv } from '../i18n.js';
-import { get, ApiError } from '../api.js';
+import { get, post, ApiError } from '../api.js';
 import { pageHead, card, field, form, notice, dl, setFieldError } from '../ui.js';
 import { fmtDate, fmtTime } from '../format.js';
 
@@ -23,7 +25,7 @@ export default async function verify(main, ctx) {
     history.replaceState(null, '', `/verify?cert=${v}`);
     await check(out, v, '');
   });
-  main.append(pageHead('verify.title', 'verify.lead'), card(null, f), out);
+  main.append(pageHead('verify.title', 'verify.lead'), card(null, f), out, documentCheck());
   if (/^\d{17}$/.test(n0)) await check(out, n0, /^\d+$/.test(v0) ? v0 : '');
   return t('verify.title');
 }
@@ -99,4 +101,53 @@ async function unavailable(out, no) {
       [t('record.registered_on'), fmtDate(hit.registration_date)], [t('record.valid_until'), fmtDate(hit.valid_until)]]),
     h('p', h('a', { href: `/records/${hit.id}` }, t('verify.open_record'))))
     : h('p', t('verify.not_in_register')));
+}
+
+// A document someone holds, checked by the registry byte for byte: signed
+// by its log, in the log's tree, cosigned by how many witnesses, and for a
+// certificate what the register says of it now.
+function documentCheck() {
+  const file = h('input', { type: 'file', id: 'verify-file', accept: '.json,application/json' });
+  const result = h('div', { id: 'verify-doc-result', 'aria-live': 'polite' });
+  const f = form({ class: 'stack', id: 'verify-doc-form' }, [
+    h('div.field', h('label', { for: 'verify-file' }, t('verify.doc_file')), file, h('p.hint', t('verify.doc_hint'))),
+    h('div.actions', h('button.btn.btn-secondary', { type: 'submit' }, t('verify.doc_check'))),
+  ], async () => {
+    clear(result);
+    const chosen = file.files && file.files[0];
+    if (!chosen) { result.append(notice('error', t('verify.doc_none'))); return; }
+    if (chosen.size > 1024 * 1024) { result.append(notice('error', t('verify.doc_large'))); return; }
+    const text = await chosen.text();
+    let v;
+    try {
+      v = await post('/api/verify', {}, { raw: text });
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status >= 500 || e.status === 0) throw e;
+      result.append(notice('error', h('strong', t('verify.doc_not_ours')), ' ', dv(e.message)));
+      return;
+    }
+    result.append(verdict(v));
+  });
+  const box = card(t('verify.doc_title'), h('p.muted', t('verify.doc_lead')), f, result);
+  box.id = 'verify-document';
+  return box;
+}
+
+function verdict(v) {
+  if (!v.valid) {
+    return notice('error', h('strong', { id: 'doc-verdict' }, t('verify.doc_invalid')), ' ',
+      t(`verify.doc_fail_${v.failure}`), ' ', dv(v.message || ''));
+  }
+  const c = v.certificate || null;
+  return h('div',
+    notice(v.status && v.status !== 'in_force' ? 'warn' : 'ok', h('strong', { id: 'doc-verdict' }, t('verify.doc_valid')), ' ',
+      c && v.status ? [tv('certstatus', v.status), v.status_since ? [' ', t('verify.since', { at: fmtTime(v.status_since) })] : null] : null),
+    dl([
+      [t('verify.doc_kind'), t(`verify.doc_kind_${v.kind}`)],
+      c ? [t('record.cert_no'), h('span.dv.mono', c.certificate_number)] : null,
+      c ? [t('verify.version'), `${c.version} / ${v.latest_version || c.version}`] : null,
+      c && c.dataset ? [t('field.name'), c.dataset.name] : null,
+      [t('verify.log'), t('verify.doc_entry', { n: v.index, size: v.tree_size, origin: v.origin })],
+      [t('verify.doc_witnesses'), v.witnesses ? t('verify.doc_cosigned', { k: v.cosignatures, n: v.witnesses, q: v.quorum }) : t('verify.doc_no_witnesses')],
+    ]));
 }
