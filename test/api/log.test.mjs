@@ -177,6 +177,34 @@ class TileClient {
   root() { return treeHash(this.node, 0, this.size); }
 }
 
+test('the registry checks a receipt someone holds: genuine, in its log, or not and why', async (t) => {
+  const srv = await Server.start(tempDir('verify-receipt'));
+  t.after(() => srv.stop());
+  const who = await srv.applicant();
+  const mine = await srv.deposit(who);
+  for (let i = 0; i < 4; i++) await srv.deposit(who);
+  const check = async (text) => {
+    const r = await srv.post('/api/verify', JSON.parse(text), {});
+    return { status: r.status, body: JSON.parse(r.body) };
+  };
+  let v = await check(mine.text);
+  assert.equal(v.status, 200);
+  assert.deepEqual([v.body.valid, v.body.kind, v.body.index, v.body.tree_size, v.body.origin], [true, 'receipt', 0, 1, ORIGIN]);
+  assert.equal(v.body.entry.fingerprint, mine.receipt.entry.fingerprint);
+  assert.deepEqual([v.body.cosignatures, v.body.witnesses, v.body.witnessed], [0, 0, false]);
+  // Another entry's fingerprint: the proof no longer leads to the root.
+  const other = { ...mine.receipt, entry: { ...mine.receipt.entry, fingerprint: `sha256:${'0'.repeat(64)}` } };
+  v = await check(JSON.stringify(other));
+  assert.deepEqual([v.status, v.body.valid, v.body.failure], [200, false, 'proof']);
+  assert.match(v.body.message, /^proof mismatch: /);
+  // A receipt of another registry's log (its own key): not signed by this one.
+  const elsewhere = await Server.start(tempDir('verify-elsewhere'));
+  t.after(() => elsewhere.stop());
+  const theirs = await elsewhere.deposit(await elsewhere.applicant());
+  v = await check(theirs.text);
+  assert.deepEqual([v.body.valid, v.body.failure], [false, 'signature']);
+});
+
 test('proofs computed from fetched tiles equal the server\'s and verify against signed roots', async (t) => {
   const srv = await Server.start(tempDir('tiles'));
   t.after(() => srv.stop());
