@@ -241,11 +241,12 @@ void h_verify(struct req *r)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
 	struct dip_error e;
-	json_t *o;
+	json_t *b = req_json(r), *o;
 
-	if (req_json(r) == NULL)
+	if (b == NULL)
 		return;
 	if (!h__check(r, svc_verify_document(r->v, (const char *)evbuffer_pullup(in, -1),
-					     evbuffer_get_length(in), r->now, &o, &e), &e))
+					     evbuffer_get_length(in), jstr(b, "type"), r->now, &o,
+					     &e), &e))
 		reply_json(r, 200, o);
 }

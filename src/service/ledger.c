@@ -824,30 +824,24 @@ static int grown_here(struct svc *v, const struct led_checkpoint *cp, char *why,
 	return why[0] ? -1 : 0;
 }
 
-int svc_verify_document(struct svc *v, const char *text, size_t len, dip_time now, json_t **out,
-			struct dip_error *e)
+int svc_verify_document(struct svc *v, const char *text, size_t len, const char *type,
+			dip_time now, json_t **out, struct dip_error *e)
 {
 	struct ledger_keys *k = v->reg->keys;
 	struct led_verify_opts o;
 	struct led_verify_result res;
 	struct dip_error ve;
-	json_t *doc, *cert = NULL, *r;
-	const char *type;
+	json_t *cert = NULL, *r;
 	char why[200];
 	int is_cert, rc;
 
 	rc = need_keys(v, e);
 	if (rc)
 		return rc;
-	doc = json_loadb(text, len, 0, NULL);
-	type = json_string_value(json_object_get(doc, "type"));
 	is_cert = type && strcmp(type, LED_CERT_TYPE) == 0;
-	if (!is_cert && !(type && strcmp(type, LED_RECEIPT_TYPE) == 0)) {
-		json_decref(doc);
+	if (!is_cert && !(type && strcmp(type, LED_RECEIPT_TYPE) == 0))
 		return dip_fail(e, DIP_EINVAL, "type", "type: send a receipt (%s) or a certificate "
 				"document (%s) as the registry issued it", LED_RECEIPT_TYPE, LED_CERT_TYPE);
-	}
-	json_decref(doc);
 	memset(&o, 0, sizeof(o));
 	memset(&res, 0, sizeof(res));
 	o.log_keys = k->verifiers;
