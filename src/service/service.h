@@ -239,13 +239,13 @@ int svc_file_request(struct svc *v, const struct actor *who, int64_t app_id,
 /* Art. 16: the transferee confirms a joint transfer. */
 int svc_confirm_request(struct svc *v, const struct actor *who, int64_t req_id, dip_time now,
 			struct dip_error *e);
-/* Art. 17: the registry approves (and announces) or rejects. */
 /* Art. 16: the transferee declines a joint transfer awaiting it. */
 int svc_decline_request(struct svc *v, const struct actor *who, int64_t req_id,
 			const char *reason, dip_time now, struct dip_error *e);
 /* Its filer or the holder withdraws a request not yet decided. */
 int svc_withdraw_request(struct svc *v, const struct actor *who, int64_t req_id,
 			 const char *reason, dip_time now, struct dip_error *e);
+/* Art. 17: the registry approves (and announces) or rejects. */
 int svc_decide_request(struct svc *v, const struct actor *who, int64_t req_id, int approve,
 		       const char *reason, dip_time now, struct dip_error *e);
 /* Art. 18 para 2: cancellation by the registry when no holder remains. */

@@ -752,14 +752,13 @@ int svc_requests_json(struct svc *v, const struct actor *who, const struct reque
 		struct application a;
 		struct request q;
 		json_t *o, *holders;
-		int np = 0, k;
+		int np = 0, k, filer, holder = 0;
 
 		rc = svc__st(v, v->st->request_get(v->st, ids[i], &q), e);
 		if (rc)
 			break;
 		o = request_summary(v->reg, &q);
-		if (g.account_id == q.filed_by)
-			json_object_set_new(o, "you", json_string("filer"));
+		filer = g.account_id && g.account_id == q.filed_by;
 		/* What the registration is, so that a transferee knows what it
 		 * is asked to take over before opening anything. */
 		rc = svc__st(v, v->st->app_get(v->st, q.app_id, &a), e);
@@ -781,15 +780,14 @@ int svc_requests_json(struct svc *v, const struct actor *who, const struct reque
 		holders = json_array();
 		for (k = 0; k < np; k++) {
 			json_array_append_new(holders, json_string(parties[k].name));
-			if (g.account_id && parties[k].account_id == g.account_id &&
-			    !json_object_get(o, "you"))
-				json_object_set_new(o, "you", json_string("holder"));
+			holder |= g.account_id && parties[k].account_id == g.account_id;
 		}
 		json_object_set_new(o, "holders", holders);
 		/* What the account is to the request: it may withdraw as its
 		 * filer or holder, and confirms or declines as its transferee. */
-		if (g.account_id && !json_object_get(o, "you"))
-			json_object_set_new(o, "you", json_string("transferee"));
+		if (g.account_id)
+			json_object_set_new(o, "you", json_string(filer ? "filer" : holder ? "holder"
+									 : "transferee"));
 		json_array_append_new(arr, o);
 	}
 	v->st->rollback(v->st);
