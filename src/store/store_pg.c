@@ -2250,24 +2250,19 @@ static int pg_search_put(struct store *s, const struct search_doc *d)
  * folds away when not given, and it can tell a word in most records (walk
  * the key index) from a rare one (the GIN index), which a generic plan
  * cannot. */
-#define PG_SEARCH_FILTER                                                                   \
-	" AND key >= $2 AND key <= $3 AND ($7::text IS NULL OR key IN"                       \
+#define PG_SEARCH_FILTER(k)                                                                \
+	" AND " k " >= $2 AND " k " <= $3 AND ($7::text IS NULL OR key IN"                   \
 	" (SELECT key FROM search_holders WHERE name = $7 OR code = $7))"
 #define PG_COLS "key, industry, cert_no, reg_no, fingerprint, name, holder"
-#define PG_DIRS(head)                                                                      \
-	{ head PG_SEARCH_FILTER " ORDER BY key ASC LIMIT $8",                                \
-	  head PG_SEARCH_FILTER " ORDER BY key DESC LIMIT $8" }
-
+#define PG_DIRS_BY(head, k)                                                                \
+	{ head PG_SEARCH_FILTER(k) " ORDER BY " k " ASC LIMIT $8",                           \
+	  head PG_SEARCH_FILTER(k) " ORDER BY " k " DESC LIMIT $8" }
+#define PG_DIRS(head) PG_DIRS_BY(head, "key")
 /* The same with the keys as "key + 0", which no index gives: the rows
  * come from the GIN index and are sorted (search_walks).  Left to itself
  * the planner walks the key index over a range of keys, testing each
  * row, at the cost of a walk. */
-#define PG_SORTED_FILTER                                                                   \
-	" AND key + 0 >= $2 AND key + 0 <= $3 AND ($7::text IS NULL OR key IN"               \
-	" (SELECT key FROM search_holders WHERE name = $7 OR code = $7))"
-#define PG_DIRS_SORTED(head)                                                               \
-	{ head PG_SORTED_FILTER " ORDER BY key + 0 ASC LIMIT $8",                            \
-	  head PG_SORTED_FILTER " ORDER BY key + 0 DESC LIMIT $8" }
+#define PG_DIRS_SORTED(head) PG_DIRS_BY(head, "key + 0")
 
 /* [what: keys, docs, docs with body][no tsquery, walk the keys, sort][descending] */
 static const char *const pg_search_sql[3][3][2] = {
@@ -2282,14 +2277,16 @@ static const char *const pg_search_sql[3][3][2] = {
 	  PG_DIRS_SORTED("SELECT " PG_COLS ", body FROM search_docs WHERE tsv @@ $1::tsquery") },
 };
 
-/* The planner's estimate of the rows the plan of sql (EXPLAIN, $1 the
- * tsquery tsq) returns; -1 when it gave none. */
-static int64_t plan_rows(struct store *s, const char *sql, const char *tsq)
+/* The planner's estimate of the documents the tsquery tsq matches; -1
+ * when it gave none.  Not through run_p, which takes a statement that is
+ * not a SELECT for a write. */
+static int64_t plan_rows(struct store *s, const char *tsq)
 {
 	const char *val[1] = { tsq };
 	Oid type[1] = { OID_TEXT };
-	int len[1] = { tsq ? (int)strlen(tsq) : 0 }, fmt[1] = { 0 };
-	PGresult *res = PQexecParams(CONN(s), sql, tsq ? 1 : 0, type, val, len, fmt, 0);
+	int len[1] = { (int)strlen(tsq) }, fmt[1] = { 0 };
+	PGresult *res = PQexecParams(CONN(s), "EXPLAIN SELECT 1 FROM search_docs WHERE "
+				     "tsv @@ $1::tsquery", 1, type, val, len, fmt, 0);
 	const char *r = NULL;
 	int64_t n = -1;
 
@@ -2338,8 +2335,7 @@ static int search_walks(struct store *s, const char *tsq, int limit)
 	if (g->est_query == NULL || strcmp(g->est_query, tsq) != 0) {
 		free(g->est_query);
 		g->est_query = NULL;
-		g->est_rows = plan_rows(s, "EXPLAIN SELECT 1 FROM search_docs WHERE tsv @@ $1::tsquery",
-					tsq);
+		g->est_rows = plan_rows(s, tsq);
 		if (g->est_rows < 0)
 			return 1;   /* the statement itself will say what is wrong */
 		g->est_query = strdup(tsq);
