@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,7 +376,6 @@ static int connect_to(const struct httpc_url *u, int64_t deadline, int *fd_out, 
 
 struct conn {
 	int fd;
-	SSL_CTX *ctx;
 	SSL *ssl;
 };
 
@@ -383,10 +383,26 @@ static void conn_close(struct conn *c)
 {
 	if (c->ssl)
 		SSL_free(c->ssl);
-	if (c->ctx)
-		SSL_CTX_free(c->ctx);
 	if (c->fd >= 0)
 		close(c->fd);
+}
+
+/* One context for the process: the trusted authorities are read once,
+ * not for every request of a witness's round. */
+static SSL_CTX *tls_ctx;
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+
+static void tls_ctx_make(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	if (ctx && SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) &&
+	    SSL_CTX_set_default_verify_paths(ctx)) {
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+		tls_ctx = ctx;
+	} else {
+		SSL_CTX_free(ctx);
+	}
 }
 
 /* Why the last TLS call failed, into why. */
@@ -448,13 +464,11 @@ static int tls_start(struct conn *c, const struct httpc_url *u, int64_t deadline
 	int r, literal;
 
 	literal = inet_pton(AF_INET, u->host, addr) == 1 || inet_pton(AF_INET6, u->host, addr) == 1;
-	c->ctx = SSL_CTX_new(TLS_client_method());
-	if (c->ctx == NULL || !SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION) ||
-	    !SSL_CTX_set_default_verify_paths(c->ctx) || (c->ssl = SSL_new(c->ctx)) == NULL) {
+	pthread_once(&tls_once, tls_ctx_make);
+	if (tls_ctx == NULL || (c->ssl = SSL_new(tls_ctx)) == NULL) {
 		tls_why(c, why, n);
 		return -1;
 	}
-	SSL_set_verify(c->ssl, SSL_VERIFY_PEER, NULL);
 	if (literal ? !X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), u->host)
 		    : !SSL_set_tlsext_host_name(c->ssl, u->host) || !SSL_set1_host(c->ssl, u->host)) {
 		tls_why(c, why, n);
@@ -564,7 +578,7 @@ int httpc_do(const struct httpc_url *u, const struct httpc_request *rq, int *sta
 	     struct dbuf *body, struct dip_error *e)
 {
 	int64_t deadline = now_ms() + (rq->timeout_ms > 0 ? rq->timeout_ms : 10000);
-	struct conn c = { -1, NULL, NULL };
+	struct conn c = { -1, NULL };
 	struct dbuf req, raw;
 	char where[HTTPC_HOST_MAX + HTTPC_PATH_MAX * 2 + 32], why[256];
 	ssize_t n;
