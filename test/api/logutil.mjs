@@ -34,8 +34,13 @@ export function run(...args) {
 
 // The same without blocking the event loop, so that timers keep running.
 export function runAsync(...args) {
+  return runAsyncWith({}, ...args);
+}
+
+// runAsync with more environment variables.
+export function runAsyncWith(env, ...args) {
   return new Promise((resolve, reject) => {
-    const p = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => p.kill('SIGKILL'), 60000);

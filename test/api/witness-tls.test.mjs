@@ -6,12 +6,12 @@
 // the certificate names another host.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { BIN, Server, cosignedBy, keygen, tempDir } from './logutil.mjs';
+import { Server, cosignedBy, keygen, runAsyncWith, tempDir } from './logutil.mjs';
 
 function openssl(dir, ...args) {
   const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 30000 });
@@ -51,18 +51,7 @@ async function front(tls, target) {
   return { url: `https://127.0.0.1:${srv.address().port}`, close: () => new Promise((r) => srv.close(r)) };
 }
 
-function witness(env, ...args) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(BIN, ['witness', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => p.kill('SIGKILL'), 60000);
-    p.stdout.on('data', (d) => { stdout += d; });
-    p.stderr.on('data', (d) => { stderr += d; });
-    p.on('error', reject);
-    p.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
-  });
-}
+const witness = (env, ...args) => runAsyncWith(env, 'witness', ...args);
 
 test('a witness cosigns over https, and refuses a certificate it cannot trust for the host', async (t) => {
   const dir = tempDir('witness-tls');
