@@ -65,6 +65,8 @@ $(B)/obj/%.o: src/%.c
 # compiled into the binary, so it runs from anywhere.
 $(B)/obj/util/resdata.o: src/util/resdata.S $(RES_FILES)
 	@mkdir -p $(dir $@)
+	@for f in $(RES_FILES); do grep -q "RES \"$$f\"" $< \
+		|| { echo "$$f is not listed in $<"; exit 1; }; done
 	$(Q)$(CC) $(CPPFLAGS) $(SANFLAGS) -c -o $@ $<
 
 $(B)/libdipreg.a: $(LIB_OBJS)

@@ -1,6 +1,7 @@
 /*
  * resdata.S - data files compiled into the binary (see res.h).  Keep the list
- * in name order; every file named here is also a dependency in the Makefile.
+ * in name order; every file named here is also a dependency in the Makefile,
+ * and the Makefile refuses to build when one of its data files is missing here.
  */
 	.macro RES path
 	.section .rodata
@@ -37,6 +38,9 @@ dip_resources:
 	/* benchmarks (issue 10): the statistics' index without drafts */
 	RES "migrations/pg/004_stats_without_drafts.sql"
 	RES "migrations/sqlite/005_stats_without_drafts.sql"
+	/* requests after registration (Art. 16): an account's requests */
+	RES "migrations/pg/005_requests_by_account.sql"
+	RES "migrations/sqlite/006_requests_by_account.sql"
 	.quad 0, 0, 0
 
 	.section .note.GNU-stack,"",@progbits
