@@ -98,7 +98,7 @@ const struct store_table store_tables[] = {
 	  "read_at", "iiiitttii", "id", 1 },
 	{ "uploads", "sha256, owner_id, size, mime, name, created_at", "tiitti", "sha256, owner_id",
 	  0 },
-	{ "upload_links", "sha256, app_id, role", "tit", "sha256, app_id, role", 0 },
+	{ "upload_links", "sha256, app_id, role", "tit", "app_id, sha256, role", 0 },
 	{ "deposits", "id, account_id, fingerprint, files, bytes, description, ledger_index, "
 	  "created_at", "iitiitii", "id", 1 },
 	{ "certificates", "id, app_id, cert_no, reg_no, version, status, issued_at, valid_from, "

@@ -1558,16 +1558,18 @@ static int sq_upload_linked(struct store *s, const char *sha256, int64_t app_id)
 static int sq_upload_party_link(struct store *s, const char *sha256, int64_t account_id)
 {
 	int64_t n = 0;
-	/* An agency reads them while its power of attorney stands for every
-	 * party, as it acts (svc__agent_authorised). */
-	int rc = count_query(s, run(s, "SELECT count(*) FROM upload_links l JOIN applications a ON "
-				    "a.id = l.app_id WHERE l.sha256 = ? AND ((a.agent_id = ? AND "
-				    "NOT EXISTS (SELECT 1 FROM parties p WHERE p.app_id = a.id AND "
-				    "NOT EXISTS (SELECT 1 FROM agencies g WHERE g.agent_id = a.agent_id "
-				    "AND g.principal_id = p.account_id AND g.confirmed_at <> 0 AND "
-				    "g.revoked_at = 0))) OR EXISTS (SELECT 1 FROM parties p WHERE "
-				    "p.app_id = a.id AND p.account_id = ?))", "tii", sha256, account_id,
-				    account_id), &n);
+	/* From the reader's applications, as the links are keyed.  An agency
+	 * reads them while its power of attorney stands for every party, as
+	 * it acts (svc__agent_authorised). */
+	int rc = count_query(s, run(s, "SELECT EXISTS (SELECT 1 FROM parties p JOIN upload_links l "
+				    "ON l.app_id = p.app_id WHERE p.account_id = ?1 AND l.sha256 = ?2) "
+				    "OR EXISTS (SELECT 1 FROM applications a JOIN upload_links l ON "
+				    "l.app_id = a.id WHERE a.agent_id = ?1 AND a.agent_id <> 0 AND "
+				    "l.sha256 = ?2 AND NOT EXISTS (SELECT 1 FROM parties p WHERE "
+				    "p.app_id = a.id AND NOT EXISTS (SELECT 1 FROM agencies g WHERE "
+				    "g.agent_id = a.agent_id AND g.principal_id = p.account_id AND "
+				    "g.confirmed_at <> 0 AND g.revoked_at = 0)))", "it", account_id,
+				    sha256), &n);
 
 	return rc ? rc : n ? 0 : not_found(s, "upload link");
 }

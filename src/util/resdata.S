@@ -41,6 +41,9 @@ dip_resources:
 	/* requests after registration (Art. 16): an account's requests */
 	RES "migrations/pg/005_requests_by_account.sql"
 	RES "migrations/sqlite/006_requests_by_account.sql"
+	/* benchmarks (issue 10): upload links keyed by the application */
+	RES "migrations/pg/006_upload_links_by_application.sql"
+	RES "migrations/sqlite/007_upload_links_by_application.sql"
 	.quad 0, 0, 0
 
 	.section .note.GNU-stack,"",@progbits
