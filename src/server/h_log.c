@@ -168,7 +168,7 @@ void h_log_cosign(struct req *r)
 		return;
 	}
 	size = (long)json_integer_value(json_object_get(b, "size"));
-	if (!h__check(r, svc_log_cosign(r->v, size, jstr(b, "cosignature"), &e), &e))
+	if (!h__check(r, svc_log_cosign(r->v, size, jstr(b, "cosignature"), r->now, &e), &e))
 		h_log_checkpoint(r);
 }
 

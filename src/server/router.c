@@ -238,7 +238,7 @@ const struct route routes[] = {
 	  "Deposit a dataset fingerprint (存证, Art. 9 (3)); returns the receipt", "DepositInput",
 	  "Receipt", 201, NULL, E_WRITE },
 	{ GET, "/api/deposits/{id}/receipt", h_deposit_receipt, AUTH_USER, "log",
-	  "The receipt of your deposit against the latest checkpoint", NULL, "Receipt", 200, NULL,
+	  "The receipt of your deposit against the latest checkpoint the witnesses cosigned that holds it, else the latest", NULL, "Receipt", 200, NULL,
 	  E_READ },
 	/* admin */
 	{ GET, "/api/admin/accounts", h_admin_accounts, AUTH_ADMIN, "admin", "Accounts", NULL,

@@ -528,7 +528,7 @@ out:
 int svc_log_receipt(struct svc *v, int64_t index, dip_time now, struct dbuf *out,
 		    struct dip_error *e)
 {
-	struct checkpoint_row cp;
+	struct checkpoint_row cp, w;
 	struct dbuf entry;
 	led_hash proof[LED_PROOF_MAX];
 	json_t *j = NULL;
@@ -551,6 +551,13 @@ int svc_log_receipt(struct svc *v, int64_t index, dip_time now, struct dbuf *out
 	}
 	if (rc)
 		return rc;
+	/* Not yet witnessed: the latest witnessed checkpoint that holds the
+	 * entry, when there is one, so that the receipt carries the
+	 * witnesses' cosignatures. */
+	if (!cp.witnessed && v->st->checkpoint_witnessed(v->st, index, &w) == 0) {
+		checkpoint_row_release(&cp);
+		cp = w;
+	}
 	dbuf_init(&entry, LED_ENTRY_MAX);
 	rc = svc__st(v, v->st->ledger_entry(v->st, index, &entry), e);
 	if (rc == 0 && index >= cp.size)
@@ -610,7 +617,91 @@ int svc_log_by_fingerprint(struct svc *v, const char *fingerprint, json_t **out,
 	return 0;
 }
 
-int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_error *e)
+/* One message to each account with deposits that a newly witnessed
+ * checkpoint is the first to cover: its receipts can now be fetched with
+ * the witnesses' cosignatures. */
+struct told {
+	struct svc *v;
+	struct dip_error *e;
+	dip_time now;
+	int64_t size;
+	int64_t account_id;
+	int n;
+	struct dbuf ids;     /* "#12, #13, ..." */
+	int rc;
+};
+
+static int tell_account(struct told *t)
+{
+	char body[1536];
+
+	if (t->n == 0)
+		return 0;
+	snprintf(body, sizeof(body),
+		 "您的 %d 项存证（%s）已由见证人在日志树大小 %lld 处共同签署；现在下载的存证回执带有见证签名。\n"
+		 "%d of your deposits (%s) are now cosigned by the log's witnesses at tree size %lld; "
+		 "their receipts fetched from now on carry the cosignatures.",
+		 t->n, t->ids.p, (long long)t->size, t->n, t->ids.p, (long long)t->size);
+	t->n = 0;
+	dbuf_reset(&t->ids);
+	return svc__deliver(t->v, t->account_id, 0, 0, "receipt_witnessed",
+			    "存证回执已获见证 / deposit receipts witnessed", body, t->now, t->e);
+}
+
+static int tell_deposit(void *ud, const struct deposit *d)
+{
+	struct told *t = ud;
+
+	if (d->account_id != t->account_id) {
+		t->rc = tell_account(t);
+		if (t->rc)
+			return t->rc;
+		t->account_id = d->account_id;
+	}
+	/* The first twenty by number; the count says how many. */
+	t->n++;
+	if (t->n <= 20)
+		t->rc = dbuf_addf(&t->ids, "%s#%lld", t->n > 1 ? ", " : "", (long long)d->id);
+	else if (t->n == 21)
+		t->rc = dbuf_adds(&t->ids, ", …");
+	if (t->rc)
+		t->rc = dip_fail(t->e, DIP_ENOMEM, "", "out of memory");
+	return t->rc;
+}
+
+static int tell_witnessed(struct svc *v, int64_t size, dip_time now, struct dip_error *e)
+{
+	struct checkpoint_row prev;
+	struct told t;
+	int64_t from = 0;
+	int rc;
+
+	memset(&prev, 0, sizeof(prev));
+	rc = v->st->checkpoint_witnessed(v->st, -1, &prev);
+	if (rc == 0)
+		from = prev.size;
+	checkpoint_row_release(&prev);
+	if (rc && rc != DIP_ENOTFOUND)
+		return svc__st(v, rc, e);
+	if (from >= size)
+		return 0;
+	memset(&t, 0, sizeof(t));
+	t.v = v;
+	t.e = e;
+	t.now = now;
+	t.size = size;
+	dbuf_init(&t.ids, 1024);
+	rc = v->st->deposit_logged(v->st, from, size, tell_deposit, &t);
+	if (rc == 0)
+		rc = tell_account(&t);
+	else if (!t.rc)
+		rc = svc__st(v, rc, e);
+	dbuf_free(&t.ids);
+	return rc;
+}
+
+int svc_log_cosign(struct svc *v, int64_t size, const char *lines, dip_time now,
+		   struct dip_error *e)
 {
 	struct ledger_keys *k = v->reg->keys;
 	struct checkpoint_row cp;
@@ -676,6 +767,11 @@ int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_er
 	if (rc == 0 && now_valid <= had)
 		rc = dip_fail(e, DIP_ECRYPTO, "cosignature",
 			      "cosignature: no new valid cosignature from a configured witness");
+	/* Witnessed by these lines: the quorum is met now and was not before. */
+	if (rc == 0 && !cp.witnessed && k->quorum > 0 && now_valid >= k->quorum) {
+		rc = tell_witnessed(v, cp.size, now, e);
+		cp.witnessed = 1;
+	}
 	if (rc == 0) {
 		free(cp.note);
 		cp.note = note.p;

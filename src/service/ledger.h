@@ -78,7 +78,8 @@ int svc_log_inclusion_json(struct svc *v, int64_t index, const char *leaf_hex, i
 int svc_log_consistency_json(struct svc *v, int64_t from, int64_t to, json_t **out,
 			     struct dip_error *e);
 /* A receipt (ledger/receipt.h) for entry index against the latest
- * checkpoint, integrating first when the entry is not in it yet. */
+ * witnessed checkpoint that holds it, else against the latest checkpoint,
+ * integrating first when the entry is not in that one yet. */
 int svc_log_receipt(struct svc *v, int64_t index, dip_time now, struct dbuf *out,
 		    struct dip_error *e);
 /* Verifies a document someone holds, text[0..len) (whose "type" member
@@ -94,8 +95,11 @@ int svc_verify_document(struct svc *v, const char *text, size_t len, const char 
 int svc_log_by_fingerprint(struct svc *v, const char *fingerprint, json_t **out,
 			   struct dip_error *e);
 /* Adds a witness's cosignature lines to the checkpoint of size; each line
- * must verify with a configured witness key. */
-int svc_log_cosign(struct svc *v, int64_t size, const char *lines, struct dip_error *e);
+ * must verify with a configured witness key.  When they complete the
+ * quorum, the checkpoint is witnessed: receipts are built on it from then
+ * on, and each depositor whose entries it is the first to cover is told. */
+int svc_log_cosign(struct svc *v, int64_t size, const char *lines, dip_time now,
+		   struct dip_error *e);
 
 struct log_verify_report {
 	int64_t entries;          /* entries in the log */

@@ -106,7 +106,7 @@ const struct store_table store_tables[] = {
 	{ "audit", "id, at, actor_id, action, object, detail, addr", "iiitttt", "id", 1 },
 	{ "ledger_entries", "idx, entry", "ib", "idx", 0 },
 	{ "ledger_tiles", "level, idx, width, hashes", "iiib", "level, idx, width", 0 },
-	{ "checkpoints", "size, root, note, created_at", "ibti", "size", 0 },
+	{ "checkpoints", "size, root, note, created_at, witnessed", "ibtii", "size", 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 

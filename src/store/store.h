@@ -86,6 +86,7 @@ struct checkpoint_row {
 	uint8_t root[32];
 	char *note;              /* the signed note text, owned */
 	dip_time created_at;
+	int witnessed;           /* cosigned by the quorum of the log's witnesses */
 };
 
 /* ---- the search index of the public register (Art. 20) ----
@@ -223,6 +224,7 @@ struct app_stamp {
 };
 
 typedef int (*store_app_cb)(void *ud, const struct application *a);
+typedef int (*store_deposit_cb)(void *ud, const struct deposit *d);
 typedef int (*store_msg_cb)(void *ud, const struct message *m);
 typedef int (*store_event_cb)(void *ud, const struct event *ev);
 typedef int (*store_deadline_cb)(void *ud, const struct deadline *d);
@@ -430,6 +432,12 @@ struct store {
 	int (*tile_put)(struct store *s, int level, int64_t index, int width, const uint8_t *hashes);
 	int (*checkpoint_put)(struct store *s, const struct checkpoint_row *c);
 	int (*checkpoint_latest)(struct store *s, struct checkpoint_row *c);
+	/* The latest witnessed checkpoint larger than size; DIP_ENOTFOUND if
+	 * there is none. */
+	int (*checkpoint_witnessed)(struct store *s, int64_t size, struct checkpoint_row *c);
+	/* The deposits whose entries have log indexes in [lo, hi), by account
+	 * and then index. */
+	int (*deposit_logged)(struct store *s, int64_t lo, int64_t hi, store_deposit_cb cb, void *ud);
 
 	/* 0 when the upload is linked to an application that account_id is a
 	 * party or the agent of; DIP_ENOTFOUND otherwise. */

@@ -1642,10 +1642,25 @@ static int pg_batch_try(struct store *s)
 	return 1;
 }
 
+#define DEPOSIT_COLS "id, account_id, fingerprint, files, bytes, description, ledger_index, " \
+	"created_at"
+
+static void deposit_row(PGresult *res, int i, struct deposit *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->id = col_i(res, i, 0);
+	d->account_id = col_i(res, i, 1);
+	col_text(res, i, 2, d->fingerprint, sizeof(d->fingerprint));
+	d->files = col_i(res, i, 3);
+	d->bytes = col_i(res, i, 4);
+	col_text(res, i, 5, d->description, sizeof(d->description));
+	d->ledger_index = col_i(res, i, 6);
+	d->created_at = col_i(res, i, 7);
+}
+
 static int pg_deposit_get(struct store *s, int64_t id, struct deposit *d)
 {
-	PGresult *res = run(s, "SELECT id, account_id, fingerprint, files, bytes, description, "
-			    "ledger_index, created_at FROM deposits WHERE id = $1", "i", id);
+	PGresult *res = run(s, "SELECT " DEPOSIT_COLS " FROM deposits WHERE id = $1", "i", id);
 
 	if (res == NULL)
 		return s->err.code;
@@ -1653,17 +1668,27 @@ static int pg_deposit_get(struct store *s, int64_t id, struct deposit *d)
 		PQclear(res);
 		return not_found(s, "deposit");
 	}
-	memset(d, 0, sizeof(*d));
-	d->id = col_i(res, 0, 0);
-	d->account_id = col_i(res, 0, 1);
-	col_text(res, 0, 2, d->fingerprint, sizeof(d->fingerprint));
-	d->files = col_i(res, 0, 3);
-	d->bytes = col_i(res, 0, 4);
-	col_text(res, 0, 5, d->description, sizeof(d->description));
-	d->ledger_index = col_i(res, 0, 6);
-	d->created_at = col_i(res, 0, 7);
+	deposit_row(res, 0, d);
 	PQclear(res);
 	return 0;
+}
+
+static int pg_deposit_logged(struct store *s, int64_t lo, int64_t hi, store_deposit_cb cb,
+			     void *ud)
+{
+	PGresult *res = run(s, "SELECT " DEPOSIT_COLS " FROM deposits WHERE ledger_index >= $1 "
+			    "AND ledger_index < $2 ORDER BY account_id, ledger_index", "ii", lo, hi);
+	struct deposit d;
+	int i, rc = 0;
+
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; rc == 0 && i < PQntuples(res); i++) {
+		deposit_row(res, i, &d);
+		rc = cb(ud, &d);
+	}
+	PQclear(res);
+	return rc;
 }
 
 /* ---- certificates -------------------------------------------------------------------------- */
@@ -1868,19 +1893,16 @@ static int pg_tile_put(struct store *s, int level, int64_t index, int width, con
 
 static int pg_checkpoint_put(struct store *s, const struct checkpoint_row *c)
 {
-	return exec(s, "INSERT INTO checkpoints(size, root, note, created_at) VALUES ($1,$2,$3,$4) "
-		    "ON CONFLICT(size) DO UPDATE SET note = excluded.note", "ibti", c->size, c->root,
-		    (size_t)32, c->note, (int64_t)c->created_at);
+	return exec(s, "INSERT INTO checkpoints(size, root, note, created_at, witnessed) VALUES "
+		    "($1,$2,$3,$4,$5) ON CONFLICT(size) DO UPDATE SET note = excluded.note, "
+		    "witnessed = excluded.witnessed", "ibtid", c->size, c->root, (size_t)32, c->note,
+		    (int64_t)c->created_at, c->witnessed);
 }
 
-static int pg_checkpoint_latest(struct store *s, struct checkpoint_row *c)
-{
-	PGresult *res;
+#define CHECKPOINT_COLS "size, root, note, created_at, witnessed"
 
-	if (sequencer_lock(s))
-		return s->err.code;
-	res = run(s, "SELECT size, root, note, created_at FROM checkpoints ORDER BY size DESC "
-		  "LIMIT 1", "");
+static int checkpoint_read(struct store *s, PGresult *res, struct checkpoint_row *c)
+{
 	if (res == NULL)
 		return s->err.code;
 	if (PQntuples(res) == 0) {
@@ -1893,8 +1915,24 @@ static int pg_checkpoint_latest(struct store *s, struct checkpoint_row *c)
 		memcpy(c->root, PQgetvalue(res, 0, 1), 32);
 	c->note = col_dup(res, 0, 2);
 	c->created_at = col_i(res, 0, 3);
+	c->witnessed = col_i(res, 0, 4) != 0;
 	PQclear(res);
 	return 0;
+}
+
+static int pg_checkpoint_latest(struct store *s, struct checkpoint_row *c)
+{
+	if (sequencer_lock(s))
+		return s->err.code;
+	return checkpoint_read(s, run(s, "SELECT " CHECKPOINT_COLS " FROM checkpoints ORDER BY "
+				      "size DESC LIMIT 1", ""), c);
+}
+
+static int pg_checkpoint_witnessed(struct store *s, int64_t size, struct checkpoint_row *c)
+{
+	return checkpoint_read(s, run(s, "SELECT " CHECKPOINT_COLS " FROM checkpoints WHERE "
+				      "witnessed <> 0 AND size > $1 ORDER BY size DESC LIMIT 1", "i",
+				      size), c);
 }
 
 /* ---- several servers; whole tables ------------------------------------------------------------ */
@@ -2842,6 +2880,8 @@ static const struct store pg_ops = {
 	.tile_put = pg_tile_put,
 	.checkpoint_put = pg_checkpoint_put,
 	.checkpoint_latest = pg_checkpoint_latest,
+	.checkpoint_witnessed = pg_checkpoint_witnessed,
+	.deposit_logged = pg_deposit_logged,
 	.upload_party_link = pg_upload_party_link,
 	.deposit_set_index = pg_deposit_set_index,
 	.stats_flows = pg_stats_flows,

@@ -1596,17 +1596,11 @@ static int sq_deposit_set_index(struct store *s, int64_t id, int64_t ledger_inde
 	return exec(s, "UPDATE deposits SET ledger_index = ? WHERE id = ?", "ii", ledger_index, id);
 }
 
-static int sq_deposit_get(struct store *s, int64_t id, struct deposit *d)
-{
-	sqlite3_stmt *st = run(s, "SELECT id, account_id, fingerprint, files, bytes, description, "
-			       "ledger_index, created_at FROM deposits WHERE id = ?", "i", id);
-	int rc;
+#define DEPOSIT_COLS "id, account_id, fingerprint, files, bytes, description, ledger_index, " \
+	"created_at"
 
-	if (st == NULL)
-		return s->err.code;
-	rc = step_row(s, st);
-	if (rc <= 0)
-		return rc < 0 ? rc : not_found(s, "deposit");
+static void deposit_row(sqlite3_stmt *st, struct deposit *d)
+{
 	memset(d, 0, sizeof(*d));
 	d->id = col_i(st, 0);
 	d->account_id = col_i(st, 1);
@@ -1616,8 +1610,41 @@ static int sq_deposit_get(struct store *s, int64_t id, struct deposit *d)
 	col_text(st, 5, d->description, sizeof(d->description));
 	d->ledger_index = col_i(st, 6);
 	d->created_at = col_i(st, 7);
+}
+
+static int sq_deposit_get(struct store *s, int64_t id, struct deposit *d)
+{
+	sqlite3_stmt *st = run(s, "SELECT " DEPOSIT_COLS " FROM deposits WHERE id = ?", "i", id);
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	rc = step_row(s, st);
+	if (rc <= 0)
+		return rc < 0 ? rc : not_found(s, "deposit");
+	deposit_row(st, d);
 	sqlite3_reset(st);
 	return 0;
+}
+
+static int sq_deposit_logged(struct store *s, int64_t lo, int64_t hi, store_deposit_cb cb,
+			     void *ud)
+{
+	sqlite3_stmt *st = run(s, "SELECT " DEPOSIT_COLS " FROM deposits WHERE ledger_index >= ? "
+			       "AND ledger_index < ? ORDER BY account_id, ledger_index", "ii", lo, hi);
+	struct deposit d;
+	int rc;
+
+	if (st == NULL)
+		return s->err.code;
+	while ((rc = step_row(s, st)) == 1) {
+		deposit_row(st, &d);
+		rc = cb(ud, &d);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
 /* ---- certificates -------------------------------------------------------------------------- */
@@ -1807,15 +1834,16 @@ static int sq_tile_put(struct store *s, int level, int64_t index, int width, con
 
 static int sq_checkpoint_put(struct store *s, const struct checkpoint_row *c)
 {
-	return exec(s, "INSERT INTO checkpoints(size, root, note, created_at) VALUES (?,?,?,?) "
-		    "ON CONFLICT(size) DO UPDATE SET note = excluded.note", "ibti", c->size, c->root,
-		    (size_t)32, c->note, (int64_t)c->created_at);
+	return exec(s, "INSERT INTO checkpoints(size, root, note, created_at, witnessed) VALUES "
+		    "(?,?,?,?,?) ON CONFLICT(size) DO UPDATE SET note = excluded.note, witnessed = "
+		    "excluded.witnessed", "ibtid", c->size, c->root, (size_t)32, c->note,
+		    (int64_t)c->created_at, c->witnessed);
 }
 
-static int sq_checkpoint_latest(struct store *s, struct checkpoint_row *c)
+#define CHECKPOINT_COLS "size, root, note, created_at, witnessed"
+
+static int checkpoint_read(struct store *s, sqlite3_stmt *st, struct checkpoint_row *c)
 {
-	sqlite3_stmt *st = run(s, "SELECT size, root, note, created_at FROM checkpoints ORDER BY "
-			       "size DESC LIMIT 1", "");
 	int rc;
 
 	if (st == NULL)
@@ -1829,8 +1857,23 @@ static int sq_checkpoint_latest(struct store *s, struct checkpoint_row *c)
 		memcpy(c->root, sqlite3_column_blob(st, 1), 32);
 	c->note = col_dup(st, 2);
 	c->created_at = col_i(st, 3);
+	c->witnessed = col_i(st, 4) != 0;
 	sqlite3_reset(st);
 	return 0;
+}
+
+static int sq_checkpoint_latest(struct store *s, struct checkpoint_row *c)
+{
+	return checkpoint_read(s, run(s, "SELECT " CHECKPOINT_COLS " FROM checkpoints ORDER BY size "
+				      "DESC LIMIT 1", ""), c);
+}
+
+static int sq_checkpoint_witnessed(struct store *s, int64_t size, struct checkpoint_row *c)
+{
+	/* "witnessed <> 0" lets SQLite take the partial index. */
+	return checkpoint_read(s, run(s, "SELECT " CHECKPOINT_COLS " FROM checkpoints WHERE "
+				      "witnessed <> 0 AND size > ? ORDER BY size DESC LIMIT 1", "i",
+				      size), c);
 }
 
 /* ---- several servers; whole tables ------------------------------------------------------------ */
@@ -2772,6 +2815,8 @@ static const struct store sqlite_ops = {
 	.tile_put = sq_tile_put,
 	.checkpoint_put = sq_checkpoint_put,
 	.checkpoint_latest = sq_checkpoint_latest,
+	.checkpoint_witnessed = sq_checkpoint_witnessed,
+	.deposit_logged = sq_deposit_logged,
 	.upload_party_link = sq_upload_party_link,
 	.deposit_set_index = sq_deposit_set_index,
 	.stats_flows = sq_stats_flows,

@@ -44,6 +44,9 @@ dip_resources:
 	/* benchmarks (issue 10): upload links keyed by the application */
 	RES "migrations/pg/006_upload_links_by_application.sql"
 	RES "migrations/sqlite/007_upload_links_by_application.sql"
+	/* receipts on witnessed checkpoints */
+	RES "migrations/pg/007_witnessed_checkpoints.sql"
+	RES "migrations/sqlite/008_witnessed_checkpoints.sql"
 	.quad 0, 0, 0
 
 	.section .note.GNU-stack,"",@progbits

@@ -46,6 +46,11 @@ test('two witnesses cosign a growing log and refuse it once its history is rewri
   const witness = (w, ...more) => runAsync('witness', '--log', srv.url, '--key', w.key, '--log-key', logKey,
     '--state', path.join(dir, `state-${w.name.split('.')[0]}`), '--once', '--submit', ...more);
 
+  // The depositor's messages that receipts are witnessed.
+  const told = async () => JSON.parse((await srv.get('/api/inbox', who.auth)).body).items
+    .filter((m) => m.kind === 'receipt_witnessed').map((m) => m.body);
+  const ids = (list) => list.map((d) => `#${d.id}`).join(', ');
+
   // Round 1: five deposits, both witnesses see the log for the first time.
   const deposits = [];
   for (let i = 0; i < 5; i++) deposits.push(await srv.deposit(who));
@@ -54,12 +59,31 @@ test('two witnesses cosign a growing log and refuse it once its history is rewri
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^\u2014 ${w.name.replace('.', '\\.')} [A-Za-z0-9+/]+=*\\n$`));
     assert.match(r.stderr, /cosigned registry\.test\/log at tree size 5, root \S+ \(first checkpoint seen; its tiles lead to its root\); submitted to the log\n$/);
+    // One cosignature of the two the quorum needs: nothing to tell yet.
+    if (w === w1) assert.deepEqual(await told(), []);
   }
   let note = await checkpointOf(srv, 5);
   assert.ok(cosignedBy(note, w1.vkey) && cosignedBy(note, w2.vkey));
+  // The quorum is met: the depositor hears once, of all five.
+  let heard = await told();
+  assert.equal(heard.length, 1);
+  assert.ok(heard[0].includes(`5 of your deposits (${ids(deposits)}) are now cosigned by the log's witnesses at tree size 5`), heard[0]);
 
   // Round 2: more deposits; each witness proves consistency from tiles.
   for (let i = 0; i < 6; i++) deposits.push(await srv.deposit(who));
+  // Meanwhile the log has signed newer checkpoints that no witness has
+  // seen: a receipt for an entry of the witnessed tree stays on it, with
+  // the cosignatures; one for a newer entry is on the latest checkpoint.
+  const onFive = path.join(dir, 'on-five.json');
+  fs.writeFileSync(onFive, (await srv.get(`/api/deposits/${deposits[2].id}/receipt`, who.auth)).body);
+  let v = run('verify', onFive, '--key', logKey, '--witness', w1.vkey, '--witness', w2.vkey, '--quorum', '2');
+  assert.equal(v.status, 0, v.stderr);
+  assert.equal(v.stdout, `ok: entry 2 is in ${ORIGIN} at tree size 5, signed by the log, cosigned by 2 of 2 witnesses\n`);
+  const newer = path.join(dir, 'newer.json');
+  fs.writeFileSync(newer, (await srv.get(`/api/deposits/${deposits[7].id}/receipt`, who.auth)).body);
+  v = run('verify', newer, '--key', logKey);
+  assert.equal(v.status, 0, v.stderr);
+  assert.equal(v.stdout, `ok: entry 7 is in ${ORIGIN} at tree size 11, signed by the log\n`);
   for (const w of [w1, w2]) {
     const r = await witness(w);
     assert.equal(r.status, 0, r.stderr);
@@ -72,6 +96,9 @@ test('two witnesses cosign a growing log and refuse it once its history is rewri
   assert.ok(cosignedBy(note, w1.vkey), 'w1 cosigned the checkpoint');
   assert.ok(cosignedBy(note, w2.vkey), 'w2 cosigned the checkpoint');
   assert.equal(accepted.sigs.length, 3);
+  heard = await told();
+  assert.equal(heard.length, 2, 'one message a witnessed checkpoint');
+  assert.ok(heard.some((b) => b.includes(`6 of your deposits (${ids(deposits.slice(5))}) are now cosigned by the log's witnesses at tree size 11`)), heard.join('\n'));
 
   // A receipt fetched now satisfies a 2-of-2 witness policy offline; the
   // one handed out at deposit time, before any witness saw it, does not.

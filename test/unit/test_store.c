@@ -1169,10 +1169,17 @@ static void test_art6_store_uploads_reach_the_parties_and_authorised_agent(void 
 	assert_int_equal(s->upload_party_link(s, sha, carol), DIP_ENOTFOUND);
 }
 
+static int logged_deposit(void *ud, const struct deposit *d)
+{
+	return dbuf_addf(ud, "%lld@%lld ", (long long)d->account_id, (long long)d->ledger_index);
+}
+
 static void test_store_deposits(void **state)
 {
 	struct store *s = S(state);
 	struct deposit d, g;
+	struct dbuf seen = { 0 };
+	int i;
 
 	memset(&d, 0, sizeof(d));
 	d.account_id = 3;
@@ -1193,6 +1200,16 @@ static void test_store_deposits(void **state)
 	OK(s, s->deposit_get(s, d.id, &g));
 	assert_int_equal(g.ledger_index, 42);
 	assert_int_equal(g.bytes, 9800000000);
+	/* By their place in the log: those of [lo, hi), by account. */
+	for (i = 0; i < 4; i++) {
+		d.id = 0;
+		d.account_id = i % 2 ? 2 : 5;
+		d.ledger_index = 40 + i;
+		OK(s, s->deposit_insert(s, &d));
+	}
+	OK(s, s->deposit_logged(s, 41, 44, logged_deposit, &seen));
+	assert_string_equal(seen.p, "2@41 2@43 3@42 5@42 ");
+	dbuf_free(&seen);
 }
 
 static void test_store_certificates(void **state)
@@ -1420,6 +1437,30 @@ static void test_store_tiles_and_checkpoints(void **state)
 	OK(s, s->checkpoint_latest(s, &got));
 	assert_string_equal(got.note, "cosigned");
 	assert_memory_equal(got.root, h, 32);
+	assert_false(got.witnessed);
+	checkpoint_row_release(&got);
+	/* Witnessed: the latest such checkpoint larger than a size. */
+	assert_int_equal(s->checkpoint_witnessed(s, -1, &got), DIP_ENOTFOUND);
+	c.size = 3;
+	c.witnessed = 1;
+	OK(s, s->checkpoint_put(s, &c));
+	c.size = 8;
+	c.witnessed = 0;
+	OK(s, s->checkpoint_put(s, &c));
+	OK(s, s->checkpoint_witnessed(s, -1, &got));
+	assert_int_equal(got.size, 3);
+	assert_true(got.witnessed);
+	checkpoint_row_release(&got);
+	assert_int_equal(s->checkpoint_witnessed(s, 3, &got), DIP_ENOTFOUND);
+	c.size = 5;
+	c.witnessed = 1;
+	OK(s, s->checkpoint_put(s, &c));
+	OK(s, s->checkpoint_witnessed(s, 2, &got));
+	assert_int_equal(got.size, 5);
+	checkpoint_row_release(&got);
+	OK(s, s->checkpoint_latest(s, &got));
+	assert_int_equal(got.size, 8);
+	assert_false(got.witnessed);
 	checkpoint_row_release(&got);
 }
 
