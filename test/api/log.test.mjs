@@ -203,6 +203,24 @@ test('the registry checks a receipt someone holds: genuine, in its log, or not a
   const theirs = await elsewhere.deposit(await elsewhere.applicant());
   v = await check(theirs.text);
   assert.deepEqual([v.body.valid, v.body.failure], [false, 'signature']);
+  // A log forked from this one (its keys copied to another database):
+  // signed by this log's key and a sound proof, but of trees this log
+  // never grew, whether smaller than its own or larger.
+  const forkDir = tempDir('verify-fork');
+  fs.cpSync(path.join(srv.dir, 'keys'), path.join(forkDir, 'keys'), { recursive: true });
+  const fork = await Server.start(forkDir);
+  t.after(() => fork.stop());
+  assert.deepEqual(await fork.keys(), await srv.keys());
+  const forker = await fork.applicant();
+  const forged = await fork.deposit(forker);
+  v = await check(forged.text);
+  assert.deepEqual([v.status, v.body.valid, v.body.failure], [200, false, 'not_in_log']);
+  assert.equal(v.body.message, "its tree of 1 entries is not the one this registry's log holds: the log or the document was altered");
+  let ahead;
+  for (let i = 0; i < 6; i++) ahead = await fork.deposit(forker);
+  v = await check(ahead.text);
+  assert.deepEqual([v.body.valid, v.body.failure], [false, 'not_in_log']);
+  assert.equal(v.body.message, "its checkpoint names 7 entries; this registry's log has published 5");
 });
 
 test('proofs computed from fetched tiles equal the server\'s and verify against signed roots', async (t) => {
