@@ -318,7 +318,8 @@ const struct cfg_setting cfg_settings[CFG__COUNT] = {
 	{ CFG_WITNESSES, "ledger", "witnesses", "witness", CFG_LIST, "", 0, 0, SRV, "VKEY", 0,
 	  check_vkey, "Verifier keys of the witnesses that may cosign checkpoints." },
 	{ CFG_WITNESS_QUORUM, "ledger", "quorum", "witness-quorum", CFG_INT, "0", 0, 8, SRV, "N", 0,
-	  NULL, "How many witness cosignatures a checkpoint needs before it is published." },
+	  NULL, "How many witness cosignatures make a checkpoint witnessed: receipts are then "
+	  "built on it and its depositors told (0: none is)." },
 	{ CFG_TILE_CACHE, "ledger", "tile_cache", "tile-cache", CFG_INT, "64", 1, 65536, SRV, "MIB", 0,
 	  NULL,
 	  "The log's tiles kept in memory for proofs, in MiB. About 64 bytes per log entry keep "
