@@ -618,7 +618,7 @@ int svc_log_by_fingerprint(struct svc *v, const char *fingerprint, json_t **out,
 }
 
 /* One message to each account with deposits that a newly witnessed
- * checkpoint is the first to cover: its receipts can now be fetched with
+ * checkpoint is the first to cover: their receipts can now be fetched with
  * the witnesses' cosignatures. */
 struct told {
 	struct svc *v;
@@ -658,7 +658,7 @@ static int tell_deposit(void *ud, const struct deposit *d)
 			return t->rc;
 		t->account_id = d->account_id;
 	}
-	/* The first twenty by number; the count says how many. */
+	/* The first twenty in the log's order; the count says how many. */
 	t->n++;
 	if (t->n <= 20)
 		t->rc = dbuf_addf(&t->ids, "%s#%lld", t->n > 1 ? ", " : "", (long long)d->id);
