@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "domain/query.h"
+#include "util/res.h"
 
 struct sfx {
 	struct testdb db;
@@ -2527,6 +2528,63 @@ static void test_store_tables_move_between_databases_as_they_are(void **state)
 	store_close(src);
 }
 
+/* Runs sql on the test's database on a connection of its own. */
+static void exec_raw(struct sfx *x, const char *sql)
+{
+	if (x->db.pgname[0]) {
+		PGconn *c = PQconnectdb(x->db.url);
+		PGresult *r;
+
+		assert_int_equal(PQstatus(c), CONNECTION_OK);
+		r = PQexec(c, sql);
+		assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *db;
+
+		assert_int_equal(sqlite3_open(x->db.url, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+}
+
+/* An upgrade across the migration that keeps which checkpoints are
+ * witnessed: the latest one that already carried a line besides the log's
+ * own signature counts as witnessed, so that the first quorum after the
+ * upgrade tells only the depositors since it. */
+static void test_store_upgrade_marks_the_last_cosigned_checkpoint_witnessed(void **state)
+{
+	struct sfx *x = *state;
+	struct store *s = x->s;
+	const struct dip_resource *m = res_get(x->db.pgname[0]
+					       ? "migrations/pg/007_witnessed_checkpoints.sql"
+					       : "migrations/sqlite/008_witnessed_checkpoints.sql");
+	struct checkpoint_row c, got;
+	const char *update;
+
+	assert_non_null(m);
+	update = strstr(m->data, "UPDATE checkpoints");
+	assert_non_null(update);
+	memset(&c, 0, sizeof(c));
+	c.created_at = 900;
+	c.size = 3;
+	c.note = "registry.test/log\n3\nroot\n\n\xe2\x80\x94 registry.test/log sig\n"
+		 "\xe2\x80\x94 notary.test/witness sig\n";
+	OK(s, s->checkpoint_put(s, &c));
+	c.size = 5;
+	OK(s, s->checkpoint_put(s, &c));
+	/* The latest, signed by the log alone, and the last a witness saw. */
+	c.size = 7;
+	c.note = "registry.test/log\n7\nroot\n\n\xe2\x80\x94 registry.test/log sig\n";
+	OK(s, s->checkpoint_put(s, &c));
+	exec_raw(x, update);
+	OK(s, s->checkpoint_witnessed(s, -1, &got));
+	assert_int_equal(got.size, 5);
+	checkpoint_row_release(&got);
+	assert_int_equal(s->checkpoint_witnessed(s, 5, &got), DIP_ENOTFOUND);
+}
+
 /* The tables of the schema, as the database lists them. */
 static int schema_tables(struct sfx *x, char names[][64], int max)
 {
@@ -3193,6 +3251,7 @@ int main(void)
 		T(test_store_audit),
 		T(test_store_ledger_entries),
 		T(test_store_tiles_and_checkpoints),
+		T(test_store_upgrade_marks_the_last_cosigned_checkpoint_witnessed),
 		T(test_store_transactions),
 		T(test_store_concurrent_appends_are_gap_free_and_serial),
 		T(test_store_concurrent_versioned_updates_one_wins),
