@@ -617,6 +617,12 @@ int svc_log_by_fingerprint(struct svc *v, const char *fingerprint, json_t **out,
 	return 0;
 }
 
+/* Whether n valid witness cosignatures make a checkpoint witnessed. */
+static int quorum_met(const struct ledger_keys *k, unsigned n)
+{
+	return k->quorum > 0 && n >= k->quorum;
+}
+
 /* One message to each account with deposits that a newly witnessed
  * checkpoint is the first to cover: their receipts can now be fetched with
  * the witnesses' cosignatures. */
@@ -768,7 +774,7 @@ int svc_log_cosign(struct svc *v, int64_t size, const char *lines, dip_time now,
 		rc = dip_fail(e, DIP_ECRYPTO, "cosignature",
 			      "cosignature: no new valid cosignature from a configured witness");
 	/* Witnessed by these lines: the quorum is met now and was not before. */
-	if (rc == 0 && !cp.witnessed && k->quorum > 0 && now_valid >= k->quorum) {
+	if (rc == 0 && !cp.witnessed && quorum_met(k, now_valid)) {
 		rc = tell_witnessed(v, cp.size, now, e);
 		cp.witnessed = 1;
 	}
@@ -894,6 +900,14 @@ static const char *failure_name(int rc, const char *message)
 	return "signature";
 }
 
+/* A document that fails: what failed and why. */
+static void not_valid(json_t *r, const char *failure, const char *message)
+{
+	json_object_set_new(r, "valid", json_false());
+	json_object_set_new(r, "failure", json_string(failure));
+	json_object_set_new(r, "message", json_string(message));
+}
+
 /* Whether the tree of cp is one this log has grown: published, and with
  * the same root at that size.  0, or a reason into why. */
 static int grown_here(struct svc *v, const struct led_checkpoint *cp, char *why, size_t n)
@@ -950,15 +964,11 @@ int svc_verify_document(struct svc *v, const char *text, size_t len, const char 
 		     : led_receipt_verify(text, len, &o, &res, &ve);
 	r = json_pack("{s:s}", "kind", is_cert ? "certificate" : "receipt");
 	if (rc) {
-		json_object_set_new(r, "valid", json_false());
-		json_object_set_new(r, "failure", json_string(failure_name(rc, ve.message)));
-		json_object_set_new(r, "message", json_string(ve.message));
+		not_valid(r, failure_name(rc, ve.message), ve.message);
 		goto out;
 	}
 	if (grown_here(v, &res.checkpoint, why, sizeof(why)) != 0) {
-		json_object_set_new(r, "valid", json_false());
-		json_object_set_new(r, "failure", json_string("not_in_log"));
-		json_object_set_new(r, "message", json_string(why));
+		not_valid(r, "not_in_log", why);
 		goto out;
 	}
 	json_object_set_new(r, "valid", json_true());
@@ -968,7 +978,7 @@ int svc_verify_document(struct svc *v, const char *text, size_t len, const char 
 	json_object_set_new(r, "cosignatures", json_integer(res.cosigned));
 	json_object_set_new(r, "witnesses", json_integer((json_int_t)k->nwitnesses));
 	json_object_set_new(r, "quorum", json_integer(k->quorum));
-	json_object_set_new(r, "witnessed", json_boolean(k->quorum > 0 && res.cosigned >= k->quorum));
+	json_object_set_new(r, "witnessed", json_boolean(quorum_met(k, res.cosigned)));
 	if (is_cert) {
 		const char *no = json_string_value(json_object_get(cert, "certificate_number"));
 		json_int_t ver = json_integer_value(json_object_get(cert, "version"));
