@@ -49,7 +49,9 @@ struct parked {
 	int status;
 	const char *reason;
 	struct evbuffer *body;
-	json_t *json;            /* written into body when the reply goes */
+	json_t *json;            /* written into body when the reply goes, */
+	const char *key;         /* with this member of it */
+	char *text;              /* written as this text (http_json_body) */
 	uint64_t ticket;
 	int batch;               /* parked while a batch was open */
 	char reqid[40];          /* the request's id, for the log */
@@ -69,6 +71,7 @@ static void free_parked(struct parked *p)
 {
 	evbuffer_free(p->body);
 	json_decref(p->json);
+	free(p->text);
 	free(p);
 }
 
@@ -88,14 +91,10 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 		th->parked = p->next;
 		if (th->parked == NULL)
 			th->parked_tail = NULL;
-		if (p->json) {
-			char *text = json_dumps(p->json, JSON_COMPACT | JSON_ENCODE_ANY);
-
-			if (text == NULL || evbuffer_add(p->body, text, strlen(text)) != 0) {
-				p->status = 500;
-				p->reason = "Internal Server Error";
-			}
-			free(text);
+		if (p->json && http_json_body(p->body, p->json, p->key, p->text) != 0) {
+			evbuffer_drain(p->body, evbuffer_get_length(p->body));
+			p->status = 500;
+			p->reason = "Internal Server Error";
 		}
 		seconds = metrics_seconds_since(&p->started);
 		metrics_request(&th->metrics, p->slot, p->status, seconds);
@@ -428,7 +427,7 @@ int durable_start(struct server *s)
 }
 
 static int park(struct req *r, int status, const char *reason, struct evbuffer *body,
-		json_t *json)
+		json_t *json, const char *key, char *text)
 {
 	struct server *s = r->srv;
 	struct server_thread *th = r->th;
@@ -452,6 +451,8 @@ static int park(struct req *r, int status, const char *reason, struct evbuffer *
 	p->reason = reason;
 	p->body = body;
 	p->json = json;
+	p->key = key;
+	p->text = text;
 	p->ticket = need;
 	p->batch = r->v->st->batch_size(r->v->st) > 0;
 	snprintf(p->reqid, sizeof(p->reqid), "%s", r->reqid);
@@ -476,12 +477,13 @@ static int park(struct req *r, int status, const char *reason, struct evbuffer *
 
 int durable_park(struct req *r, int status, const char *reason, struct evbuffer *body)
 {
-	return park(r, status, reason, body, NULL);
+	return park(r, status, reason, body, NULL, NULL, NULL);
 }
 
-int durable_park_json(struct req *r, int status, const char *reason, json_t *json)
+int durable_park_json(struct req *r, int status, const char *reason, json_t *json,
+		      const char *key, char *text)
 {
-	return json && park(r, status, reason, NULL, json);
+	return json && park(r, status, reason, NULL, json, key, text);
 }
 
 void durable_request_end(struct req *r)

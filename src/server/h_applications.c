@@ -149,18 +149,20 @@ void h_app_submit(struct req *r)
 	struct app_defects d;
 	struct dip_error e;
 	json_t *view;
+	char *text;
 	int rc;
 
 	if (!id)
 		return;
-	rc = svc_submit_view(r->v, &r->who, id, r->now, &d, &view, &e);
+	rc = svc_submit_view(r->v, &r->who, id, r->now, &d, &view, &text, &e);
 	if (rc == DIP_EINVAL && d.n) {
 		/* Every defect at once, so the form can mark each field. */
 		reply_error(r, &e, json_pack("{s:o}", "defects", defects_json(&d)));
 		return;
 	}
+	/* The content as stored, not serialised again: most of the reply. */
 	if (!h__check(r, rc, &e))
-		reply_json(r, 200, view);
+		reply_json_text(r, 200, view, "content", text);
 }
 
 void h_app_withdraw(struct req *r)

@@ -3,6 +3,7 @@
  */
 #include "server/http.h"
 #include "server/internal.h"
+#include "util/jsontext.h"
 #include "util/log.h"
 #include "util/utf8.h"
 
@@ -151,24 +152,49 @@ void reply_blob(struct req *r, int status, const char *type, struct svc_blob *b)
 	r->status = status;
 }
 
-void reply_json(struct req *r, int status, json_t *json)
+static int add_to_evbuffer(const char *p, size_t n, void *b)
 {
-	char *text;
+	return evbuffer_add(b, p, n);
+}
+
+int http_json_body(struct evbuffer *b, const json_t *json, const char *key, const char *text)
+{
+	return json_dump_with_text(json, key, text, add_to_evbuffer, b);
+}
+
+void reply_json_text(struct req *r, int status, json_t *json, const char *key, char *text)
+{
+	static const char type[] = "application/json; charset=utf-8";
+	struct evbuffer *b;
 
 	/* A reply that waits for the disk is written out when it goes. */
-	if (durable_park_json(r, status, reason_for(status), json)) {
-		content_headers(r, "application/json; charset=utf-8", NULL);
+	if (durable_park_json(r, status, reason_for(status), json, key, text)) {
+		content_headers(r, type, NULL);
 		r->status = status;
 		return;
 	}
-	text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_decref(json);
-	if (text == NULL) {
+	b = evbuffer_new();
+	if (b == NULL || http_json_body(b, json, key, text) != 0) {
+		if (b)
+			evbuffer_free(b);
+		json_decref(json);
+		free(text);
 		http_send(r, 500, "application/json", "{\"error\":{\"code\":\"out_of_memory\"}}", 33, NULL);
 		return;
 	}
-	http_send(r, status, "application/json; charset=utf-8", text, strlen(text), NULL);
+	json_decref(json);
 	free(text);
+	content_headers(r, type, NULL);
+	if (!durable_park(r, status, reason_for(status), b)) {
+		http_send_reply(r->ev, status, reason_for(status), b);
+		evbuffer_free(b);
+	}
+	r->status = status;
+}
+
+void reply_json(struct req *r, int status, json_t *json)
+{
+	reply_json_text(r, status, json, NULL, NULL);
 }
 
 void reply_error(struct req *r, const struct dip_error *e, json_t *extra)

@@ -72,6 +72,13 @@ int64_t req_param_id(const struct req *r, int i);
 
 /* Sends json (stolen) with status. */
 void reply_json(struct req *r, int status, json_t *json);
+/* The same, with the member key of json's top object written as text
+ * (stolen; may be NULL): that value's compact JSON, already serialised
+ * (json_dump_with_text). */
+void reply_json_text(struct req *r, int status, json_t *json, const char *key, char *text);
+/* Appends json to b as reply_json_text writes it; 0, or -1 out of
+ * memory. */
+int http_json_body(struct evbuffer *b, const json_t *json, const char *key, const char *text);
 /* Sends {"error": {"code", "field", "message"}} with the status that fits
  * e->code; extra (stolen, may be NULL) is merged into the error object. */
 void reply_error(struct req *r, const struct dip_error *e, json_t *extra);

@@ -107,12 +107,13 @@ int auth_allows(struct req *r, int need);
 /* Group commit (durable.c).  durable_park keeps body (taken over) and
  * sends the reply once everything committed so far is on disk; 0 when the
  * reply may go now.  durable_park_json does the same with a JSON reply
- * (taken over when parked), written out when it goes: outside the write
- * lock that its transaction held.  durable_flush syncs at once and wakes
+ * (json and text taken over when parked; http_json_body), written out
+ * when it goes: outside the write lock that its transaction held.  durable_flush syncs at once and wakes
  * the loops; 1 when replies were parked. */
 int durable_start(struct server *s);
 int durable_park(struct req *r, int status, const char *reason, struct evbuffer *body);
-int durable_park_json(struct req *r, int status, const char *reason, json_t *json);
+int durable_park_json(struct req *r, int status, const char *reason, json_t *json,
+		      const char *key, char *text);
 int durable_flush(struct server *s);
 void durable_stop(struct server *s);
 /* Batched commit (durable.c): around each request's handler; and

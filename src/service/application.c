@@ -342,11 +342,12 @@ static int assign_reg_no(struct svc *v, struct app_ctx *c, dip_time now, struct 
 int svc_submit(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	       struct app_defects *defects, struct dip_error *e)
 {
-	return svc_submit_view(v, who, id, now, defects, NULL, e);
+	return svc_submit_view(v, who, id, now, defects, NULL, NULL, e);
 }
 
 int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time now,
-		    struct app_defects *defects, json_t **view, struct dip_error *e)
+		    struct app_defects *defects, json_t **view, char **content_text,
+		    struct dip_error *e)
 {
 	struct app_defects local;
 	struct app_defects *d = defects ? defects : &local;
@@ -362,6 +363,8 @@ int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time
 	memset(d, 0, sizeof(*d));
 	if (view)
 		*view = NULL;
+	if (content_text)
+		*content_text = NULL;
 	rc = svc__start(v, who, id, now, &c, e);
 	if (rc)
 		return rc;
@@ -409,12 +412,21 @@ int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time
 	rc = svc__save_kept(v, &c, e);
 	if (rc == 0 && view)
 		rc = svc__app_view(v, who, &c, now, view, e);
+	if (rc == 0 && content_text) {
+		/* The text just stored, which the content was parsed from. */
+		*content_text = c.a.content;
+		c.a.content = NULL;
+	}
 out:
 	svc__release(&c);
 	rc = svc__finish(v, rc, e);
 	if (rc && view && *view) {
 		json_decref(*view);
 		*view = NULL;
+	}
+	if (rc && content_text && *content_text) {
+		free(*content_text);
+		*content_text = NULL;
 	}
 	return rc;
 }

@@ -166,9 +166,12 @@ int svc_confirm(struct svc *v, const struct actor *who, int64_t id, dip_time now
 int svc_submit(struct svc *v, const struct actor *who, int64_t id, dip_time now,
 	       struct app_defects *defects, struct dip_error *e);
 /* The same, and *view gets the application as svc_app_json shows it to
- * who afterwards, read in the same transaction. */
+ * who afterwards, read in the same transaction; with content_text, also
+ * the content's JSON text as stored (free() it; NULL on failure), which
+ * a reply may write in place of serialising view's "content" again. */
 int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time now,
-		    struct app_defects *defects, json_t **view, struct dip_error *e);
+		    struct app_defects *defects, json_t **view, char **content_text,
+		    struct dip_error *e);
 int svc_withdraw(struct svc *v, const struct actor *who, int64_t id, const char *reason,
 		 dip_time now, struct dip_error *e);
 

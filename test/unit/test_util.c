@@ -6,6 +6,7 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/err.h"
+#include "util/jsontext.h"
 #include "util/res.h"
 #include "util/utf8.h"
 
@@ -51,6 +52,58 @@ static void test_time_zone(void **state)
 	assert_int_equal(time_day(t, 0), -1);
 }
 
+static int add_to_dbuf(const char *p, size_t n, void *b)
+{
+	return dbuf_add(b, p, n) ? -1 : 0;
+}
+
+static char *dumped_with_text(const json_t *o, const char *key, const char *text)
+{
+	struct dbuf b;
+
+	dbuf_init(&b, 0);
+	assert_int_equal(json_dump_with_text(o, key, text, add_to_dbuf, &b), 0);
+	return dbuf_detach(&b, NULL);
+}
+
+/* A reply that writes the stored content's text is the reply that
+ * serialises the content again, byte for byte. */
+static void test_json_dump_with_stored_text(void **state)
+{
+	json_t *content = json_loads("{\"name\":\"北京\\u0001\\\"出租车\\\" 数据\","
+				     "\"records\":120838194,\"ratio\":0.1,\"fields\":[{\"name\":\"id\"}],"
+				     "\"declaration\":{\"truthful\":true},\"other\":null}", 0, NULL);
+	json_t *view = json_object();
+	char *text, *whole, *spliced;
+
+	(void)state;
+	assert_non_null(content);
+	json_object_set_new(view, "id", json_integer(7));
+	json_object_set_new(view, "state", json_string("submitted"));
+	json_object_set(view, "content", content);
+	json_object_set_new(view, "deadlines", json_array());
+	text = json_dumps(content, JSON_COMPACT);
+	whole = json_dumps(view, JSON_COMPACT);
+	spliced = dumped_with_text(view, "content", text);
+	assert_string_equal(spliced, whole);
+	free(spliced);
+	/* The text is written as given, in the member's place. */
+	spliced = dumped_with_text(view, "content", "[]");
+	assert_string_equal(spliced, "{\"id\":7,\"state\":\"submitted\",\"content\":[],\"deadlines\":[]}");
+	free(spliced);
+	/* No such member (the public's view has no content): the whole. */
+	spliced = dumped_with_text(view, "withdraw_reason", "[]");
+	assert_string_equal(spliced, whole);
+	free(spliced);
+	spliced = dumped_with_text(content, NULL, NULL);
+	assert_string_equal(spliced, text);
+	free(spliced);
+	free(text);
+	free(whole);
+	json_decref(content);
+	json_decref(view);
+}
+
 static void test_buf_ceiling(void **state)
 {
 	struct dbuf b;
@@ -93,6 +146,7 @@ int main(void)
 		cmocka_unit_test(test_day_roundtrip),
 		cmocka_unit_test(test_time_zone),
 		cmocka_unit_test(test_buf_ceiling),
+		cmocka_unit_test(test_json_dump_with_stored_text),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_resources_embedded),
 	};
