@@ -176,6 +176,37 @@ static int inbox_has(struct fx *f, const struct actor *who, const char *kind)
 	return n;
 }
 
+/* Art. 7: the submitter's reply shows the application as stored, its
+ * content the text the registry keeps, which a reply writes as it is. */
+static void test_art7_submission_view_has_the_stored_content_text(void **state)
+{
+	struct fx *f = *state;
+	struct application a;
+	struct dip_error e;
+	json_t *view;
+	char *text, *shown;
+	int64_t id = draft(f, &f->alice, "北京市公共交通客流数据集", FP, NULL,
+			   T("2024-03-04T09:00:00+08:00"));
+
+	ok(svc_submit_view(&f->v, &f->alice, id, T("2024-03-04T10:00:00+08:00"), NULL, &view,
+			   &text, &e), &e);
+	assert_non_null(text);
+	get_app(f, id, &a);
+	assert_string_equal(text, a.content);
+	shown = json_dumps(json_object_get(view, "content"), JSON_COMPACT);
+	assert_string_equal(shown, text);
+	assert_string_equal(json_string_value(json_object_get(view, "state")), "submitted");
+	application_release(&a);
+	free(shown);
+	free(text);
+	json_decref(view);
+	/* A submission refused gives neither. */
+	assert_int_equal(svc_submit_view(&f->v, &f->alice, id, T("2024-03-04T11:00:00+08:00"),
+					 NULL, &view, &text, &e), DIP_ESTATE);
+	assert_null(view);
+	assert_null(text);
+}
+
 static void test_art7_art12_path_from_draft_to_registration(void **state)
 {
 	struct fx *f = *state;
@@ -1330,6 +1361,7 @@ static void test_art10_shanghai_profile_publishes_15_working_days(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_art7_submission_view_has_the_stored_content_text, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art7_art12_path_from_draft_to_registration, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art5_submission_checks_the_content_stored_when_it_runs, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art8_correction_unanswered_is_deemed_withdrawn, fx_setup, fx_teardown),
