@@ -20,10 +20,11 @@ void h__reply_app(struct req *r, int64_t id, int status)
 {
 	struct dip_error e;
 	json_t *o;
+	char *text;
 
-	if (h__check(r, svc_app_json(r->v, &r->who, id, r->now, &o, &e), &e))
+	if (h__check(r, svc_app_json_text(r->v, &r->who, id, r->now, &o, &text, &e), &e))
 		return;
-	reply_json(r, status, o);
+	reply_json_text(r, status, o, "content", text);
 }
 
 void h_app_list(struct req *r)

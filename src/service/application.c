@@ -412,12 +412,8 @@ int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time
 	rc = svc__save_kept(v, &c, e);
 	if (rc == 0 && view)
 		rc = svc__app_view(v, who, &c, now, view, e);
-	/* The text just stored, which the content was parsed from; only for
-	 * a view that shows the content whole (the public's shows part). */
-	if (rc == 0 && content_text && view && json_object_get(*view, "content") == c.content) {
-		*content_text = c.a.content;
-		c.a.content = NULL;
-	}
+	if (rc == 0 && view)
+		svc__take_content_text(&c, *view, content_text);
 out:
 	svc__release(&c);
 	rc = svc__finish(v, rc, e);

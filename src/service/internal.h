@@ -43,6 +43,10 @@ void svc__release(struct app_ctx *c);
  * c must not change after it. */
 int svc__app_view(struct svc *v, const struct actor *who, struct app_ctx *c, dip_time now,
 		  json_t **out, struct dip_error *e);
+/* When view (may be NULL) shows c's content whole, moves the stored text
+ * the content was parsed from into *text (text may be NULL; the public's
+ * view shows part of the content and gets nothing). */
+void svc__take_content_text(struct app_ctx *c, const json_t *view, char **text);
 /* Stores c->a (versioned) after serialising c->content into it; the
  * columns drawn from the content (name, industry, fingerprint) with it. */
 int svc__save(struct svc *v, struct app_ctx *c, struct dip_error *e);

@@ -368,6 +368,10 @@ int svc_tick_if_idle(struct svc *v, dip_time now, struct tick_report *rep, struc
  * fields after announcement, and nothing of drafts or refusals. */
 int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time now, json_t **out,
 		 struct dip_error *e);
+/* The same, and *content_text gets the content's JSON text as stored
+ * when the view shows the content whole, else NULL (as svc_submit_view). */
+int svc_app_json_text(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+		      json_t **out, char **content_text, struct dip_error *e);
 int svc_app_list_json(struct svc *v, const struct actor *who, const struct app_filter *f,
 		      dip_time now, json_t **out, struct dip_error *e);
 /* The archive of an application (Art. 19): parties and examiners. */

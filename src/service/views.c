@@ -332,6 +332,15 @@ int svc_app_public(struct svc *v, int64_t id, dip_time now, struct svc_blob **ou
 	return 0;
 }
 
+void svc__take_content_text(struct app_ctx *c, const json_t *view, char **text)
+{
+	if (text == NULL || view == NULL || c->content == NULL ||
+	    json_object_get(view, "content") != c->content)
+		return;
+	*text = c->a.content;
+	c->a.content = NULL;
+}
+
 /* The view of c for who, with the roles c was loaded with, inside the
  * open transaction; *out gets it on success.  The view shares c's
  * content: c must not change after it. */
@@ -410,12 +419,14 @@ int svc__app_view(struct svc *v, const struct actor *who, struct app_ctx *c, dip
 	return 0;
 }
 
-int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time now, json_t **out,
-		 struct dip_error *e)
+int svc_app_json_text(struct svc *v, const struct actor *who, int64_t id, dip_time now,
+		      json_t **out, char **content_text, struct dip_error *e)
 {
 	struct app_ctx c;
 	int rc;
 
+	if (content_text)
+		*content_text = NULL;
 	rc = begin_view(v, id, now, (who->roles & (ROLE_EXAMINER | ROLE_ADMIN)) != 0, e);
 	if (rc)
 		return rc;
@@ -423,12 +434,23 @@ int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time no
 	if (rc)
 		return svc__finish(v, rc, e);
 	rc = svc__app_view(v, who, &c, now, out, e);
+	svc__take_content_text(&c, rc == 0 ? *out : NULL, content_text);
 	svc__release(&c);
 	if (rc == 0 && (rc = svc__finish(v, 0, e)) != 0)
 		json_decref(*out);
 	else if (rc)
 		svc__finish(v, rc, e);
+	if (rc && content_text) {
+		free(*content_text);
+		*content_text = NULL;
+	}
 	return rc;
+}
+
+int svc_app_json(struct svc *v, const struct actor *who, int64_t id, dip_time now, json_t **out,
+		 struct dip_error *e)
+{
+	return svc_app_json_text(v, who, id, now, out, NULL, e);
 }
 
 struct list_ctx {

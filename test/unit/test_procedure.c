@@ -177,8 +177,9 @@ static int inbox_has(struct fx *f, const struct actor *who, const char *kind)
 }
 
 /* Art. 7: the submitter's reply shows the application as stored, its
- * content the text the registry keeps, which a reply writes as it is. */
-static void test_art7_submission_view_has_the_stored_content_text(void **state)
+ * content the text the registry keeps, which a reply writes as it is;
+ * Art. 10: the public's view never gets that text. */
+static void test_art7_art10_views_with_the_stored_content_text(void **state)
 {
 	struct fx *f = *state;
 	struct application a;
@@ -205,6 +206,22 @@ static void test_art7_submission_view_has_the_stored_content_text(void **state)
 					 NULL, &view, &text, &e), DIP_ESTATE);
 	assert_null(view);
 	assert_null(text);
+	/* Art. 10: the public sees part of the content in publication, and
+	 * never the text that holds all of it. */
+	ok(svc_publish(&f->v, &f->examiner, id, T("2024-03-05T09:00:00+08:00"), &e), &e);
+	ok(svc_app_json_text(&f->v, &f->public_, id, T("2024-03-05T10:00:00+08:00"), &view, &text,
+			     &e), &e);
+	assert_non_null(json_object_get(view, "content"));
+	assert_null(text);
+	json_decref(view);
+	ok(svc_app_json_text(&f->v, &f->examiner, id, T("2024-03-05T10:00:00+08:00"), &view, &text,
+			     &e), &e);
+	assert_non_null(text);
+	shown = json_dumps(json_object_get(view, "content"), JSON_COMPACT);
+	assert_string_equal(shown, text);
+	free(shown);
+	free(text);
+	json_decref(view);
 }
 
 static void test_art7_art12_path_from_draft_to_registration(void **state)
@@ -1361,7 +1378,7 @@ static void test_art10_shanghai_profile_publishes_15_working_days(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_art7_submission_view_has_the_stored_content_text, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_art7_art10_views_with_the_stored_content_text, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art7_art12_path_from_draft_to_registration, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art5_submission_checks_the_content_stored_when_it_runs, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art8_correction_unanswered_is_deemed_withdrawn, fx_setup, fx_teardown),
