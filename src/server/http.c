@@ -3,6 +3,7 @@
  */
 #include "server/http.h"
 #include "server/internal.h"
+#include "util/buf.h"
 #include "util/jsontext.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -152,14 +153,37 @@ void reply_blob(struct req *r, int status, const char *type, struct svc_blob *b)
 	r->status = status;
 }
 
-static int add_to_evbuffer(const char *p, size_t n, void *b)
+static int add_to_dbuf(const char *p, size_t n, void *b)
 {
-	return evbuffer_add(b, p, n);
+	return dbuf_add(b, p, n) ? -1 : 0;
+}
+
+static void free_text(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	free(arg);
 }
 
 int http_json_body(struct evbuffer *b, const json_t *json, const char *key, const char *text)
 {
-	return json_dump_with_text(json, key, text, add_to_evbuffer, b);
+	struct dbuf d;
+	char *p;
+	size_t n;
+
+	/* Written in many small pieces: gathered first, then handed to b
+	 * whole, since every append to an evbuffer takes its lock. */
+	dbuf_init(&d, 0);
+	if (json_dump_with_text(json, key, text, add_to_dbuf, &d) != 0) {
+		dbuf_free(&d);
+		return -1;
+	}
+	p = dbuf_detach(&d, &n);
+	if (p == NULL || evbuffer_add_reference(b, p, n, free_text, p) != 0) {
+		free(p);
+		return -1;
+	}
+	return 0;
 }
 
 void reply_json_text(struct req *r, int status, json_t *json, const char *key, char *text)

@@ -7,11 +7,20 @@
 
 #define FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
 
+/* A key as a JSON string: as it is when nothing in it needs escaping. */
 static int dump_key(const char *k, json_dump_callback_t cb, void *data)
 {
-	json_t *s = json_string(k);
-	int rc = s ? json_dump_callback(s, cb, data, FLAGS) : -1;
+	const unsigned char *p;
+	json_t *s;
+	int rc;
 
+	for (p = (const unsigned char *)k; *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\'; p++)
+		;
+	if (*p == '\0')
+		return cb("\"", 1, data) || cb(k, (size_t)(p - (const unsigned char *)k), data) ||
+		       cb("\"", 1, data) ? -1 : 0;
+	s = json_string(k);
+	rc = s ? json_dump_callback(s, cb, data, FLAGS) : -1;
 	json_decref(s);
 	return rc;
 }
