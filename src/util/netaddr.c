@@ -125,11 +125,32 @@ int net_list_contains(const struct net_list *l, const char *addr)
 	return net_addr_parse(addr, &a) == 0 && contains(l, &a);
 }
 
+/* inet_ntop's dotted quad, written without its sprintf: every request
+ * formats its client's address. */
+static void format_v4(const uint8_t *a, char *buf)
+{
+	size_t k = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			buf[k++] = '.';
+		if (a[i] >= 100)
+			buf[k++] = (char)('0' + a[i] / 100);
+		if (a[i] >= 10)
+			buf[k++] = (char)('0' + a[i] / 10 % 10);
+		buf[k++] = (char)('0' + a[i] % 10);
+	}
+	buf[k] = '\0';
+}
+
 static void format(const struct net_prefix *a, char *out, size_t n)
 {
 	char buf[NET_ADDR_STRLEN];
 
-	if (inet_ntop(a->v6 ? AF_INET6 : AF_INET, a->addr, buf, sizeof(buf)) == NULL)
+	if (!a->v6)
+		format_v4(a->addr, buf);
+	else if (inet_ntop(AF_INET6, a->addr, buf, sizeof(buf)) == NULL)
 		buf[0] = '\0';
 	snprintf(out, n, "%s", buf);
 }

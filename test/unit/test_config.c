@@ -9,6 +9,8 @@
 #include "util/netaddr.h"
 #include "util/redact.h"
 
+#include <arpa/inet.h>
+
 /* ---- the table ------------------------------------------------------------------------------- */
 
 static void test_table_is_consistent(void **state)
@@ -305,6 +307,22 @@ static void test_client_behind_trusted_proxies(void **state)
 	/* IPv6 and mapped forms come out canonical. */
 	client("::1", "::1", "2001:DB8::0:1", NULL, "2001:db8::1");
 	client("127.0.0.1", "::ffff:127.0.0.1", NULL, "::ffff:192.0.2.4", "192.0.2.4");
+	/* Every IPv4 address comes out as inet_ntop writes it. */
+	{
+		static const unsigned char bytes[] = { 0, 1, 9, 10, 99, 100, 199, 200, 255 };
+		char peer[NET_ADDR_STRLEN];
+		unsigned char a[4];
+		size_t i;
+
+		for (i = 0; i < 9 * 9 * 9 * 9; i++) {
+			a[0] = bytes[i % 9];
+			a[1] = bytes[i / 9 % 9];
+			a[2] = bytes[i / 81 % 9];
+			a[3] = bytes[i / 729];
+			assert_non_null(inet_ntop(AF_INET, a, peer, sizeof(peer)));
+			client("", peer, NULL, NULL, peer);
+		}
+	}
 }
 
 int main(void)
