@@ -173,20 +173,35 @@ int time_parse(const char *s, int zone_off, dip_time *out)
 	return 0;
 }
 
+static char *two_digits(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/* Written by hand, not with snprintf: every view formats several. */
 void time_format(dip_time t, int zone_off, char out[32])
 {
 	dip_day day = time_day(t, zone_off);
-	int64_t sec = t + zone_off - (int64_t)day * 86400;
-	int y, m, d, off = (zone_off < 0 ? -zone_off : zone_off) % 86400;
+	int sec = (int)(t + zone_off - (int64_t)day * 86400);
+	int off = (zone_off < 0 ? -zone_off : zone_off) % 86400;
+	char *p = out + 10;
 
-	day_to_ymd(day, &y, &m, &d);
-	y = y < 0 ? 0 : y % 10000;
+	day_format(day, out);
+	*p++ = 'T';
+	p = two_digits(p, sec / 3600 % 24);
+	*p++ = ':';
+	p = two_digits(p, sec / 60 % 60);
+	*p++ = ':';
+	p = two_digits(p, sec % 60);
 	if (zone_off == 0) {
-		snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
-			 (int)(sec / 3600 % 24), (int)(sec / 60 % 60), (int)(sec % 60));
-		return;
+		*p++ = 'Z';
+	} else {
+		*p++ = zone_off < 0 ? '-' : '+';
+		p = two_digits(p, off / 3600);
+		*p++ = ':';
+		p = two_digits(p, off / 60 % 60);
 	}
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d,
-		 (int)(sec / 3600 % 24), (int)(sec / 60 % 60), (int)(sec % 60),
-		 zone_off < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+	*p = '\0';
 }

@@ -104,6 +104,44 @@ static void test_json_dump_with_stored_text(void **state)
 	json_decref(view);
 }
 
+/* time_format as printf would write it, from the same day and second. */
+static void time_printf(dip_time t, int zone_off, char out[32])
+{
+	dip_day day = time_day(t, zone_off);
+	int64_t sec = t + zone_off - (int64_t)day * 86400;
+	int y, m, d, off = (zone_off < 0 ? -zone_off : zone_off) % 86400;
+
+	day_to_ymd(day, &y, &m, &d);
+	y = y < 0 ? 0 : y % 10000;
+	if (zone_off == 0)
+		snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(sec / 3600),
+			 (int)(sec / 60 % 60), (int)(sec % 60));
+	else
+		snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d,
+			 (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60),
+			 zone_off < 0 ? '-' : '+', off / 3600, off / 60 % 60);
+}
+
+static void test_time_format_every_field(void **state)
+{
+	static const int zones[] = { 0, 8 * 3600, -5 * 3600, 5 * 3600 + 45 * 60, -(9 * 3600 + 30 * 60) };
+	char got[32], want[32];
+	dip_time t;
+	size_t z;
+
+	(void)state;
+	for (z = 0; z < sizeof(zones) / sizeof(zones[0]); z++)
+		for (t = -86400 * 3; t < (dip_time)4102444800; t += 86400 * 37 + 3607 * 3 + 61) {
+			time_format(t, zones[z], got);
+			time_printf(t, zones[z], want);
+			assert_string_equal(got, want);
+		}
+	time_format(1709517600, DIP_ZONE_SHANGHAI, got);
+	assert_string_equal(got, "2024-03-04T10:00:00+08:00");
+	time_format(1709517600, 0, got);
+	assert_string_equal(got, "2024-03-04T02:00:00Z");
+}
+
 static void test_buf_ceiling(void **state)
 {
 	struct dbuf b;
@@ -145,6 +183,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_day_roundtrip),
 		cmocka_unit_test(test_time_zone),
+		cmocka_unit_test(test_time_format_every_field),
 		cmocka_unit_test(test_buf_ceiling),
 		cmocka_unit_test(test_json_dump_with_stored_text),
 		cmocka_unit_test(test_utf8),
