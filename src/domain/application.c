@@ -322,11 +322,23 @@ static void check_unknown(const json_t *obj, const char *prefix, struct app_defe
 	const char *key;
 	json_t *v;
 	char path[96];
-	size_t i;
+	size_t i, plen = strlen(prefix), klen;
 	int known;
 
+	/* prefix.key, cut to the buffer, built without snprintf: every
+	 * submission checks each key it holds.  prefix is a path of the
+	 * table, far shorter than the buffer. */
+	if (plen + 1 >= sizeof(path))
+		plen = sizeof(path) - 2;
+	memcpy(path, prefix, plen);
+	if (plen)
+		path[plen++] = '.';
 	json_object_foreach((json_t *)obj, key, v) {
-		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", key);
+		klen = strlen(key);
+		if (klen > sizeof(path) - 1 - plen)
+			klen = sizeof(path) - 1 - plen;
+		memcpy(path + plen, key, klen);
+		path[plen + klen] = '\0';
 		known = 0;
 		for (i = 0; i < NFIELDS && !known; i++)
 			if (strcmp(fields[i].path, path) == 0) {

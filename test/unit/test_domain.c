@@ -213,11 +213,23 @@ static void test_art5_unknown_fields_are_reported(void **state)
 	struct app_check_ctx ctx = ctx_complete();
 	struct app_defects d;
 	json_t *c = good();
+	char longkey[200];
+	size_t i, cut = 0;
 
 	(void)state;
 	json_object_set_new(json_object_get(c, "source"), "descripton", json_string("typo"));
+	json_object_set_new(c, "scenaria", json_string("typo"));
+	memset(longkey, 'k', sizeof(longkey) - 1);
+	longkey[sizeof(longkey) - 1] = '\0';
+	json_object_set_new(json_object_get(c, "update"), longkey, json_true());
 	assert_int_equal(app_content_check(c, &ctx, &d), DIP_EINVAL);
 	assert_true(has_defect(&d, "source.descripton"));
+	assert_true(has_defect(&d, "scenaria"));
+	/* A key longer than any path is reported by its start. */
+	assert_int_equal(d.n, 3);
+	for (i = 0; i < d.n; i++)
+		cut += strncmp(d.v[i].field, "update.kkkk", 11) == 0;
+	assert_int_equal(cut, 1);
 	json_decref(c);
 }
 
