@@ -91,8 +91,8 @@ static void on_release(evutil_socket_t fd, short what, void *arg)
 		th->parked = p->next;
 		if (th->parked == NULL)
 			th->parked_tail = NULL;
+		/* http_json_body adds all of the reply or nothing. */
 		if (p->json && http_json_body(p->body, p->json, p->key, p->text) != 0) {
-			evbuffer_drain(p->body, evbuffer_get_length(p->body));
 			p->status = 500;
 			p->reason = "Internal Server Error";
 		}

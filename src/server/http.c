@@ -99,22 +99,32 @@ static void content_headers(struct req *r, const char *type, const char *cache)
 	evhttp_add_header(h, "Cache-Control", cache ? cache : "no-store");
 }
 
+/* Sends body b (taken over) with status, once durable when it must wait
+ * for the disk. */
+static void send_body(struct req *r, int status, const char *type, struct evbuffer *b,
+		      const char *cache)
+{
+	content_headers(r, type, cache);
+	if (!durable_park(r, status, reason_for(status), b)) {
+		http_send_reply(r->ev, status, reason_for(status), b);
+		evbuffer_free(b);
+	}
+	r->status = status;
+}
+
 static void http_send(struct req *r, int status, const char *type, const void *p, size_t n,
 		 const char *cache)
 {
 	struct evbuffer *b = evbuffer_new();
 
-	content_headers(r, type, cache);
-	if (b) {
-		evbuffer_add(b, p, n);
-		if (!durable_park(r, status, reason_for(status), b)) {
-			http_send_reply(r->ev, status, reason_for(status), b);
-			evbuffer_free(b);
-		}
-	} else {
+	if (b == NULL) {
+		content_headers(r, type, cache);
 		http_send_reply(r->ev, 500, "Internal Server Error", NULL);
+		r->status = status;
+		return;
 	}
-	r->status = status;
+	evbuffer_add(b, p, n);
+	send_body(r, status, type, b, cache);
 }
 
 void reply_bytes(struct req *r, int status, const char *type, const void *p, size_t n,
@@ -190,6 +200,7 @@ void reply_json_text(struct req *r, int status, json_t *json, const char *key, c
 {
 	static const char type[] = "application/json; charset=utf-8";
 	struct evbuffer *b;
+	int rc;
 
 	/* A reply that waits for the disk is written out when it goes. */
 	if (durable_park_json(r, status, reason_for(status), json, key, text)) {
@@ -198,22 +209,16 @@ void reply_json_text(struct req *r, int status, json_t *json, const char *key, c
 		return;
 	}
 	b = evbuffer_new();
-	if (b == NULL || http_json_body(b, json, key, text) != 0) {
+	rc = b ? http_json_body(b, json, key, text) : -1;
+	json_decref(json);
+	free(text);
+	if (rc != 0) {
 		if (b)
 			evbuffer_free(b);
-		json_decref(json);
-		free(text);
 		http_send(r, 500, "application/json", "{\"error\":{\"code\":\"out_of_memory\"}}", 33, NULL);
 		return;
 	}
-	json_decref(json);
-	free(text);
-	content_headers(r, type, NULL);
-	if (!durable_park(r, status, reason_for(status), b)) {
-		http_send_reply(r->ev, status, reason_for(status), b);
-		evbuffer_free(b);
-	}
-	r->status = status;
+	send_body(r, status, type, b, NULL);
 }
 
 void reply_json(struct req *r, int status, json_t *json)

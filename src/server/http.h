@@ -76,8 +76,8 @@ void reply_json(struct req *r, int status, json_t *json);
  * (stolen; may be NULL): that value's compact JSON, already serialised
  * (json_dump_with_text). */
 void reply_json_text(struct req *r, int status, json_t *json, const char *key, char *text);
-/* Appends json to b as reply_json_text writes it; 0, or -1 out of
- * memory. */
+/* Appends json to b as reply_json_text writes it, all of it or nothing;
+ * 0, or -1 out of memory. */
 int http_json_body(struct evbuffer *b, const json_t *json, const char *key, const char *text);
 /* Sends {"error": {"code", "field", "message"}} with the status that fits
  * e->code; extra (stolen, may be NULL) is merged into the error object. */

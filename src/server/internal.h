@@ -108,8 +108,9 @@ int auth_allows(struct req *r, int need);
  * sends the reply once everything committed so far is on disk; 0 when the
  * reply may go now.  durable_park_json does the same with a JSON reply
  * (json and text taken over when parked; http_json_body), written out
- * when it goes: outside the write lock that its transaction held.  durable_flush syncs at once and wakes
- * the loops; 1 when replies were parked. */
+ * when it goes: outside the write lock that its transaction held.
+ * durable_flush syncs at once and wakes the loops; 1 when replies were
+ * parked. */
 int durable_start(struct server *s);
 int durable_park(struct req *r, int status, const char *reason, struct evbuffer *body);
 int durable_park_json(struct req *r, int status, const char *reason, json_t *json,

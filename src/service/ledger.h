@@ -83,12 +83,12 @@ int svc_log_consistency_json(struct svc *v, int64_t from, int64_t to, json_t **o
 int svc_log_receipt(struct svc *v, int64_t index, dip_time now, struct dbuf *out,
 		    struct dip_error *e);
 /* Verifies a document someone holds, text[0..len) (whose "type" member
- * is type, NULL when it has none): a receipt or a certificate document.  *out tells whether it is genuine (signed by a key
- * of this log, its entry included in the tree of its checkpoint, and that
- * tree one this registry's log has grown), how many of the registry's
- * witnesses cosigned it, and for a certificate its status now.  A document
- * that fails is an answer ("valid": false, with the reason), not an
- * error. */
+ * is type, NULL when it has none): a receipt or a certificate document.
+ * *out tells whether it is genuine (signed by a key of this log, its
+ * entry included in the tree of its checkpoint, and that tree one this
+ * registry's log has grown), how many of the registry's witnesses
+ * cosigned it, and for a certificate its status now.  A document that
+ * fails is an answer ("valid": false, with the reason), not an error. */
 int svc_verify_document(struct svc *v, const char *text, size_t len, const char *type,
 			dip_time now, json_t **out, struct dip_error *e);
 /* Deposits and registrations of a dataset fingerprint (Art. 9 (5)). */
