@@ -21,7 +21,8 @@
 #   BENCH_FP_MB         data fingerprinted for P4 (default 4096; quick 512)
 #   BENCH_DIR           where the databases and files go (default: a new
 #                       directory under /var/tmp, on disk, not tmpfs); a
-#                       registry already there (rN.db) is used as it is
+#                       registry already there (rN.db) is used again, with
+#                       new drafts for P3; P5's log always starts empty
 #   BENCH_PG=1          P1, P2, P3 and P6 once more with PostgreSQL
 #   BENCH_ONLY          the parts to run, of P1 P2 P3 P4 P5 (P6 comes with
 #                       P1, P7 with P2 and P5); default all.  A partial run
@@ -120,6 +121,12 @@ gen_registry() {
 	db=$WORK/r$n.db
 	if [ -f "$db" ]; then
 		say "using the registry of $n registrations in $db"
+		# An earlier run's P3 submitted its drafts: P3 gets new ones.
+		if [ "$n" = "$largest" ] && want P3; then
+			say "adding $DRAFTS drafts for P3"
+			"$DIPREG" bench-gen --db "$db" --data-dir "$WORK/data" --count 0 --drafts "$DRAFTS" \
+				--token-file "$WORK/token" >"$LOG/drafts-$n.json" 2>"$LOG/drafts-$n.err"
+		fi
 		return
 	fi
 	extra=""
@@ -419,6 +426,8 @@ fi
 : >"$LOG/ledger.jsonl"
 : >"$LOG/ledger-bigcache.jsonl"
 if want P5; then
+# The log grows from nothing to each size in turn, also in a kept BENCH_DIR.
+rm -rf "$WORK/ledger.db" "$WORK/ledger.db-wal" "$WORK/ledger.db-shm" "$WORK/data-ledger"
 for n in $LSIZES; do
 	say "P5: log of $n entries ($(load))"
 	"$DIPREG" bench-ledger --db "$WORK/ledger.db" --data-dir "$WORK/data-ledger" --entries "$n" \

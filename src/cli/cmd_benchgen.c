@@ -27,7 +27,10 @@
  *
  * --drafts K adds an applicant "bench" with K complete drafts ready to
  * submit and an API token, written with the drafts' id range to
- * --token-file, for the submission benchmark.
+ * --token-file, for the submission benchmark.  With --count 0 on a
+ * registry generated before, it adds only that: a new applicant
+ * ("bench-N") and K new drafts, so that a kept registry whose drafts a
+ * benchmark has submitted can be measured again.
  */
 #include "cli/cli.h"
 #include "cli/common.h"
@@ -1457,7 +1460,7 @@ static int commit_batch(struct gen *g, dip_time at, int reopen)
 
 /* The applicant "bench" with k drafts ready to submit and an API token,
  * written to token_file with the drafts' id range. */
-static int bench_drafts(struct gen *g, long k, const char *token_file)
+static int bench_drafts(struct gen *g, long k, const char *login, const char *token_file)
 {
 	struct holder *hs = realloc(g->holders, (g->nholders + 1) * sizeof(*hs)), *h;
 	struct session_row row;
@@ -1476,7 +1479,7 @@ static int bench_drafts(struct gen *g, long k, const char *token_file)
 	snprintf(h->name, sizeof(h->name), "北京基准测试数据科技有限公司");
 	snprintf(h->place, sizeof(h->place), "北京市");
 	make_uscc(h->id_number);
-	if (add_account(g, "bench", h->name, h->kind, h->id_number, ROLE_APPLICANT, &h->id) ||
+	if (add_account(g, login, h->name, h->kind, h->id_number, ROLE_APPLICANT, &h->id) ||
 	    add_uploads(g, h))
 		return 1;
 	crypto_random(raw, sizeof(raw));
@@ -1512,7 +1515,7 @@ static int bench_drafts(struct gen *g, long k, const char *token_file)
 }
 
 #define USAGE "dipreg bench-gen --db PATH --count N [--seed S] [--now ISO] [--data-dir DIR]\n" \
-	      "                 [--drafts K --token-file FILE]"
+	      "                 [--drafts K --token-file FILE]   (--count 0: drafts only, added)"
 
 int cli_bench_gen(int argc, char **argv)
 {
@@ -1604,9 +1607,29 @@ int cli_bench_gen(int argc, char **argv)
 		goto out;
 	}
 	v.st->account_count(v.st, &n);
+	if (n > 0 && count == 0 && drafts > 0) {
+		/* New drafts only, for a registry generated before: a login and
+		 * fingerprints of their own. */
+		char login[32];
+
+		snprintf(login, sizeof(login), "bench-%lld", (long long)n);
+		rng_state ^= (uint64_t)n * 0x9e3779b97f4a7c15ull;
+		t1 = mono();
+		if (bench_drafts(&g, drafts, login, token_file) || v.st->commit(v.st)) {
+			rc = 1;
+			goto out;
+		}
+		t2 = mono();
+		fprintf(stderr, "bench-gen: %ld drafts for %s in %.1f s\n", drafts, login, t2 - t1);
+		printf("{\"drafts\": %ld, \"login\": \"%s\", \"seconds\": %.1f}\n", drafts, login,
+		       t2 - t1);
+		rc = 0;
+		goto out;
+	}
 	if (n > 0) {
 		v.st->rollback(v.st);
-		rc = cli_fail("bench-gen: %s already has accounts; use a new database", db);
+		rc = cli_fail("bench-gen: %s already has accounts; use a new database, "
+			      "or --count 0 --drafts K to add drafts only", db);
 		goto out;
 	}
 	{
@@ -1635,7 +1658,7 @@ int cli_bench_gen(int argc, char **argv)
 	if (log_flush(&g, g.now) || commit_batch(&g, g.now - 2 * DAY, 1))
 		goto out;
 	t1 = mono();
-	if (drafts > 0 && bench_drafts(&g, drafts, token_file))
+	if (drafts > 0 && bench_drafts(&g, drafts, "bench", token_file))
 		goto out;
 	if (v.st->commit(v.st)) {
 		rc = st_fail(&g, "commit");
