@@ -122,11 +122,15 @@ gen_registry() {
 	if [ -f "$db" ]; then
 		say "using the registry of $n registrations in $db"
 		# An earlier run's P3 submitted its drafts: P3 gets new ones.
+		added=null
 		if [ "$n" = "$largest" ] && want P3; then
 			say "adding $DRAFTS drafts for P3"
 			"$DIPREG" bench-gen --db "$db" --data-dir "$WORK/data" --count 0 --drafts "$DRAFTS" \
 				--token-file "$WORK/token" >"$LOG/drafts-$n.json" 2>"$LOG/drafts-$n.err"
+			added=$(cat "$LOG/drafts-$n.json")
 		fi
+		printf '{"registrations": %s, "kept": true, "db_bytes": %s, "drafts_added": %s}\n' "$n" \
+			"$(stat -c %s "$db")" "$added" >>"$LOG/registries.jsonl"
 		return
 	fi
 	extra=""
