@@ -32,6 +32,8 @@ struct server_thread {
 	struct timespec drain_until; /* the grace period's end */
 	uint8_t rid_base[12];        /* request ids: random per thread, then counted */
 	uint64_t rid_seq;
+	dip_time date_at;            /* the second date holds, as the Date header */
+	char date[30];
 	struct parked *parked, *parked_tail; /* replies waiting for the disk (durable.c) */
 	struct event *release;       /* the syncer wakes the loop with it */
 	struct deferred *deferred, *deferred_tail; /* write requests waiting for the lock */

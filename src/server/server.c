@@ -87,6 +87,19 @@ static void security_headers(struct evkeyvalq *h, int api)
 				"form-action 'self'; frame-ancestors 'none'");
 }
 
+/* The Date header, written once a second by each thread: evhttp would
+ * format it with snprintf for every reply. */
+static void date_header(struct server_thread *th, struct evkeyvalq *h)
+{
+	dip_time t = (dip_time)time(NULL);
+
+	if (t != th->date_at) {
+		time_format_http(t, th->date);
+		th->date_at = t;
+	}
+	evhttp_add_header(h, "Date", th->date);
+}
+
 /* A request dispatched and not yet answered to the end, for the graceful
  * stop: done when the reply is written or the connection goes away,
  * whichever comes first. */
@@ -268,6 +281,7 @@ static int serve_begin(struct req *r, struct evhttp_request *ev, struct server_t
 	}
 	log_set_request_id(r->reqid);
 	evhttp_add_header(evhttp_request_get_output_headers(ev), "X-Request-Id", r->reqid);
+	date_header(th, evhttp_request_get_output_headers(ev));
 	if (path == NULL || strlen(path) >= sizeof(r->path) || strstr(path, "..")) {
 		snprintf(r->path, sizeof(r->path), "%s", "(bad)");
 		security_headers(evhttp_request_get_output_headers(ev), 1);

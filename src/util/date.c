@@ -205,3 +205,32 @@ void time_format(dip_time t, int zone_off, char out[32])
 	}
 	*p = '\0';
 }
+
+void time_format_http(dip_time t, char out[30])
+{
+	static const char wd[] = "MonTueWedThuFriSatSun";
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	dip_day day = time_day(t, 0);
+	int sec = (int)(t - (int64_t)day * 86400), y, m, d;
+	char *p = out;
+
+	day_to_ymd(day, &y, &m, &d);
+	memcpy(p, wd + 3 * (day_weekday(day) - 1), 3);
+	p += 3;
+	*p++ = ',';
+	*p++ = ' ';
+	p = two_digits(p, d);
+	*p++ = ' ';
+	memcpy(p, mon + 3 * (m - 1), 3);
+	p += 3;
+	*p++ = ' ';
+	p = two_digits(p, y / 100 % 100);
+	p = two_digits(p, y % 100);
+	*p++ = ' ';
+	p = two_digits(p, sec / 3600);
+	*p++ = ':';
+	p = two_digits(p, sec / 60 % 60);
+	*p++ = ':';
+	p = two_digits(p, sec % 60);
+	memcpy(p, " GMT", 5);
+}

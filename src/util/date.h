@@ -45,5 +45,8 @@ dip_time day_end(dip_day day, int zone_off);
 int time_parse(const char *s, int zone_off, dip_time *out);
 /* "2024-02-09T10:00:00+08:00" into out (32 bytes room). */
 void time_format(dip_time t, int zone_off, char out[32]);
+/* The HTTP date of RFC 9110 ("Fri, 09 Feb 2024 02:00:00 GMT") into out
+ * (30 bytes room), whatever the locale. */
+void time_format_http(dip_time t, char out[30]);
 
 #endif

@@ -10,6 +10,8 @@
 #include "util/res.h"
 #include "util/utf8.h"
 
+#include <time.h>
+
 static void test_day_roundtrip(void **state)
 {
 	dip_day d;
@@ -142,6 +144,27 @@ static void test_time_format_every_field(void **state)
 	assert_string_equal(got, "2024-03-04T02:00:00Z");
 }
 
+/* RFC 9110's date as strftime writes it in the C locale. */
+static void test_time_format_http(void **state)
+{
+	char got[30], want[64];
+	struct tm tm;
+	time_t tt;
+	dip_time t;
+
+	(void)state;
+	for (t = 0; t < (dip_time)4102444800; t += 86400 * 11 + 3607 * 5 + 59) {
+		tt = (time_t)t;
+		gmtime_r(&tt, &tm);
+		strftime(want, sizeof(want), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		time_format_http(t, got);
+		assert_string_equal(got, want);
+	}
+	time_format_http(1709517600, got);
+	assert_string_equal(got, "Mon, 04 Mar 2024 02:00:00 GMT");
+	assert_int_equal(strlen(got), 29);
+}
+
 static void test_buf_ceiling(void **state)
 {
 	struct dbuf b;
@@ -184,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_day_roundtrip),
 		cmocka_unit_test(test_time_zone),
 		cmocka_unit_test(test_time_format_every_field),
+		cmocka_unit_test(test_time_format_http),
 		cmocka_unit_test(test_buf_ceiling),
 		cmocka_unit_test(test_json_dump_with_stored_text),
 		cmocka_unit_test(test_utf8),
