@@ -260,10 +260,10 @@ static int serve_begin(struct req *r, struct evhttp_request *ev, struct server_t
 			evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Forwarded-For"),
 			evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Real-IP"), r->addr,
 			sizeof(r->addr));
-	snprintf(r->who.addr, sizeof(r->who.addr), "%s", r->addr);
+	str_copy(r->who.addr, sizeof(r->who.addr), r->addr);
 	rid = evhttp_find_header(evhttp_request_get_input_headers(ev), "X-Request-Id");
 	if (rid && strlen(rid) < sizeof(r->reqid) && strspn(rid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == strlen(rid)) {
-		snprintf(r->reqid, sizeof(r->reqid), "%s", rid);
+		str_copy(r->reqid, sizeof(r->reqid), rid);
 	} else {
 		/* Unique, not secret: the thread's random base plus a count, so
 		 * that no request pays for the random generator. */
@@ -283,12 +283,12 @@ static int serve_begin(struct req *r, struct evhttp_request *ev, struct server_t
 	evhttp_add_header(evhttp_request_get_output_headers(ev), "X-Request-Id", r->reqid);
 	date_header(th, evhttp_request_get_output_headers(ev));
 	if (path == NULL || strlen(path) >= sizeof(r->path) || strstr(path, "..")) {
-		snprintf(r->path, sizeof(r->path), "%s", "(bad)");
+		str_copy(r->path, sizeof(r->path), "(bad)");
 		security_headers(evhttp_request_get_output_headers(ev), 1);
 		reply_fail(r, DIP_ENOTFOUND, "", "no such path");
 		return 0;
 	}
-	snprintf(r->path, sizeof(r->path), "%s", path);
+	str_copy(r->path, sizeof(r->path), path);
 	if (query && evhttp_parse_query_str(query, &r->query) != 0) {
 		security_headers(evhttp_request_get_output_headers(ev), 1);
 		reply_fail(r, DIP_EINVAL, "", "malformed query string");

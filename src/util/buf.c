@@ -123,3 +123,11 @@ char *dbuf_detach(struct dbuf *b, size_t *len)
 	b->len = b->cap = 0;
 	return p;
 }
+
+void str_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}

@@ -34,4 +34,9 @@ int dbuf_addhex(struct dbuf *b, const uint8_t *p, size_t n);
 /* Hands the memory to the caller (free() it) and resets b. */
 char *dbuf_detach(struct dbuf *b, size_t *len);
 
+/* Copies the string src into dst of n > 0 bytes, cut short to fit and
+ * always terminated, as snprintf(dst, n, "%s", src) does without reading
+ * a format: for copies made on every request. */
+void str_copy(char *dst, size_t n, const char *src);
+
 #endif

@@ -2,6 +2,7 @@
  * log.c - structured log lines on stderr.
  */
 #include "util/log.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 #include <pthread.h>
@@ -45,7 +46,7 @@ int log_parse_level(const char *s, enum log_level *out)
 
 void log_set_request_id(const char *id)
 {
-	snprintf(request_id, sizeof(request_id), "%s", id ? id : "");
+	str_copy(request_id, sizeof(request_id), id ? id : "");
 }
 
 const char *log_request_id(void)

@@ -3,6 +3,7 @@
  * trusted proxies.
  */
 #include "util/netaddr.h"
+#include "util/buf.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -152,7 +153,7 @@ static void format(const struct net_prefix *a, char *out, size_t n)
 		format_v4(a->addr, buf);
 	else if (inet_ntop(AF_INET6, a->addr, buf, sizeof(buf)) == NULL)
 		buf[0] = '\0';
-	snprintf(out, n, "%s", buf);
+	str_copy(out, n, buf);
 }
 
 /* Trims spaces around [p, p+len) into out; 0 when it is an address. */
@@ -178,7 +179,7 @@ void net_client_addr(const struct net_list *trusted, const char *peer, const cha
 	const char *end, *comma;
 
 	if (net_addr_parse(peer ? peer : "", &a) != 0) {
-		snprintf(out, n, "%s", peer ? peer : "");
+		str_copy(out, n, peer ? peer : "");
 		return;
 	}
 	client = a;

@@ -177,6 +177,24 @@ static void test_buf_ceiling(void **state)
 	dbuf_free(&b);
 }
 
+/* As snprintf(dst, n, "%s", src): cut to fit, always terminated. */
+static void test_str_copy(void **state)
+{
+	static const char *const srcs[] = { "", "a", "abcdefg", "abcdefgh", "abcdefghijk" };
+	char got[8], want[8];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++)
+		for (n = 1; n <= sizeof(got); n++) {
+			memset(got, 'x', sizeof(got));
+			memset(want, 'x', sizeof(want));
+			str_copy(got, n, srcs[i]);
+			snprintf(want, n, "%s", srcs[i]);
+			assert_memory_equal(got, want, sizeof(got));
+		}
+}
+
 static void test_utf8(void **state)
 {
 	uint32_t cp;
@@ -210,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_time_format_http),
 		cmocka_unit_test(test_buf_ceiling),
 		cmocka_unit_test(test_json_dump_with_stored_text),
+		cmocka_unit_test(test_str_copy),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_resources_embedded),
 	};
