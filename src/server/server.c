@@ -74,17 +74,24 @@ int server_anon_upload_ok(struct server *s, const char *addr, dip_time now)
 	return ok;
 }
 
+/* An API reply is data, never a page: it gets the headers that keep a
+ * browser from sniffing, framing or running it.  Referrer-Policy and
+ * Cross-Origin-Opener-Policy act only on pages, which get them too.  (Each
+ * header costs evhttp an allocation, a lookup and a printf per reply.) */
 static void security_headers(struct evkeyvalq *h, int api)
 {
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "Referrer-Policy", "same-origin");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
-	evhttp_add_header(h, "Cross-Origin-Opener-Policy", "same-origin");
+	if (api) {
+		evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+		return;
+	}
 	evhttp_add_header(h, "Content-Security-Policy",
-			  api ? "default-src 'none'; frame-ancestors 'none'"
-			      : "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-				"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-				"form-action 'self'; frame-ancestors 'none'");
+			  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+			  "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+			  "form-action 'self'; frame-ancestors 'none'");
+	evhttp_add_header(h, "Referrer-Policy", "same-origin");
+	evhttp_add_header(h, "Cross-Origin-Opener-Policy", "same-origin");
 }
 
 /* The Date header, written once a second by each thread: evhttp would

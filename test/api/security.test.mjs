@@ -171,6 +171,9 @@ test('security headers on the API and on pages', async () => {
   assert.equal(api.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
   const page = await srv.anon().get('/');
   assert.match(page.headers.get('content-security-policy'), /script-src 'self'/);
+  // The headers that act only on pages come with pages.
+  assert.equal(page.headers.get('referrer-policy'), 'same-origin');
+  assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin');
 });
 
 test('400: malformed JSON, with the JSON error format', async () => {
