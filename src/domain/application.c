@@ -358,7 +358,7 @@ int app_content_check(const json_t *content, const struct app_check_ctx *ctx,
 	json_t *v;
 	size_t i;
 
-	memset(out, 0, sizeof(*out));
+	app_defects_clear(out);
 	if (!json_is_object(content)) {
 		defect(out, "content", "must be a JSON object");
 		return DIP_EINVAL;
@@ -379,6 +379,12 @@ int app_content_check(const json_t *content, const struct app_check_ctx *ctx,
 		defect(out, "declaration.truthful",
 		       "the declaration and commitment of truthfulness must be given (Art. 23)");
 	return out->n ? DIP_EINVAL : 0;
+}
+
+void app_defects_clear(struct app_defects *d)
+{
+	d->n = 0;
+	d->truncated = 0;
 }
 
 int app_defects_first(const struct app_defects *d, struct dip_error *e)

@@ -62,6 +62,10 @@ int app_content_check(const json_t *content, const struct app_check_ctx *ctx,
 		      struct app_defects *out);
 /* Copies the first defect into e and returns DIP_EINVAL; 0 when none. */
 int app_defects_first(const struct app_defects *d, struct dip_error *e);
+/* Empties d.  Only the count is reset: an entry is written whole before
+ * it is counted, and zeroing all of d (32 KB) cost a submission more than
+ * checking its content. */
+void app_defects_clear(struct app_defects *d);
 
 /* What the public may see of content at a stage.  APP_VIEW_PUBLICATION is
  * exactly Art. 10's list (name, scenario, data source, algorithm-rules

@@ -188,7 +188,7 @@ void h_app_reply(struct req *r)
 
 	if (!id || (b = req_json(r)) == NULL)
 		return;
-	memset(&d, 0, sizeof(d));
+	app_defects_clear(&d);
 	rc = svc_reply_correction(r->v, &r->who, id, json_object_get(b, "content"), jstr(b, "reply"),
 				  r->now, &d, &e);
 	if (rc == DIP_EINVAL && d.n) {

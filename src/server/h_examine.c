@@ -27,7 +27,7 @@ void h_app_correction(struct req *r)
 	if (!id || (b = req_json(r)) == NULL)
 		return;
 	arr = json_object_get(b, "defects");
-	memset(&d, 0, sizeof(d));
+	app_defects_clear(&d);
 	if (!json_is_array(arr) || json_array_size(arr) == 0) {
 		reply_fail(r, DIP_EINVAL, "defects", "defects: list every defect at once (Art. 8)");
 		return;

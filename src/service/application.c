@@ -360,7 +360,7 @@ int svc_submit_view(struct svc *v, const struct actor *who, int64_t id, dip_time
 	size_t k;
 	int i, rc;
 
-	memset(d, 0, sizeof(*d));
+	app_defects_clear(d);
 	if (view)
 		*view = NULL;
 	if (content_text)
