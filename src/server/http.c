@@ -163,11 +163,6 @@ void reply_blob(struct req *r, int status, const char *type, struct svc_blob *b)
 	r->status = status;
 }
 
-static int add_to_dbuf(const char *p, size_t n, void *b)
-{
-	return dbuf_add(b, p, n) ? -1 : 0;
-}
-
 static void free_text(const void *data, size_t len, void *arg)
 {
 	(void)data;
@@ -181,10 +176,10 @@ int http_json_body(struct evbuffer *b, const json_t *json, const char *key, cons
 	char *p;
 	size_t n;
 
-	/* Written in many small pieces: gathered first, then handed to b
-	 * whole, since every append to an evbuffer takes its lock. */
+	/* Written whole, then handed to b: every append to an evbuffer takes
+	 * its lock. */
 	dbuf_init(&d, 0);
-	if (json_dump_with_text(json, key, text, add_to_dbuf, &d) != 0) {
+	if (json_text_write(&d, json, key, text) != 0) {
 		dbuf_free(&d);
 		return -1;
 	}

@@ -74,7 +74,7 @@ int64_t req_param_id(const struct req *r, int i);
 void reply_json(struct req *r, int status, json_t *json);
 /* The same, with the member key of json's top object written as text
  * (stolen; may be NULL): that value's compact JSON, already serialised
- * (json_dump_with_text). */
+ * (json_text_write). */
 void reply_json_text(struct req *r, int status, json_t *json, const char *key, char *text);
 /* Appends json to b as reply_json_text writes it, all of it or nothing;
  * 0, or -1 out of memory. */

@@ -65,6 +65,11 @@ int dbuf_add(struct dbuf *b, const void *p, size_t n)
 	return 0;
 }
 
+int dbuf_reserve(struct dbuf *b, size_t n)
+{
+	return grow(b, n);
+}
+
 int dbuf_adds(struct dbuf *b, const char *s)
 {
 	return dbuf_add(b, s, strlen(s));

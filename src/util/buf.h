@@ -31,6 +31,8 @@ int dbuf_addc(struct dbuf *b, char c);
 int dbuf_addf(struct dbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends n bytes as lowercase hex. */
 int dbuf_addhex(struct dbuf *b, const uint8_t *p, size_t n);
+/* Makes room for n more bytes; 0, DIP_ELIMIT past max, DIP_ENOMEM. */
+int dbuf_reserve(struct dbuf *b, size_t n);
 /* Hands the memory to the caller (free() it) and resets b. */
 char *dbuf_detach(struct dbuf *b, size_t *len);
 

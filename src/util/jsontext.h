@@ -1,5 +1,12 @@
 /*
- * jsontext.h - a JSON reply written with one member already serialised.
+ * jsontext.h - compact JSON written straight into a buffer, with one
+ * member already serialised.
+ *
+ * jansson's writer checks every object and array for a loop (formatting
+ * its address with snprintf into a hash table it allocates per call) and
+ * hands its output over in pieces of a few bytes: about 80 instructions a
+ * byte of a reply.  Replies are trees dipreg built itself, so this writer
+ * walks them directly and produces the same bytes.
  *
  * An application's content is stored as the compact JSON text jansson
  * writes.  A reply that shows the content can write that text as it is
@@ -9,15 +16,20 @@
 #ifndef DIP_JSONTEXT_H
 #define DIP_JSONTEXT_H
 
+#include "util/buf.h"
+
 #include <jansson.h>
 
-/* Writes json as json_dump_callback(json, cb, data, JSON_COMPACT |
- * JSON_ENCODE_ANY) does, except that the value of the member key of
- * json's top object is written as text.  When text is the compact
- * serialisation of that value, the bytes are the same.  Without key,
- * text or such a member, json is serialised whole.  0, or -1 when cb
- * failed. */
-int json_dump_with_text(const json_t *json, const char *key, const char *text,
-			json_dump_callback_t cb, void *data);
+/* Values nested deeper are refused (DIP_EINVAL). */
+#define JSON_TEXT_MAX_DEPTH 512
+
+/* Appends json to b as json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY)
+ * writes it, except that the value of the member key of json's top object
+ * is written as text.  When text is the compact serialisation of that
+ * value, the bytes are the same.  Without key or text, or without such a
+ * member, json is written whole.  0; DIP_ELIMIT or DIP_ENOMEM from b, or
+ * DIP_EINVAL for a value nested too deep or a number jansson cannot
+ * write, with b as it was. */
+int json_text_write(struct dbuf *b, const json_t *json, const char *key, const char *text);
 
 #endif

@@ -54,18 +54,110 @@ static void test_time_zone(void **state)
 	assert_int_equal(time_day(t, 0), -1);
 }
 
-static int add_to_dbuf(const char *p, size_t n, void *b)
-{
-	return dbuf_add(b, p, n) ? -1 : 0;
-}
-
 static char *dumped_with_text(const json_t *o, const char *key, const char *text)
 {
 	struct dbuf b;
 
 	dbuf_init(&b, 0);
-	assert_int_equal(json_dump_with_text(o, key, text, add_to_dbuf, &b), 0);
+	assert_int_equal(json_text_write(&b, o, key, text), 0);
 	return dbuf_detach(&b, NULL);
+}
+
+static uint64_t rnd_state = 88172645463325252ull;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (unsigned)(rnd_state % n);
+}
+
+/* A string of n pieces: control characters, the quote, the backslash,
+ * the slash, DEL, NUL, ASCII, and two-, three- and four-byte UTF-8. */
+static json_t *random_string(void)
+{
+	static const char *const pieces[] = { "\x01", "\x1f", "\"", "\\", "/", "\x7f", "a", "Z 9",
+					      "\b\f\n\r\t", "é", "数据", "\xf0\x9f\x98\x80", "" };
+	const char *p;
+	char s[128];
+	size_t len = 0, k, n = rnd(9);
+
+	for (k = 0; k < n; k++) {
+		if (rnd(12) == 0) {
+			s[len++] = '\0';
+			continue;
+		}
+		p = pieces[rnd(sizeof(pieces) / sizeof(pieces[0]))];
+		memcpy(s + len, p, strlen(p));
+		len += strlen(p);
+	}
+	return json_stringn(s, len);
+}
+
+static json_t *random_value(int depth)
+{
+	static const json_int_t ints[] = { 0, 1, -1, 9, 10, -10, 120838194, INT64_MAX, INT64_MIN };
+	json_t *v, *k;
+	unsigned i, n;
+
+	switch (depth > 4 ? rnd(6) : rnd(8)) {
+	case 0: return json_null();
+	case 1: return json_boolean(rnd(2));
+	case 2: return json_integer(ints[rnd(sizeof(ints) / sizeof(ints[0]))]);
+	case 3: return json_real((double)rnd(100000) / 7.0 - 300);
+	case 4:
+	case 5: return random_string();
+	case 6:
+		v = json_array();
+		for (i = 0, n = rnd(5); i < n; i++)
+			json_array_append_new(v, random_value(depth + 1));
+		return v;
+	default:
+		v = json_object();
+		for (i = 0, n = rnd(5); i < n; i++) {
+			k = random_string();
+			json_object_setn_new(v, json_string_value(k), json_string_length(k),
+					     random_value(depth + 1));
+			json_decref(k);
+		}
+		return v;
+	}
+}
+
+/* Whatever the tree, the bytes jansson writes. */
+static void test_json_text_write_as_jansson(void **state)
+{
+	struct dbuf b;
+	json_t *v, *deep;
+	char *want, *got;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		v = random_value(0);
+		want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_non_null(want);
+		got = dumped_with_text(v, NULL, NULL);
+		assert_string_equal(got, want);
+		free(got);
+		free(want);
+		json_decref(v);
+	}
+	/* Too deep: refused, and the buffer as it was. */
+	deep = json_array();
+	for (i = 0; i < JSON_TEXT_MAX_DEPTH; i++) {
+		v = json_array();
+		json_array_append_new(v, deep);
+		deep = v;
+	}
+	dbuf_init(&b, 0);
+	dbuf_adds(&b, "kept");
+	assert_int_equal(json_text_write(&b, deep, NULL, NULL), DIP_EINVAL);
+	assert_string_equal(b.p, "kept");
+	assert_int_equal(b.len, 4);
+	dbuf_free(&b);
+	json_decref(deep);
 }
 
 /* A reply that writes the stored content's text is the reply that
@@ -228,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_time_format_http),
 		cmocka_unit_test(test_buf_ceiling),
 		cmocka_unit_test(test_json_dump_with_stored_text),
+		cmocka_unit_test(test_json_text_write_as_jansson),
 		cmocka_unit_test(test_str_copy),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_resources_embedded),
