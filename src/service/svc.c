@@ -6,6 +6,7 @@
 #include "service/internal.h"
 #include "domain/period.h"
 #include "util/jcs.h"
+#include "util/jsontext.h"
 #include "util/log.h"
 #include "util/res.h"
 #include "util/utf8.h"
@@ -127,7 +128,7 @@ int svc_read_ahead(struct svc *v, int64_t id, dip_time submit_at, struct svc_ahe
 	if (rc)
 		return -1;
 	if (app.content)
-		a->content = json_loads(app.content, 0, NULL);
+		a->content = json_text_loads(app.content, NULL);
 	if (a->content) {
 		a->id = id;
 		a->text = app.content;
@@ -178,7 +179,7 @@ int svc__load_raw(struct svc *v, int64_t id, struct app_ctx *c, struct dip_error
 		return svc__st(v, rc, e);
 	take_ahead(v, id, c);
 	if (c->content == NULL)
-		c->content = json_loads(c->a.content ? c->a.content : "{}", 0, &jerr);
+		c->content = json_text_loads(c->a.content ? c->a.content : "{}", &jerr);
 	if (c->content == NULL)
 		return dip_fail(e, DIP_EDB, "", "stored content of application %lld is damaged",
 				(long long)id);

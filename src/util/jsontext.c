@@ -3,6 +3,7 @@
  */
 #include "util/jsontext.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -149,3 +150,286 @@ int json_text_write(struct dbuf *b, const json_t *json, const char *key, const c
 	return rc;
 }
 
+/* ---- reading ------------------------------------------------------------ */
+
+struct reader {
+	const char *p, *end;
+	int depth;
+	struct dbuf tmp;   /* a string with escapes, unescaped */
+};
+
+static void skip_space(struct reader *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+		r->p++;
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* The string whose opening quote r->p is past: *s and *n point into the
+ * text, or into r->tmp when it had escapes.  -1 for what json_loads
+ * refuses (a control character, invalid UTF-8, a bad escape, \u0000). */
+static int read_string(struct reader *r, const char **s, size_t *n)
+{
+	const char *q = r->p, *run;
+	unsigned c, lo;
+	char u[4];
+
+	while (q < r->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+		q++;
+	if (q < r->end && *q == '"') {
+		if (!utf8_valid(r->p, (size_t)(q - r->p)))
+			return -1;
+		*s = r->p;
+		*n = (size_t)(q - r->p);
+		r->p = q + 1;
+		return 0;
+	}
+	dbuf_reset(&r->tmp);
+	run = r->p;
+	for (;;) {
+		while (q < r->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+			q++;
+		if (q >= r->end || (unsigned char)*q < 0x20 || !utf8_valid(run, (size_t)(q - run)) ||
+		    dbuf_add(&r->tmp, run, (size_t)(q - run)))
+			return -1;
+		if (*q == '"')
+			break;
+		if (q + 1 >= r->end)
+			return -1;
+		switch (q[1]) {
+		case '"': case '\\': case '/':
+			c = (unsigned char)q[1];
+			q += 2;
+			break;
+		case 'b': c = '\b'; q += 2; break;
+		case 'f': c = '\f'; q += 2; break;
+		case 'n': c = '\n'; q += 2; break;
+		case 'r': c = '\r'; q += 2; break;
+		case 't': c = '\t'; q += 2; break;
+		case 'u':
+			if (r->end - q < 6 || hex4(q + 2, &c))
+				return -1;
+			q += 6;
+			if (c >= 0xdc00 && c <= 0xdfff)
+				return -1;
+			if (c >= 0xd800 && c <= 0xdbff) {
+				if (r->end - q < 6 || q[0] != '\\' || q[1] != 'u' || hex4(q + 2, &lo) ||
+				    lo < 0xdc00 || lo > 0xdfff)
+					return -1;
+				c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+				q += 6;
+			}
+			if (c == 0)
+				return -1;
+			break;
+		default:
+			return -1;
+		}
+		if (dbuf_add(&r->tmp, u, (size_t)utf8_encode(c, u)))
+			return -1;
+		run = q;
+	}
+	*s = r->tmp.p ? r->tmp.p : "";
+	*n = r->tmp.len;
+	r->p = q + 1;
+	return 0;
+}
+
+/* An integer as json_loads reads one; NULL for a real, a leading zero,
+ * "-0" or one too large, which json_loads is left to judge. */
+static json_t *read_integer(struct reader *r)
+{
+	const char *q = r->p;
+	uint64_t v = 0, limit;
+	int neg = *q == '-';
+
+	if (neg)
+		q++;
+	if (q >= r->end || *q < '0' || *q > '9' || (*q == '0' && q + 1 < r->end && q[1] >= '0' &&
+						       q[1] <= '9'))
+		return NULL;
+	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; q < r->end && *q >= '0' && *q <= '9'; q++) {
+		if (v > (limit - (uint64_t)(*q - '0')) / 10)
+			return NULL;
+		v = v * 10 + (uint64_t)(*q - '0');
+	}
+	if (q < r->end && (*q == '.' || *q == 'e' || *q == 'E'))
+		return NULL;
+	if (neg && v == 0)
+		return NULL;
+	r->p = q;
+	if (!neg)
+		return json_integer((json_int_t)v);
+	return json_integer(v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(json_int_t)v);
+}
+
+static json_t *read_value(struct reader *r);
+
+static json_t *read_array(struct reader *r)
+{
+	json_t *a = json_array(), *v;
+
+	r->p++;
+	skip_space(r);
+	if (r->p < r->end && *r->p == ']') {
+		r->p++;
+		return a;
+	}
+	for (;;) {
+		v = read_value(r);
+		if (v == NULL || json_array_append_new(a, v))
+			break;
+		skip_space(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == ']') {
+			r->p++;
+			return a;
+		}
+		break;
+	}
+	json_decref(a);
+	return NULL;
+}
+
+static json_t *read_object(struct reader *r)
+{
+	json_t *o = json_object(), *v;
+	const char *k;
+	char *own = NULL;
+	size_t n;
+
+	r->p++;
+	skip_space(r);
+	if (r->p < r->end && *r->p == '}') {
+		r->p++;
+		return o;
+	}
+	for (;;) {
+		skip_space(r);
+		if (r->p >= r->end || *r->p != '"')
+			break;
+		r->p++;
+		if (read_string(r, &k, &n))
+			break;
+		/* The value may reuse r->tmp: a key with escapes is kept. */
+		if (k == r->tmp.p) {
+			own = malloc(n + 1);
+			if (own == NULL)
+				break;
+			memcpy(own, k, n + 1);
+			k = own;
+		}
+		skip_space(r);
+		if (r->p >= r->end || *r->p != ':')
+			break;
+		r->p++;
+		v = read_value(r);
+		if (v == NULL || json_object_setn_new_nocheck(o, k, n, v))
+			break;
+		free(own);
+		own = NULL;
+		skip_space(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == '}') {
+			r->p++;
+			return o;
+		}
+		break;
+	}
+	free(own);
+	json_decref(o);
+	return NULL;
+}
+
+static json_t *read_value(struct reader *r)
+{
+	const char *s;
+	size_t n, left;
+	json_t *v;
+
+	skip_space(r);
+	if (r->p >= r->end)
+		return NULL;
+	left = (size_t)(r->end - r->p);
+	switch (*r->p) {
+	case '{':
+	case '[':
+		if (++r->depth > JSON_TEXT_MAX_DEPTH)
+			return NULL;
+		v = *r->p == '{' ? read_object(r) : read_array(r);
+		r->depth--;
+		return v;
+	case '"':
+		r->p++;
+		return read_string(r, &s, &n) ? NULL : json_stringn_nocheck(s, n);
+	case 't':
+		if (left < 4 || memcmp(r->p, "true", 4))
+			return NULL;
+		r->p += 4;
+		return json_true();
+	case 'f':
+		if (left < 5 || memcmp(r->p, "false", 5))
+			return NULL;
+		r->p += 5;
+		return json_false();
+	case 'n':
+		if (left < 4 || memcmp(r->p, "null", 4))
+			return NULL;
+		r->p += 4;
+		return json_null();
+	default:
+		return read_integer(r);
+	}
+}
+
+json_t *json_text_loads(const char *s, json_error_t *error)
+{
+	struct reader r;
+	json_t *v = NULL;
+
+	r.p = s;
+	r.end = s + strlen(s);
+	r.depth = 0;
+	dbuf_init(&r.tmp, 0);
+	skip_space(&r);
+	/* As json_loads without JSON_DECODE_ANY: an object or an array, then
+	 * nothing but space. */
+	if (r.p < r.end && (*r.p == '{' || *r.p == '[')) {
+		v = read_value(&r);
+		skip_space(&r);
+		if (v && r.p != r.end) {
+			json_decref(v);
+			v = NULL;
+		}
+	}
+	dbuf_free(&r.tmp);
+	return v ? v : json_loads(s, 0, error);
+}

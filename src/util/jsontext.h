@@ -32,4 +32,11 @@
  * write, with b as it was. */
 int json_text_write(struct dbuf *b, const json_t *json, const char *key, const char *text);
 
+/* json_loads(s, 0, error), the same tree or the same error, about three
+ * times faster on the compact text dipreg stores: jansson reads a byte at
+ * a time through a stream and copies every string byte by byte.  Text
+ * this reader does not take whole (a real number, an error, nesting past
+ * JSON_TEXT_MAX_DEPTH) is handed to json_loads as it is. */
+json_t *json_text_loads(const char *s, json_error_t *error);
+
 #endif

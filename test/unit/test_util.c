@@ -160,6 +160,81 @@ static void test_json_text_write_as_jansson(void **state)
 	json_decref(deep);
 }
 
+/* json_text_loads(s) against json_loads(s, 0, NULL): the same tree, or
+ * both refuse. */
+static void same_as_jansson(const char *s)
+{
+	json_t *want = json_loads(s, 0, NULL), *got = json_text_loads(s, NULL);
+	char *a, *b;
+
+	if (want == NULL) {
+		assert_null(got);
+		return;
+	}
+	assert_non_null(got);
+	a = json_dumps(want, JSON_COMPACT);
+	b = json_dumps(got, JSON_COMPACT);
+	assert_string_equal(b, a);
+	free(a);
+	free(b);
+	json_decref(want);
+	json_decref(got);
+}
+
+/* Trees written by jansson, compact and indented, then the same with one
+ * byte changed, dropped or added, then text made of pieces of JSON: read
+ * as json_loads reads them. */
+static void test_json_text_loads_as_jansson(void **state)
+{
+	static const char *const bits[] = { "{", "}", "[", "]", ",", ":", "\"", "\\", "u", "d83d",
+					    "de00", "0041", "0000", "true", "fals", "null", "-", "0",
+					    "19", ".", "e5", " ", "\n", "é", "\xff", "\xc0\xaf",
+					    "\xed\xa0\x80", "数", "\x01", "a", "/", "\x7f" };
+	static const char edits[] = "{}[],:\"\\u0-.e \x01\x80\xe6" "a";
+	char buf[256], *text;
+	const char *b;
+	size_t len, at, k, n;
+	json_t *v;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		v = json_object();
+		json_object_set_new(v, "v", random_value(1));
+		json_object_set_new(v, "w", random_value(1));
+		text = json_dumps(v, i % 3 ? JSON_COMPACT : JSON_INDENT(1));
+		same_as_jansson(text);
+		len = strlen(text);
+		if (len < sizeof(buf) - 2) {
+			at = rnd((unsigned)len);
+			memcpy(buf, text, len + 1);
+			buf[at] = edits[rnd(sizeof(edits) - 1)];
+			same_as_jansson(buf);
+			memmove(buf + at, buf + at + 1, len - at);
+			same_as_jansson(buf);
+			memcpy(buf, text, at);
+			buf[at] = edits[rnd(sizeof(edits) - 1)];
+			memcpy(buf + at + 1, text + at, len - at + 1);
+			same_as_jansson(buf);
+		}
+		free(text);
+		json_decref(v);
+	}
+	for (i = 0; i < 20000; i++) {
+		len = 0;
+		for (k = 0, n = 1 + rnd(14); k < n; k++) {
+			b = bits[rnd(sizeof(bits) / sizeof(bits[0]))];
+			memcpy(buf + len, b, strlen(b));
+			len += strlen(b);
+		}
+		buf[len] = '\0';
+		same_as_jansson(buf);
+	}
+	same_as_jansson("{\"a\":1,\"a\":2}");
+	same_as_jansson("[9223372036854775807,-9223372036854775808,9223372036854775808,-0,1.5,01]");
+	same_as_jansson("{\"k\\u00e9\\n\":\"\\ud83d\\ude00\\/\",\"x\":[[[]]],\"\":{}}");
+}
+
 /* A reply that writes the stored content's text is the reply that
  * serialises the content again, byte for byte. */
 static void test_json_dump_with_stored_text(void **state)
@@ -321,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_buf_ceiling),
 		cmocka_unit_test(test_json_dump_with_stored_text),
 		cmocka_unit_test(test_json_text_write_as_jansson),
+		cmocka_unit_test(test_json_text_loads_as_jansson),
 		cmocka_unit_test(test_str_copy),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_resources_embedded),
