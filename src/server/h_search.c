@@ -10,6 +10,7 @@
 #include "server/handlers.h"
 #include "server/internal.h"
 #include "domain/query.h"
+#include "util/jsontext.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,6 @@ void h_search(struct req *r)
 	int64_t gen = -1;
 	long limit;
 	json_t *o = NULL;
-	char *text;
 	int rc;
 
 	if (req_long(r, "limit", SEARCH_PAGE_DEFAULT, 1, SEARCH_PAGE_MAX, &limit))
@@ -88,16 +88,16 @@ void h_search(struct req *r)
 	}
 	if (h__check(r, rc, &e))
 		goto out;
-	text = json_dumps(o, JSON_COMPACT);
+	dbuf_reset(&body);
+	rc = json_text_write(&body, o, NULL, NULL);
 	json_decref(o);
-	if (text == NULL) {
+	if (rc) {
 		reply_fail(r, DIP_ENOMEM, "", "out of memory");
 		goto out;
 	}
 	if (gen >= 0 && key.p)
-		resp_cache_put(r->srv->search_cache, key.p, gen, text, strlen(text));
-	reply_bytes(r, 200, "application/json; charset=utf-8", text, strlen(text), NULL);
-	free(text);
+		resp_cache_put(r->srv->search_cache, key.p, gen, body.p, body.len);
+	reply_bytes(r, 200, "application/json; charset=utf-8", body.p, body.len, NULL);
 out:
 	dbuf_free(&key);
 	dbuf_free(&body);
