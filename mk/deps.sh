@@ -17,7 +17,7 @@ zbar-tools:cmd:zbarimg postgresql:file:/usr/lib/postgresql/15/bin/initdb
 chromium:cmd:chromium clang:cmd:clang libclang-rt-14-dev:file:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 nginx-light:cmd:nginx systemd:cmd:systemd-analyze curl:cmd:curl
 mandoc:cmd:mandoc openssl:cmd:openssl"
-bench="wrk:cmd:wrk linux-perf:cmd:perf hyperfine:cmd:hyperfine"
+bench="wrk:cmd:wrk linux-perf:cmd:perf hyperfine:cmd:hyperfine valgrind:cmd:valgrind"
 
 case $profile in
 build) want=$build ;;
