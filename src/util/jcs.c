@@ -11,6 +11,7 @@
  * unit before comparing.
  */
 #include "util/jcs.h"
+#include "util/jsontext.h"
 #include "util/utf8.h"
 
 #include <math.h>
@@ -188,53 +189,6 @@ int jcs_format_double(double d, char out[32])
 	return 0;
 }
 
-static int put_string(struct dbuf *out, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i, run = 0;
-	char esc[7];
-	int rc;
-
-	if ((rc = dbuf_addc(out, '"')))
-		return rc;
-	for (i = 0; i < n; i++) {
-		unsigned char c = u[i];
-		const char *rep = NULL;
-		size_t replen = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		/* Flush the literal run before this character. */
-		if ((rc = dbuf_add(out, s + run, i - run)))
-			return rc;
-		run = i + 1;
-		switch (c) {
-		case '"': rep = "\\\""; break;
-		case '\\': rep = "\\\\"; break;
-		case '\b': rep = "\\b"; break;
-		case '\t': rep = "\\t"; break;
-		case '\n': rep = "\\n"; break;
-		case '\f': rep = "\\f"; break;
-		case '\r': rep = "\\r"; break;
-		default:
-			esc[0] = '\\';
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			rep = esc;
-			replen = 6;
-		}
-		if ((rc = dbuf_add(out, rep, replen)))
-			return rc;
-	}
-	if ((rc = dbuf_add(out, s + run, n - run)))
-		return rc;
-	return dbuf_addc(out, '"');
-}
-
 struct member {
 	const char *key;
 	size_t len;
@@ -331,7 +285,7 @@ static int put_value(const json_t *v, struct dbuf *out, int depth, char *path, s
 	case JSON_STRING:
 		if (!valid_utf8(json_string_value(v), json_string_length(v)))
 			return dip_fail(e, DIP_EINVAL, path, "%s: string is not valid UTF-8", where);
-		return put_string(out, json_string_value(v), json_string_length(v));
+		return json_text_string(out, json_string_value(v), json_string_length(v), 0);
 	case JSON_ARRAY: {
 		size_t i, n = json_array_size(v);
 
@@ -372,7 +326,7 @@ static int put_value(const json_t *v, struct dbuf *out, int depth, char *path, s
 		for (i = 0; i < n; i++) {
 			if (i && (rc = dbuf_addc(out, ',')))
 				goto obj_out;
-			if ((rc = put_string(out, m[i].key, m[i].len)) || (rc = dbuf_addc(out, ':')))
+			if ((rc = json_text_string(out, m[i].key, m[i].len, 0)) || (rc = dbuf_addc(out, ':')))
 				goto obj_out;
 			/* Extend the path with ".name" (or "name" at the top), truncated. */
 			snprintf(path + plen, pathlen - plen, "%s%.*s", plen ? "." : "",

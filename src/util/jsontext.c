@@ -9,12 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A string between quotes, escaped as jansson escapes it without
- * JSON_ENSURE_ASCII: the quote, the backslash and control characters;
- * everything else, UTF-8 included, as it is. */
-static int put_string(struct dbuf *b, const char *s, size_t n)
+int json_text_string(struct dbuf *b, const char *s, size_t n, int upper)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i, run = 0;
 	char esc[7];
@@ -91,7 +88,7 @@ static int put(struct dbuf *b, const json_t *v, int depth, const char *key, cons
 	case JSON_REAL:
 		return put_real(b, v);
 	case JSON_STRING:
-		return put_string(b, json_string_value(v), json_string_length(v));
+		return json_text_string(b, json_string_value(v), json_string_length(v), 1);
 	case JSON_ARRAY:
 		if (depth >= JSON_TEXT_MAX_DEPTH)
 			return DIP_EINVAL;
@@ -117,7 +114,7 @@ static int put(struct dbuf *b, const json_t *v, int depth, const char *key, cons
 				rc = dbuf_addc(b, ',');
 			first = 0;
 			if (rc == 0)
-				rc = put_string(b, k, n);
+				rc = json_text_string(b, k, n, 1);
 			if (rc == 0)
 				rc = dbuf_addc(b, ':');
 			if (rc)
@@ -287,84 +284,90 @@ static json_t *read_integer(struct reader *r)
 
 static json_t *read_value(struct reader *r);
 
+/* Past an opening bracket: 1, and past close too, when close follows. */
+static int opens_empty(struct reader *r, char close)
+{
+	r->p++;
+	skip_space(r);
+	if (r->p < r->end && *r->p == close) {
+		r->p++;
+		return 1;
+	}
+	return 0;
+}
+
+/* After an element or a member: 1 past a comma, 0 past close, -1 for
+ * anything else. */
+static int next(struct reader *r, char close)
+{
+	skip_space(r);
+	if (r->p < r->end && (*r->p == ',' || *r->p == close))
+		return *r->p++ == ',';
+	return -1;
+}
+
 static json_t *read_array(struct reader *r)
 {
 	json_t *a = json_array(), *v;
+	int more;
 
-	r->p++;
-	skip_space(r);
-	if (r->p < r->end && *r->p == ']') {
-		r->p++;
+	if (opens_empty(r, ']'))
 		return a;
-	}
-	for (;;) {
+	do {
 		v = read_value(r);
-		if (v == NULL || json_array_append_new(a, v))
-			break;
-		skip_space(r);
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
-			continue;
-		}
-		if (r->p < r->end && *r->p == ']') {
-			r->p++;
-			return a;
-		}
-		break;
-	}
+		more = v == NULL || json_array_append_new(a, v) ? -1 : next(r, ']');
+	} while (more == 1);
+	if (more == 0)
+		return a;
 	json_decref(a);
 	return NULL;
 }
 
-static json_t *read_object(struct reader *r)
+/* A member: "key" : value, into o. */
+static int read_member(struct reader *r, json_t *o)
 {
-	json_t *o = json_object(), *v;
 	const char *k;
 	char *own = NULL;
+	json_t *v;
 	size_t n;
+	int rc = -1;
 
-	r->p++;
 	skip_space(r);
-	if (r->p < r->end && *r->p == '}') {
-		r->p++;
-		return o;
+	if (r->p >= r->end || *r->p != '"')
+		return -1;
+	r->p++;
+	if (read_string(r, &k, &n))
+		return -1;
+	/* The value may reuse r->tmp: a key with escapes is kept. */
+	if (k == r->tmp.p) {
+		own = malloc(n + 1);
+		if (own == NULL)
+			return -1;
+		memcpy(own, k, n + 1);
+		k = own;
 	}
-	for (;;) {
-		skip_space(r);
-		if (r->p >= r->end || *r->p != '"')
-			break;
-		r->p++;
-		if (read_string(r, &k, &n))
-			break;
-		/* The value may reuse r->tmp: a key with escapes is kept. */
-		if (k == r->tmp.p) {
-			own = malloc(n + 1);
-			if (own == NULL)
-				break;
-			memcpy(own, k, n + 1);
-			k = own;
-		}
-		skip_space(r);
-		if (r->p >= r->end || *r->p != ':')
-			break;
+	skip_space(r);
+	if (r->p < r->end && *r->p == ':') {
 		r->p++;
 		v = read_value(r);
-		if (v == NULL || json_object_setn_new_nocheck(o, k, n, v))
-			break;
-		free(own);
-		own = NULL;
-		skip_space(r);
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
-			continue;
-		}
-		if (r->p < r->end && *r->p == '}') {
-			r->p++;
-			return o;
-		}
-		break;
+		rc = v == NULL || json_object_setn_new_nocheck(o, k, n, v) ? -1 : 0;
 	}
 	free(own);
+	return rc;
+}
+
+static json_t *read_object(struct reader *r)
+{
+	json_t *o = json_object();
+	int more;
+
+	if (opens_empty(r, '}'))
+		return o;
+	do
+		more = read_member(r, o) ? -1 : next(r, '}');
+	while (more == 1);
+	if (more == 0)
+		return o;
 	json_decref(o);
 	return NULL;
 }

@@ -20,6 +20,13 @@
 
 #include <jansson.h>
 
+/* s[0, n) as a JSON string between quotes, appended to b: the quote, the
+ * backslash and control characters escaped, \u00XX in upper case as
+ * jansson writes it (upper) or in lower case as RFC 8785 wants it;
+ * everything else, UTF-8 included, as it is.  0, or DIP_ELIMIT or
+ * DIP_ENOMEM from b. */
+int json_text_string(struct dbuf *b, const char *s, size_t n, int upper);
+
 /* Values nested deeper are refused (DIP_EINVAL). */
 #define JSON_TEXT_MAX_DEPTH 512
 
