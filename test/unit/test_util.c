@@ -362,6 +362,58 @@ static void test_str_copy(void **state)
 		}
 }
 
+/* utf8_valid as a loop of utf8_decode would answer. */
+static int valid_by_decoding(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t i = 0;
+	int k;
+
+	while (i < n) {
+		k = utf8_decode(s + i, n - i, &cp);
+		if (k == 0 || cp == 0)
+			return 0;
+		i += (size_t)k;
+	}
+	return 1;
+}
+
+/* Every string of up to three bytes, and four-byte ones around the lead
+ * bytes of four-byte sequences. */
+static void test_utf8_valid_as_decoding(void **state)
+{
+	static const unsigned char tails[] = { 0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0,
+					       0xbf, 0xc0, 0xe6, 0xf4, 0xff };
+	unsigned char s[4];
+	unsigned a, b, c, d;
+
+	(void)state;
+	for (a = 0; a < 256; a++) {
+		s[0] = (unsigned char)a;
+		assert_int_equal(utf8_valid((char *)s, 1), valid_by_decoding(s, 1));
+		for (b = 0; b < 256; b++) {
+			s[1] = (unsigned char)b;
+			assert_int_equal(utf8_valid((char *)s, 2), valid_by_decoding(s, 2));
+			for (c = 0; c < 256; c++) {
+				s[2] = (unsigned char)c;
+				if (utf8_valid((char *)s, 3) != valid_by_decoding(s, 3))
+					fail_msg("%02x %02x %02x", a, b, c);
+			}
+		}
+	}
+	for (a = 0xee; a <= 0xf6; a++)
+		for (b = 0; b < 256; b++)
+			for (c = 0; c < sizeof(tails); c++)
+				for (d = 0; d < sizeof(tails); d++) {
+					s[0] = (unsigned char)a;
+					s[1] = (unsigned char)b;
+					s[2] = tails[c];
+					s[3] = tails[d];
+					if (utf8_valid((char *)s, 4) != valid_by_decoding(s, 4))
+						fail_msg("%02x %02x %02x %02x", a, b, s[2], s[3]);
+				}
+}
+
 static void test_utf8(void **state)
 {
 	uint32_t cp;
@@ -398,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_json_text_write_as_jansson),
 		cmocka_unit_test(test_json_text_loads_as_jansson),
 		cmocka_unit_test(test_str_copy),
+		cmocka_unit_test(test_utf8_valid_as_decoding),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_resources_embedded),
 	};
