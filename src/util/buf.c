@@ -54,10 +54,15 @@ static int grow(struct dbuf *b, size_t extra)
 
 int dbuf_add(struct dbuf *b, const void *p, size_t n)
 {
-	int rc = grow(b, n);
+	int rc;
 
-	if (rc)
-		return rc;
+	/* Room already, under the ceiling: the common case of a writer's
+	 * many small appends. */
+	if (!(n < b->cap - b->len && (b->max == 0 || b->len + n <= b->max))) {
+		rc = grow(b, n);
+		if (rc)
+			return rc;
+	}
 	if (n)
 		memcpy(b->p + b->len, p, n);
 	b->len += n;
