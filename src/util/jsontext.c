@@ -2,6 +2,7 @@
  * jsontext.c - compact JSON written straight into a buffer.
  */
 #include "util/jsontext.h"
+#include "util/b64.h"
 #include "util/err.h"
 #include "util/utf8.h"
 
@@ -161,25 +162,14 @@ static void skip_space(struct reader *r)
 		r->p++;
 }
 
+/* The code unit of the four hex digits at p, as \u writes it. */
 static int hex4(const char *p, unsigned *out)
 {
-	unsigned v = 0;
-	int i;
+	uint8_t b[2];
 
-	for (i = 0; i < 4; i++) {
-		char c = p[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
+	if (hex_decode(p, 4, b))
+		return -1;
+	*out = (unsigned)b[0] << 8 | b[1];
 	return 0;
 }
 
