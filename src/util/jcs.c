@@ -232,27 +232,6 @@ static int cmp_utf16(const void *pa, const void *pb)
 	return 0;
 }
 
-/* 1 when s[0..n) is valid UTF-8 (NUL allowed, it is escaped). */
-static int valid_utf8(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	uint32_t cp;
-	int k;
-
-	while (i < n) {
-		if (u[i] < 0x80) {
-			i++;
-			continue;
-		}
-		k = utf8_decode(u + i, n - i, &cp);
-		if (k == 0)
-			return 0;
-		i += (size_t)k;
-	}
-	return 1;
-}
-
 /* path is the dotted member path for messages, in a fixed buffer. */
 static int put_value(const json_t *v, struct dbuf *out, int depth, char *path, size_t pathlen,
 		     struct dip_error *e)
@@ -283,7 +262,7 @@ static int put_value(const json_t *v, struct dbuf *out, int depth, char *path, s
 			return dip_fail(e, DIP_EINVAL, path, "%s: not a finite number", where);
 		return dbuf_adds(out, num);
 	case JSON_STRING:
-		if (!valid_utf8(json_string_value(v), json_string_length(v)))
+		if (!utf8_well_formed(json_string_value(v), json_string_length(v)))
 			return dip_fail(e, DIP_EINVAL, path, "%s: string is not valid UTF-8", where);
 		return json_text_string(out, json_string_value(v), json_string_length(v), 0);
 	case JSON_ARRAY: {
@@ -313,7 +292,7 @@ static int put_value(const json_t *v, struct dbuf *out, int depth, char *path, s
 			m[i].key = json_object_iter_key(it);
 			m[i].len = json_object_iter_key_len(it);
 			m[i].value = json_object_iter_value(it);
-			if (!valid_utf8(m[i].key, m[i].len)) {
+			if (!utf8_well_formed(m[i].key, m[i].len)) {
 				rc = dip_fail(e, DIP_EINVAL, path, "%s: member name is not valid UTF-8",
 					      where);
 				goto obj_out;

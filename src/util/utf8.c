@@ -70,8 +70,9 @@ int utf8_encode(uint32_t cp, char out[4])
  * second byte's range excludes overlong forms (E0, F0), surrogates (ED)
  * and code points past U+10FFFF (F4).  The same answers as decoding each
  * code point with utf8_decode, at a fraction of the cost: every string
- * of stored content is checked on every read. */
-int utf8_valid(const char *s, size_t n)
+ * of stored content is checked on every read.  A NUL byte passes only
+ * with nul_ok. */
+static int well_formed(const char *s, size_t n, int nul_ok)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	unsigned c, lo, hi;
@@ -79,7 +80,7 @@ int utf8_valid(const char *s, size_t n)
 	while (p < end) {
 		c = *p;
 		if (c < 0x80) {
-			if (c == 0)
+			if (c == 0 && !nul_ok)
 				return 0;
 			p++;
 		} else if (c >= 0xc2 && c <= 0xdf) {
@@ -104,6 +105,16 @@ int utf8_valid(const char *s, size_t n)
 		}
 	}
 	return 1;
+}
+
+int utf8_valid(const char *s, size_t n)
+{
+	return well_formed(s, n, 0);
+}
+
+int utf8_well_formed(const char *s, size_t n)
+{
+	return well_formed(s, n, 1);
 }
 
 size_t utf8_count(const char *s, size_t n)

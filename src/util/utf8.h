@@ -16,6 +16,9 @@ int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 int utf8_encode(uint32_t cp, char out[4]);
 /* 1 when the n bytes are valid UTF-8 without NUL bytes. */
 int utf8_valid(const char *s, size_t n);
+/* 1 when the n bytes are valid UTF-8, NUL bytes allowed (a JSON string
+ * may hold U+0000). */
+int utf8_well_formed(const char *s, size_t n);
 /* Number of code points in valid UTF-8. */
 size_t utf8_count(const char *s, size_t n);
 /* 1 when the string has a control character other than tab, CR and LF. */

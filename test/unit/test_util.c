@@ -362,8 +362,9 @@ static void test_str_copy(void **state)
 		}
 }
 
-/* utf8_valid as a loop of utf8_decode would answer. */
-static int valid_by_decoding(const unsigned char *s, size_t n)
+/* utf8_valid (nul_ok 0) or utf8_well_formed (1) as a loop of
+ * utf8_decode would answer. */
+static int valid_by_decoding(const unsigned char *s, size_t n, int nul_ok)
 {
 	uint32_t cp;
 	size_t i = 0;
@@ -371,15 +372,15 @@ static int valid_by_decoding(const unsigned char *s, size_t n)
 
 	while (i < n) {
 		k = utf8_decode(s + i, n - i, &cp);
-		if (k == 0 || cp == 0)
+		if (k == 0 || (cp == 0 && !nul_ok))
 			return 0;
 		i += (size_t)k;
 	}
 	return 1;
 }
 
-/* Every string of up to three bytes, and four-byte ones around the lead
- * bytes of four-byte sequences. */
+/* Both, on every string of up to three bytes, and four-byte ones around
+ * the lead bytes of four-byte sequences. */
 static void test_utf8_valid_as_decoding(void **state)
 {
 	static const unsigned char tails[] = { 0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0,
@@ -390,13 +391,16 @@ static void test_utf8_valid_as_decoding(void **state)
 	(void)state;
 	for (a = 0; a < 256; a++) {
 		s[0] = (unsigned char)a;
-		assert_int_equal(utf8_valid((char *)s, 1), valid_by_decoding(s, 1));
+		assert_int_equal(utf8_valid((char *)s, 1), valid_by_decoding(s, 1, 0));
+		assert_int_equal(utf8_well_formed((char *)s, 1), valid_by_decoding(s, 1, 1));
 		for (b = 0; b < 256; b++) {
 			s[1] = (unsigned char)b;
-			assert_int_equal(utf8_valid((char *)s, 2), valid_by_decoding(s, 2));
+			assert_int_equal(utf8_valid((char *)s, 2), valid_by_decoding(s, 2, 0));
+			assert_int_equal(utf8_well_formed((char *)s, 2), valid_by_decoding(s, 2, 1));
 			for (c = 0; c < 256; c++) {
 				s[2] = (unsigned char)c;
-				if (utf8_valid((char *)s, 3) != valid_by_decoding(s, 3))
+				if (utf8_valid((char *)s, 3) != valid_by_decoding(s, 3, 0) ||
+				    utf8_well_formed((char *)s, 3) != valid_by_decoding(s, 3, 1))
 					fail_msg("%02x %02x %02x", a, b, c);
 			}
 		}
@@ -409,7 +413,8 @@ static void test_utf8_valid_as_decoding(void **state)
 					s[1] = (unsigned char)b;
 					s[2] = tails[c];
 					s[3] = tails[d];
-					if (utf8_valid((char *)s, 4) != valid_by_decoding(s, 4))
+					if (utf8_valid((char *)s, 4) != valid_by_decoding(s, 4, 0) ||
+					    utf8_well_formed((char *)s, 4) != valid_by_decoding(s, 4, 1))
 						fail_msg("%02x %02x %02x %02x", a, b, s[2], s[3]);
 				}
 }
