@@ -67,10 +67,7 @@ static uint64_t rnd_state = 88172645463325252ull;
 
 static unsigned rnd(unsigned n)
 {
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 7;
-	rnd_state ^= rnd_state << 17;
-	return (unsigned)(rnd_state % n);
+	return test_rnd(&rnd_state, n);
 }
 
 /* A string of n pieces: control characters, the quote, the backslash,

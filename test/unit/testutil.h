@@ -17,4 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One xorshift step of *state, reduced to [0, n): test data that is the
+ * same in every run. */
+static inline uint32_t test_rnd(uint64_t *state, uint32_t n)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (uint32_t)(*state % n);
+}
+
 #endif
