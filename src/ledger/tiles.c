@@ -7,11 +7,13 @@
  * j = h mod 8: it is node i - N * 2^(8-j) of the tile's own height-j row.
  * A cached tile keeps all of its complete rows, so any node lookup that
  * hits the cache is a copy, and a proof for a tree of 10M leaves is a few
- * dozen lookups.
+ * dozen lookups; a tile the cache has shrunk to its summary costs one read
+ * and 15 hashes more.
  */
 #include "ledger/tiles.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,14 +184,32 @@ int led_bundle_next(const uint8_t **p, size_t *left, const uint8_t **entry, size
 
 /* ---- the cache ---- */
 
+/*
+ * A full tile that the cache must let go of keeps its rows SUMMARY_ROW..8
+ * (31 hashes, about 1 KiB against 16 KiB) as a summary, and summaries are
+ * let go of only when no full tile is left to shrink.  A node in those
+ * rows is then still a copy; a node below them lies in the tile's group
+ * of GROUP leaves under one summary node, which a reading thread rebuilds
+ * from the stored tile with 15 hashes instead of the tile's 255.  A proof
+ * needs its bottom tile's nodes of one group only.  At 10M entries the
+ * summaries of all 39,000 bottom tiles fit in 40 MiB.
+ */
+#define SUMMARY_ROW 4
+#define GROUP (1u << SUMMARY_ROW)
+
 struct tile {
 	int level;
 	uint64_t index;
 	unsigned width;
+	int first_row;             /* 0, or SUMMARY_ROW for a summary */
 	size_t bytes;
 	struct tile *hnext;        /* hash chain */
-	struct tile *prev, *next;  /* LRU list, most recent first */
-	led_hash nodes[];          /* rows 0..8: width >> j hashes each */
+	struct tile *prev, *next;  /* its LRU list, most recent first */
+	led_hash nodes[];          /* rows first_row..8: width >> j hashes each */
+};
+
+struct lru {
+	struct tile *head, *tail;
 };
 
 struct led_tiles {
@@ -198,8 +218,10 @@ struct led_tiles {
 	pthread_mutex_t mu;
 	struct tile **buckets;
 	size_t nbuckets;
-	struct tile *head, *tail;
-	uint64_t hits, misses, count;
+	struct lru full, summaries;
+	uint64_t serial;           /* tells this object apart from any other */
+	uint64_t epoch;            /* counts led_tiles_cache_clear */
+	uint64_t hits, misses, count, nsummaries;
 };
 
 static size_t row_offset(unsigned width, int row)
@@ -226,6 +248,7 @@ static size_t bucket_of(const struct led_tiles *t, int level, uint64_t index)
 
 int led_tiles_new(const struct led_tile_io *io, size_t cache_bytes, struct led_tiles **out)
 {
+	static atomic_uint_fast64_t serials;
 	struct led_tiles *t = calloc(1, sizeof(*t));
 	size_t per = sizeof(struct tile) + tile_nodes(LED_TILE_WIDTH) * LED_HASH_LEN, want;
 
@@ -233,6 +256,7 @@ int led_tiles_new(const struct led_tile_io *io, size_t cache_bytes, struct led_t
 		return DIP_ENOMEM;
 	t->io = *io;
 	t->cap = cache_bytes;
+	t->serial = atomic_fetch_add(&serials, 1) + 1;
 	/* About one bucket per full tile that fits, a power of two. */
 	want = cache_bytes / per + 1;
 	t->nbuckets = 16;
@@ -248,50 +272,94 @@ int led_tiles_new(const struct led_tile_io *io, size_t cache_bytes, struct led_t
 	return 0;
 }
 
-static void lru_unlink(struct led_tiles *t, struct tile *x)
+static struct lru *list_of(struct led_tiles *t, const struct tile *x)
+{
+	return x->first_row ? &t->summaries : &t->full;
+}
+
+static void lru_unlink(struct lru *l, struct tile *x)
 {
 	if (x->prev)
 		x->prev->next = x->next;
 	else
-		t->head = x->next;
+		l->head = x->next;
 	if (x->next)
 		x->next->prev = x->prev;
 	else
-		t->tail = x->prev;
+		l->tail = x->prev;
 	x->prev = x->next = NULL;
 }
 
-static void lru_push(struct led_tiles *t, struct tile *x)
+static void lru_push(struct lru *l, struct tile *x)
 {
 	x->prev = NULL;
-	x->next = t->head;
-	if (t->head)
-		t->head->prev = x;
-	t->head = x;
-	if (t->tail == NULL)
-		t->tail = x;
+	x->next = l->head;
+	if (l->head)
+		l->head->prev = x;
+	l->head = x;
+	if (l->tail == NULL)
+		l->tail = x;
 }
 
-/* Removes x from the table and list, and frees it.  Lock held. */
-static void evict(struct led_tiles *t, struct tile *x)
+static struct tile **chain_slot(struct led_tiles *t, const struct tile *x)
 {
 	struct tile **pp = &t->buckets[bucket_of(t, x->level, x->index)];
 
 	while (*pp && *pp != x)
 		pp = &(*pp)->hnext;
+	return pp;
+}
+
+/* Removes x from the table and its list, and frees it.  Lock held. */
+static void evict(struct led_tiles *t, struct tile *x)
+{
+	struct tile **pp = chain_slot(t, x);
+
 	if (*pp)
 		*pp = x->hnext;
-	lru_unlink(t, x);
+	lru_unlink(list_of(t, x), x);
 	t->used -= x->bytes;
 	t->count--;
+	if (x->first_row)
+		t->nsummaries--;
+	free(x);
+}
+
+/* Replaces full tile x by its summary, or evicts it when it is partial or
+ * memory is short.  Lock held. */
+static void shrink(struct led_tiles *t, struct tile *x)
+{
+	size_t from = row_offset(LED_TILE_WIDTH, SUMMARY_ROW);
+	size_t n = tile_nodes(LED_TILE_WIDTH) - from;
+	struct tile *y, **pp;
+
+	if (x->width != LED_TILE_WIDTH || (y = malloc(sizeof(*y) + n * LED_HASH_LEN)) == NULL) {
+		evict(t, x);
+		return;
+	}
+	*y = *x;
+	y->first_row = SUMMARY_ROW;
+	y->bytes = sizeof(*y) + n * LED_HASH_LEN;
+	memcpy(y->nodes, x->nodes + from, n * LED_HASH_LEN);
+	pp = chain_slot(t, x);
+	if (*pp)
+		*pp = y;
+	lru_unlink(&t->full, x);
+	y->prev = y->next = NULL;
+	lru_push(&t->summaries, y);
+	t->used = t->used - x->bytes + y->bytes;
+	t->nsummaries++;
 	free(x);
 }
 
 void led_tiles_cache_clear(struct led_tiles *t)
 {
 	pthread_mutex_lock(&t->mu);
-	while (t->head)
-		evict(t, t->head);
+	while (t->full.head)
+		evict(t, t->full.head);
+	while (t->summaries.head)
+		evict(t, t->summaries.head);
+	t->epoch++;
 	pthread_mutex_unlock(&t->mu);
 }
 
@@ -311,6 +379,7 @@ void led_tiles_stats(struct led_tiles *t, struct led_tiles_stats *st)
 	st->hits = t->hits;
 	st->misses = t->misses;
 	st->entries = t->count;
+	st->summaries = t->nsummaries;
 	st->bytes = t->used;
 	pthread_mutex_unlock(&t->mu);
 }
@@ -324,17 +393,17 @@ static struct tile *lookup(struct led_tiles *t, int level, uint64_t index)
 	return x;
 }
 
-/* Fills rows 1..8 of x from row 0. */
-static int compute_rows(struct tile *x)
+/* Fills rows 1..height of nodes from its row 0 of width hashes. */
+static int compute_rows(led_hash *nodes, unsigned width, int height)
 {
-	size_t off_prev = 0, off = x->width, k, n;
+	size_t off_prev = 0, off = width, k, n;
 	int j, rc;
 
-	for (j = 1; j <= LED_TILE_HEIGHT; j++) {
-		n = x->width >> j;
+	for (j = 1; j <= height; j++) {
+		n = width >> j;
 		for (k = 0; k < n; k++) {
-			rc = led_hash_children(CRYPTO_SHA256, x->nodes[off_prev + 2 * k],
-					       x->nodes[off_prev + 2 * k + 1], x->nodes[off + k]);
+			rc = led_hash_children(CRYPTO_SHA256, nodes[off_prev + 2 * k],
+					       nodes[off_prev + 2 * k + 1], nodes[off + k]);
 			if (rc)
 				return rc;
 		}
@@ -365,7 +434,7 @@ static int load_tile(struct led_tiles *t, int level, uint64_t index, unsigned wi
 	}
 	if (rc == 0) {
 		x->width = width;
-		rc = compute_rows(x);
+		rc = compute_rows(x->nodes, width, LED_TILE_HEIGHT);
 	}
 	if (rc) {
 		free(x);
@@ -379,15 +448,56 @@ static int load_tile(struct led_tiles *t, int level, uint64_t index, unsigned wi
 /* Row j, position k of x. */
 static const uint8_t *tile_node(const struct tile *x, int row, uint64_t k)
 {
-	return x->nodes[row_offset(x->width, row) + k];
+	return x->nodes[row_offset(x->width, row) - row_offset(x->width, x->first_row) + k];
+}
+
+/* The last group a thread rebuilt under a summary, by tile level: rows
+ * 0..SUMMARY_ROW of GROUP leaves.  The nodes of one proof below the
+ * summaries of a level are all in one group, so the tile is read once for
+ * them. */
+#define GROUP_LEVELS 8 /* 256^8 = 2^64 */
+static _Thread_local struct group {
+	uint64_t serial, epoch, index;
+	unsigned g;
+	led_hash rows[2 * GROUP - 1];
+} tl_group[GROUP_LEVELS];
+
+/* Node k of row (< SUMMARY_ROW) of full tile (level, index), whose cached
+ * summary lacks it; epoch is t's, read under the lock. */
+static int group_node(struct led_tiles *t, uint64_t epoch, int level, uint64_t index, int row,
+		      uint64_t k, uint8_t out[LED_HASH_LEN])
+{
+	struct group *gr = &tl_group[level % GROUP_LEVELS];
+	unsigned g = (unsigned)((k << row) / GROUP);
+	int rc;
+
+	if (gr->serial != t->serial || gr->epoch != epoch || gr->index != index || gr->g != g) {
+		led_hash leaves[LED_TILE_WIDTH];
+
+		gr->serial = 0;
+		rc = t->io.read(t->io.ud, level, index, LED_TILE_WIDTH, (uint8_t *)leaves);
+		if (rc == 0) {
+			memcpy(gr->rows, leaves[g * GROUP], GROUP * LED_HASH_LEN);
+			rc = compute_rows(gr->rows, GROUP, SUMMARY_ROW);
+		}
+		if (rc)
+			return rc;
+		gr->serial = t->serial;
+		gr->epoch = epoch;
+		gr->index = index;
+		gr->g = g;
+	}
+	memcpy(out, gr->rows[row_offset(GROUP, row) + k - ((uint64_t)g << (SUMMARY_ROW - row))],
+	       LED_HASH_LEN);
+	return 0;
 }
 
 int led_tiles_node(struct led_tiles *t, uint64_t size, int level, uint64_t index,
 		   uint8_t out[LED_HASH_LEN])
 {
-	struct tile *x, *old;
+	struct tile *x, *old, *v;
 	unsigned need, w;
-	uint64_t tn, pos, k;
+	uint64_t tn, pos, k, epoch;
 	int tl, row, rc;
 
 	if (level < 0 || level > 63 || index >= (size >> level))
@@ -405,12 +515,17 @@ int led_tiles_node(struct led_tiles *t, uint64_t size, int level, uint64_t index
 	pthread_mutex_lock(&t->mu);
 	x = lookup(t, tl, tn);
 	if (x && x->width >= need) {
-		memcpy(out, tile_node(x, row, k), LED_HASH_LEN);
-		lru_unlink(t, x);
-		lru_push(t, x);
+		lru_unlink(list_of(t, x), x);
+		lru_push(list_of(t, x), x);
 		t->hits++;
+		if (row >= x->first_row) {
+			memcpy(out, tile_node(x, row, k), LED_HASH_LEN);
+			pthread_mutex_unlock(&t->mu);
+			return 0;
+		}
+		epoch = t->epoch;
 		pthread_mutex_unlock(&t->mu);
-		return 0;
+		return group_node(t, epoch, tl, tn, row, k, out);
 	}
 	t->misses++;
 	pthread_mutex_unlock(&t->mu);
@@ -427,18 +542,26 @@ int led_tiles_node(struct led_tiles *t, uint64_t size, int level, uint64_t index
 	}
 	pthread_mutex_lock(&t->mu);
 	old = lookup(t, tl, tn);
-	if (old && old->width >= x->width) {
+	if (old && old->width >= x->width && old->first_row == 0) {
 		free(x);
 	} else {
 		if (old)
 			evict(t, old);
 		x->hnext = t->buckets[bucket_of(t, tl, tn)];
 		t->buckets[bucket_of(t, tl, tn)] = x;
-		lru_push(t, x);
+		lru_push(&t->full, x);
 		t->used += x->bytes;
 		t->count++;
-		while (t->used > t->cap && t->tail && t->tail != x)
-			evict(t, t->tail);
+		/* Shrink the least recent full tiles first, then let go of
+		 * the least recent summaries. */
+		while (t->used > t->cap) {
+			if ((v = t->full.tail) != NULL && v != x)
+				shrink(t, v);
+			else if ((v = t->summaries.tail) != NULL)
+				evict(t, v);
+			else
+				break;
+		}
 	}
 	pthread_mutex_unlock(&t->mu);
 	return 0;

@@ -18,7 +18,9 @@
  * be given (the first w hashes of) any wider version.
  *
  * Reads go through a bounded cache of tiles with their interior nodes
- * precomputed (up to 511 hashes per tile), shared by all threads.  Appends
+ * precomputed (up to 511 hashes per tile), shared by all threads.  When it
+ * is full, a full tile shrinks to its upper rows (31 hashes), from which a
+ * proof needs to hash only one group of 16 leaves again.  Appends
  * never go through the cache: a rolled-back transaction therefore leaves
  * nothing behind in it, unless the caller computed proofs from its
  * uncommitted tiles, in which case it calls led_tiles_cache_clear.
@@ -80,7 +82,8 @@ struct led_tiles;
 struct led_tiles_stats {
 	uint64_t hits;      /* node lookups answered from the cache */
 	uint64_t misses;    /* lookups that read a tile */
-	uint64_t entries;   /* tiles in the cache now */
+	uint64_t entries;   /* tiles in the cache now, summaries included */
+	uint64_t summaries; /* full tiles kept by their upper rows only */
 	size_t bytes;       /* memory they use */
 };
 

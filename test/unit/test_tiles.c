@@ -435,6 +435,70 @@ static void test_proofs_from_tiles_equal_merkle_no_cache(void **state)
 	proofs_with_cache(0);
 }
 
+/* Proves leaf idx at FINAL from t and checks it against the reference. */
+static void check_leaf(struct led_tiles *t, uint64_t idx)
+{
+	struct ref_at ra = { reference, FINAL };
+	struct led_node_source rs = { ref_node, &ra, CRYPTO_SHA256 };
+	led_hash want[LED_PROOF_MAX], got[LED_PROOF_MAX];
+	size_t wn, gn;
+
+	assert_int_equal(led_prove_inclusion(&rs, idx, FINAL, want, &wn), 0);
+	assert_int_equal(led_tiles_prove_inclusion(t, idx, FINAL, got, &gn), 0);
+	assert_int_equal(gn, wn);
+	assert_memory_equal(got, want, gn * 32);
+}
+
+/* A cache too small for every full tile keeps the ones it lets go of as
+ * their upper rows: a later proof in such a tile reads it once for its
+ * group of 16 leaves and rebuilds nothing else. */
+static void test_shrunk_tiles_answer_with_one_read(void **state)
+{
+	struct led_tile_io io = { ms_read, ms_write, NULL };
+	struct led_tiles *t;
+	struct led_tiles_stats st;
+	uint64_t i, reads, misses;
+
+	(void)state;
+	io.ud = grown;
+	/* About 270 summaries and a few full tiles. */
+	assert_int_equal(led_tiles_new(&io, 400000, &t), 0);
+	for (i = 0; i < FINAL; i += 97)
+		check_leaf(t, i);
+	led_tiles_stats(t, &st);
+	assert_true(st.bytes <= 400000);
+	assert_true(st.summaries > 200);
+	assert_true(st.entries > st.summaries);
+	misses = st.misses;
+
+	/* Tile 0 was among the first: a summary now, and so is the first
+	 * tile of level 1, which the last proofs did not need.  Leaf 5 is in
+	 * group 0 of both, leaf 200 in group 12 of tile 0. */
+	reads = grown->reads;
+	check_leaf(t, 5);
+	assert_int_equal(grown->reads - reads, 2);
+	reads = grown->reads;
+	check_leaf(t, 6);
+	check_leaf(t, 15);
+	assert_int_equal(grown->reads - reads, 0);
+	check_leaf(t, 200);
+	assert_int_equal(grown->reads - reads, 1);
+	check_leaf(t, 16 * 12 + 15);
+	assert_int_equal(grown->reads - reads, 1);
+	led_tiles_stats(t, &st);
+	assert_int_equal(st.misses, misses);
+
+	/* Cleared, the cache forgets the group too. */
+	led_tiles_cache_clear(t);
+	reads = grown->reads;
+	check_leaf(t, 200);
+	assert_true(grown->reads - reads >= 1);
+	led_tiles_stats(t, &st);
+	assert_true(st.misses > misses);
+	assert_int_equal(st.summaries, 0);
+	led_tiles_free(t);
+}
+
 /* A client fetching tiles by path, like a browser or monitor over HTTP. */
 static int fetch_get(void *ud, const char *path, struct dbuf *body)
 {
@@ -641,6 +705,7 @@ int main(void)
 		cmocka_unit_test(test_proofs_from_tiles_equal_merkle_large_cache),
 		cmocka_unit_test(test_proofs_from_tiles_equal_merkle_tiny_cache),
 		cmocka_unit_test(test_proofs_from_tiles_equal_merkle_no_cache),
+		cmocka_unit_test(test_shrunk_tiles_answer_with_one_read),
 		cmocka_unit_test(test_client_proofs_from_fetched_tiles),
 		cmocka_unit_test(test_missing_partial_falls_back_to_full_tile),
 		cmocka_unit_test(test_cache_shared_by_threads),
