@@ -370,10 +370,18 @@ int tok_run(const char *text, size_t len, enum tok_mode mode,
 	t.ud = ud;
 	t.run = C_SEP;
 	while (i < len) {
-		k = utf8_decode(p + i, len - i, &cp);
-		if (k == 0) {
+		if (p[i] < 0x80) {
+			k = 1;
+			c = classify(p[i], &f);
+		} else if ((k = utf8_decode(p + i, len - i, &cp)) == 0) {
 			k = 1;
 			c = C_SEP;
+		} else if (cp >= 0x4e00 && cp <= 0x9fff) {
+			/* The common ideographs, most of a Chinese text: CJK,
+			 * folded to their own (shortest, so the same) bytes. */
+			c = C_CJK;
+			memcpy(f.s, p + i, 3);
+			f.n = 3;
 		} else {
 			c = classify(cp, &f);
 		}
