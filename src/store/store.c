@@ -211,6 +211,10 @@ int store_search_tag_reachable(const char *tok, size_t len, int prefix)
 	char tag[SEARCH_TAG_MAX];
 	int i;
 
+	/* Every tag begins with s, x or d (the three below), so a word that
+	 * does not cannot reach one: most words, without 126 tags made. */
+	if (len > 0 && tok[0] != 's' && tok[0] != 'x' && tok[0] != 'd')
+		return 0;
 	for (i = 0; i < APP__COUNT; i++) {
 		store_search_tag_status((enum app_state)i, tag);
 		if (tag_is(tag, tok, len, prefix))

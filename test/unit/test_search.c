@@ -1005,6 +1005,63 @@ static void test_art20_sqlite_and_postgresql_return_the_same(void **state)
 	store_close(other.st);
 }
 
+/* The filter words (status, section, division) live in the index beside
+ * the text; a query word reaches them only as the whole word or, with *,
+ * as a prefix of one.  Checked against every tag, for every word of up to
+ * three letters and a few others. */
+static int reaches(const char *w, int prefix)
+{
+	char tag[SEARCH_TAG_MAX];
+	size_t n = strlen(w);
+	int i;
+
+	for (i = 0; i < APP__COUNT + 26 + 100; i++) {
+		if (i < APP__COUNT)
+			store_search_tag_status((enum app_state)i, tag);
+		else if (i < APP__COUNT + 26)
+			store_search_tag_section((char)('A' + i - APP__COUNT), tag);
+		else
+			store_search_tag_division(i - APP__COUNT - 26, tag);
+		if (prefix ? strncmp(tag, w, n) == 0 : strcmp(tag, w) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void test_art20_filter_words_reached_only_by_their_own_spelling(void **state)
+{
+	static const char *const others[] = { "", "数据", "sregistered", "sregister", "xq", "dbj",
+					      "dzz", "sx", "registered", "beijing", "s数" };
+	char w[4];
+	int a, b, c, prefix, hits = 0;
+	size_t i;
+
+	(void)state;
+	for (prefix = 0; prefix < 2; prefix++) {
+		for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+			assert_int_equal(store_search_tag_reachable(others[i], strlen(others[i]), prefix),
+					 reaches(others[i], prefix));
+		for (a = 'a'; a <= 'z'; a++)
+			for (b = 'a' - 1; b <= 'z'; b++)
+				for (c = 'a' - 1; c <= 'z'; c++) {
+					if (b < 'a' && c >= 'a')
+						continue;
+					w[0] = (char)a;
+					w[1] = b < 'a' ? '\0' : (char)b;
+					w[2] = c < 'a' ? '\0' : (char)c;
+					w[3] = '\0';
+					assert_int_equal(store_search_tag_reachable(w, strlen(w), prefix),
+							 reaches(w, prefix));
+					hits += reaches(w, prefix);
+				}
+	}
+	assert_true(hits > 200);
+	assert_int_equal(store_search_tag_reachable("sregistered", 11, 0), 1);
+	assert_int_equal(store_search_tag_reachable("xa", 2, 0), 1);
+	assert_int_equal(store_search_tag_reachable("daa", 3, 0), 1);
+	assert_int_equal(store_search_tag_reachable("beijing", 7, 1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1022,6 +1079,7 @@ int main(void)
 		T(test_art20_a_word_in_most_records_is_dropped_from_a_longer_query),
 		T(test_art20_sqlite_and_postgresql_return_the_same),
 #undef T
+		cmocka_unit_test(test_art20_filter_words_reached_only_by_their_own_spelling),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
