@@ -10,7 +10,6 @@
 #include "server/handlers.h"
 #include "server/internal.h"
 #include "domain/query.h"
-#include "util/jsontext.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +49,6 @@ void h_search(struct req *r)
 	struct dbuf key, body;
 	int64_t gen = -1;
 	long limit;
-	json_t *o = NULL;
 	int rc;
 
 	if (req_long(r, "limit", SEARCH_PAGE_DEFAULT, 1, SEARCH_PAGE_MAX, &limit))
@@ -76,7 +74,8 @@ void h_search(struct req *r)
 			goto out;
 		}
 	}
-	rc = svc_search_json(r->v, &p, &o, &diag, &e);
+	dbuf_reset(&body);
+	rc = svc_search_text(r->v, &p, &body, &diag, &e);
 	if (rc && strcmp(e.field, "q") == 0 && diag.reason != QRY_OK) {
 		/* Malformed search syntax is the client's request, not a field
 		 * value out of range: 400, with where it went wrong. */
@@ -88,13 +87,6 @@ void h_search(struct req *r)
 	}
 	if (h__check(r, rc, &e))
 		goto out;
-	dbuf_reset(&body);
-	rc = json_text_write(&body, o, NULL, NULL);
-	json_decref(o);
-	if (rc) {
-		reply_fail(r, DIP_ENOMEM, "", "out of memory");
-		goto out;
-	}
 	if (gen >= 0 && key.p)
 		resp_cache_put(r->srv->search_cache, key.p, gen, body.p, body.len);
 	reply_bytes(r, 200, "application/json; charset=utf-8", body.p, body.len, NULL);

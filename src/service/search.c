@@ -40,8 +40,10 @@
 #include "domain/query.h"
 #include "domain/rank.h"
 #include "domain/tokenize.h"
+#include "util/jsontext.h"
 #include "util/utf8.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -987,9 +989,85 @@ static int page_by_key(struct search_run *r, struct dip_error *e)
 
 /* ---- output -------------------------------------------------------------- */
 
-static json_t *facet_json(const struct registry *reg, const struct facets *f, int d)
+/*
+ * The answer is written as compact JSON straight into a buffer, with the
+ * bytes jansson would write for the same members in the same order; a
+ * string that is not UTF-8 is left out, as jansson's json_string refuses
+ * it.  A member or an element takes a comma unless it opens its object or
+ * array.
+ */
+struct jw {
+	struct dbuf *b;
+	int rc;
+};
+
+static void jw_raw(struct jw *w, const char *s, size_t n)
 {
-	json_t *arr = json_array(), *o;
+	if (w->rc == 0)
+		w->rc = dbuf_add(w->b, s, n);
+}
+
+static void jw_sep(struct jw *w)
+{
+	char last = w->b->len ? w->b->p[w->b->len - 1] : '[';
+
+	if (last != '{' && last != '[')
+		jw_raw(w, ",", 1);
+}
+
+/* The member's name and colon; key NULL: an array element. */
+static void jw_key(struct jw *w, const char *key)
+{
+	jw_sep(w);
+	if (key && w->rc == 0)
+		w->rc = json_text_string(w->b, key, strlen(key), 1);
+	if (key)
+		jw_raw(w, ":", 1);
+}
+
+static void jw_strn(struct jw *w, const char *key, const char *s, size_t n)
+{
+	if (!utf8_valid(s, n))
+		return;
+	jw_key(w, key);
+	if (w->rc == 0)
+		w->rc = json_text_string(w->b, s, n, 1);
+}
+
+static void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_strn(w, key, s, strlen(s));
+}
+
+static void jw_int(struct jw *w, const char *key, int64_t v)
+{
+	char d[24];
+
+	jw_key(w, key);
+	jw_raw(w, d, (size_t)snprintf(d, sizeof(d), "%" PRId64, v));
+}
+
+static void jw_lit(struct jw *w, const char *key, const char *lit)
+{
+	jw_key(w, key);
+	jw_raw(w, lit, strlen(lit));
+}
+
+/* Opens an object ('{') or array ('[') as a member or element. */
+static void jw_open(struct jw *w, const char *key, char c)
+{
+	jw_key(w, key);
+	jw_raw(w, &c, 1);
+}
+
+static void jw_close(struct jw *w, char c)
+{
+	jw_raw(w, &c, 1);
+}
+
+static void facet_json(struct jw *w, const struct registry *reg, const struct facets *f, int d,
+		       const char *key)
+{
 	const struct industry *ind;
 	int used[F_VALUES], nused = 0, i, j, t;
 	char code[4];
@@ -1004,58 +1082,59 @@ static json_t *facet_json(const struct registry *reg, const struct facets *f, in
 			used[j] = used[j - 1];
 			used[j - 1] = t;
 		}
+	jw_open(w, key, '[');
 	for (i = 0; i < nused; i++) {
-		o = json_object();
+		jw_open(w, NULL, '{');
 		switch (d) {
 		case F_STATUS:
-			json_object_set_new(o, "value", json_string(app_state_name((enum app_state)used[i])));
+			jw_str(w, "value", app_state_name((enum app_state)used[i]));
 			break;
 		case F_SECTION:
 		case F_DIVISION:
 			if (used[i] == 0) {
-				json_object_set_new(o, "value", json_null());
+				jw_lit(w, "value", "null");
 				break;
 			}
 			if (d == F_SECTION)
 				snprintf(code, sizeof(code), "%c", 'A' + used[i] - 1);
 			else
 				snprintf(code, sizeof(code), "%02d", used[i]);
-			json_object_set_new(o, "value", json_string(code));
+			jw_str(w, "value", code);
 			ind = industry_find(&reg->industries, code);
 			if (ind)
-				json_object_set_new(o, "name", json_string(ind->name));
+				jw_str(w, "name", ind->name);
 			break;
 		default:
-			json_object_set_new(o, "value", json_integer(used[i] + YEAR_BASE));
+			jw_int(w, "value", used[i] + YEAR_BASE);
 		}
-		json_object_set_new(o, "count", json_integer(f->n[d][used[i]]));
-		json_array_append_new(arr, o);
+		jw_int(w, "count", f->n[d][used[i]]);
+		jw_close(w, '}');
 	}
-	return arr;
+	jw_close(w, ']');
 }
 
 struct out_ctx {
 	struct search_run *r;
-	json_t *hits[SEARCH_PAGE_MAX];
+	struct dbuf hits[SEARCH_PAGE_MAX];
+	char have[SEARCH_PAGE_MAX];
+	struct dbuf mark;          /* a highlight or snippet being made */
 	struct dip_error *e;
 	int rc;
 };
 
-static json_t *marked(struct rank_query *rq, const char *text, int snippet)
+/* text with the query's words marked, as an excerpt when snippet. */
+static void marked(struct jw *w, struct out_ctx *o, const char *key, const char *text, int snippet)
 {
-	struct dbuf b;
-	json_t *j;
+	struct rank_query *rq = o->r->rq;
 
-	dbuf_init(&b, 0);
+	dbuf_reset(&o->mark);
 	if (snippet)
-		rank_snippet(rq, text, strlen(text), SEARCH_SNIPPET_CHARS, &b);
+		rank_snippet(rq, text, strlen(text), SEARCH_SNIPPET_CHARS, &o->mark);
 	else if (rq)
-		rank_highlight(rq, text, strlen(text), &b);
+		rank_highlight(rq, text, strlen(text), &o->mark);
 	else
-		rank_escape(text, strlen(text), &b);
-	j = json_string(b.p ? b.p : "");
-	dbuf_free(&b);
-	return j;
+		rank_escape(text, strlen(text), &o->mark);
+	jw_strn(w, key, o->mark.p ? o->mark.p : "", o->mark.len);
 }
 
 static int hit_json(void *ud, const struct search_doc *d)
@@ -1065,104 +1144,131 @@ static int hit_json(void *ud, const struct search_doc *d)
 	const struct registry *reg = r->v->reg;
 	const struct industry *ind;
 	struct search_keyinfo k;
-	json_t *h, *hl, *names, *marks;
-	const char *p, *nl;
+	struct dbuf marks;
+	struct jw w, mw;
+	const char *p, *nl, *parties;
 	char day[11], line[1024];
 	int i;
 
 	for (i = 0; i < r->npage && r->page[i] != d->key; i++)
 		;
-	if (i == r->npage || o->hits[i])
+	if (i == r->npage || o->have[i])
 		return 0;
 	store_search_key_split(d->key, &k);
-	h = json_object();
-	json_object_set_new(h, "application", json_integer(k.app_id));
-	json_object_set_new(h, "status", json_string(app_state_name(k.status)));
-	json_object_set_new(h, "name", json_string(d->name));
-	names = json_array();
-	marks = json_array();
+	parties = is_publication(k.status) ? "applicants" : "holders";
+	dbuf_init(&o->hits[i], 0);
+	dbuf_init(&marks, 0);
+	w.b = &o->hits[i];
+	w.rc = 0;
+	mw.b = &marks;
+	mw.rc = 0;
+	jw_open(&w, NULL, '{');
+	jw_int(&w, "application", k.app_id);
+	jw_str(&w, "status", app_state_name(k.status));
+	jw_str(&w, "name", d->name);
+	jw_open(&w, parties, '[');
+	jw_open(&mw, NULL, '[');
 	for (p = d->holder; *p; p = *nl ? nl + 1 : nl) {
 		nl = strchr(p, '\n');
 		if (nl == NULL)
 			nl = p + strlen(p);
 		snprintf(line, sizeof(line), "%.*s", (int)(nl - p), p);
-		json_array_append_new(names, json_string(line));
-		json_array_append_new(marks, marked(r->rq, line, 0));
+		jw_str(&w, NULL, line);
+		marked(&mw, o, NULL, line, 0);
 	}
-	json_object_set_new(h, is_publication(k.status) ? "applicants" : "holders", names);
+	jw_close(&w, ']');
+	jw_close(&mw, ']');
 	svc__day(reg, k.day, day);
-	json_object_set_new(h, is_publication(k.status) ? "publication_date" : "registration_date",
-			    json_string(day));
+	jw_str(&w, is_publication(k.status) ? "publication_date" : "registration_date", day);
 	if (d->industry[0]) {
-		json_object_set_new(h, "industry", json_string(d->industry));
+		jw_str(&w, "industry", d->industry);
 		ind = industry_find(&reg->industries, d->industry);
 		if (ind)
-			json_object_set_new(h, "industry_name", json_string(ind->name));
+			jw_str(&w, "industry_name", ind->name);
 	}
 	if (d->cert_no[0])
-		json_object_set_new(h, "certificate_number", json_string(d->cert_no));
+		jw_str(&w, "certificate_number", d->cert_no);
 	if (d->reg_no[0])
-		json_object_set_new(h, "registration_number", json_string(d->reg_no));
+		jw_str(&w, "registration_number", d->reg_no);
 	if (d->fingerprint[0])
-		json_object_set_new(h, "fingerprint", json_string(d->fingerprint));
+		jw_str(&w, "fingerprint", d->fingerprint);
 	if (r->rq)
-		json_object_set_new(h, "score", json_integer(r->page_score[i] >= 0 ? r->page_score[i]
-							     : rank_score(r->rq, d->name, d->holder)));
-	hl = json_object();
-	json_object_set_new(hl, "name", marked(r->rq, d->name, 0));
-	json_object_set_new(hl, is_publication(k.status) ? "applicants" : "holders", marks);
-	json_object_set_new(hl, "snippet", marked(r->rq, d->body ? d->body : "", 1));
-	json_object_set_new(h, "highlight", hl);
-	o->hits[i] = h;
-	return 0;
+		jw_int(&w, "score", r->page_score[i] >= 0 ? r->page_score[i]
+							  : rank_score(r->rq, d->name, d->holder));
+	jw_open(&w, "highlight", '{');
+	marked(&w, o, "name", d->name, 0);
+	jw_key(&w, parties);
+	if (mw.rc == 0)
+		jw_raw(&w, marks.p, marks.len);
+	marked(&w, o, "snippet", d->body ? d->body : "", 1);
+	jw_close(&w, '}');
+	jw_close(&w, '}');
+	dbuf_free(&marks);
+	o->have[i] = 1;
+	if (w.rc == 0)
+		w.rc = mw.rc;
+	return w.rc ? dip_fail(o->e, w.rc, "", "out of memory") : 0;
 }
 
-static int respond(struct search_run *r, json_t **out, struct dip_error *e)
+static int respond(struct search_run *r, struct dbuf *out, struct dip_error *e)
 {
-	struct out_ctx o;
-	json_t *res, *items, *facets, *dropped;
+	struct out_ctx *o = calloc(1, sizeof(*o));
+	struct jw w = { out, 0 };
 	char cur[96];
 	const char *t;
 	size_t i;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	o.r = r;
-	o.e = e;
-	rc = svc__st(r->v, r->v->st->search_docs(r->v->st, r->page, r->npage, 1, hit_json, &o), e);
-	items = json_array();
+	if (o == NULL)
+		return dip_fail(e, DIP_ENOMEM, "", "out of memory");
+	o->r = r;
+	o->e = e;
+	dbuf_init(&o->mark, 0);
+	rc = svc__st(r->v, r->v->st->search_docs(r->v->st, r->page, r->npage, 1, hit_json, o), e);
+	if (rc)
+		goto out;
+	jw_open(&w, NULL, '{');
+	jw_open(&w, "items", '[');
 	for (i = 0; i < (size_t)r->npage; i++)
-		if (o.hits[i])
-			json_array_append_new(items, o.hits[i]);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	res = json_object();
-	json_object_set_new(res, "items", items);
-	json_object_set_new(res, "total", json_integer(r->fa.total));
-	json_object_set_new(res, "total_exact", json_boolean(r->exact));
-	facets = json_object();
-	json_object_set_new(facets, "status", facet_json(r->v->reg, &r->fa, F_STATUS));
-	json_object_set_new(facets, "industry_section", facet_json(r->v->reg, &r->fa, F_SECTION));
-	json_object_set_new(facets, "industry_division", facet_json(r->v->reg, &r->fa, F_DIVISION));
-	json_object_set_new(facets, "year", facet_json(r->v->reg, &r->fa, F_YEAR));
-	json_object_set_new(res, "facets", facets);
-	json_object_set_new(res, "sort", json_string(r->sort == S_RELEVANCE ? "relevance"
-						    : r->sort == S_NEWEST ? "newest" : "oldest"));
+		if (o->have[i]) {
+			jw_sep(&w);
+			jw_raw(&w, o->hits[i].p, o->hits[i].len);
+		}
+	jw_close(&w, ']');
+	jw_int(&w, "total", r->fa.total);
+	jw_lit(&w, "total_exact", r->exact ? "true" : "false");
+	jw_open(&w, "facets", '{');
+	facet_json(&w, r->v->reg, &r->fa, F_STATUS, "status");
+	facet_json(&w, r->v->reg, &r->fa, F_SECTION, "industry_section");
+	facet_json(&w, r->v->reg, &r->fa, F_DIVISION, "industry_division");
+	facet_json(&w, r->v->reg, &r->fa, F_YEAR, "year");
+	jw_close(&w, '}');
+	jw_str(&w, "sort", r->sort == S_RELEVANCE ? "relevance" : r->sort == S_NEWEST ? "newest"
+										  : "oldest");
 	if (r->more && r->npage > 0) {
 		cursor_make(r, r->next_tier, r->next_score, r->page[r->npage - 1], cur, sizeof(cur));
-		json_object_set_new(res, "next", json_string(cur));
+		jw_str(&w, "next", cur);
 	} else {
-		json_object_set_new(res, "next", json_null());
+		jw_lit(&w, "next", "null");
 	}
-	json_object_set_new(res, "lookup", r->lookup ? json_string(r->lookup) : json_null());
-	dropped = json_array();
+	if (r->lookup)
+		jw_str(&w, "lookup", r->lookup);
+	else
+		jw_lit(&w, "lookup", "null");
+	jw_open(&w, "dropped", '[');
 	for (i = 0; r->q && (t = qry_dropped(r->q, i)) != NULL; i++)
-		json_array_append_new(dropped, json_string(t));
-	json_object_set_new(res, "dropped", dropped);
-	*out = res;
-	return 0;
+		jw_str(&w, NULL, t);
+	jw_close(&w, ']');
+	jw_close(&w, '}');
+	if (w.rc)
+		rc = dip_fail(e, w.rc, "", "out of memory");
+out:
+	for (i = 0; i < (size_t)r->npage; i++)
+		if (o->have[i])
+			dbuf_free(&o->hits[i]);
+	dbuf_free(&o->mark);
+	free(o);
+	return rc;
 }
 
 /* Certificate number, registration number or fingerprint: the record(s)
@@ -1194,13 +1300,13 @@ static int lookup(struct search_run *r, struct dip_error *e)
 	return 0;
 }
 
-int svc_search_json(struct svc *v, const struct search_params *p, json_t **out,
+int svc_search_text(struct svc *v, const struct search_params *p, struct dbuf *out,
 		    struct qry_diag *diag, struct dip_error *e)
 {
 	struct search_run *r = calloc(1, sizeof(*r));
+	size_t len = out->len;
 	int rc;
 
-	*out = NULL;
 	if (diag)
 		memset(diag, 0, sizeof(*diag));
 	if (r == NULL)
@@ -1226,9 +1332,28 @@ int svc_search_json(struct svc *v, const struct search_params *p, json_t **out,
 		rc = respond(r, out, e);
 	v->st->rollback(v->st);
 out:
+	if (rc && out->p) {
+		out->len = len;
+		out->p[len] = '\0';
+	}
 	qry_free(r->q);
 	rank_query_free(r->rq);
 	free(r->keys);
 	free(r);
+	return rc;
+}
+
+int svc_search_json(struct svc *v, const struct search_params *p, json_t **out,
+		    struct qry_diag *diag, struct dip_error *e)
+{
+	struct dbuf b;
+	int rc;
+
+	*out = NULL;
+	dbuf_init(&b, 0);
+	rc = svc_search_text(v, p, &b, diag, e);
+	if (rc == 0 && (*out = json_text_loads(b.p, NULL)) == NULL)
+		rc = dip_fail(e, DIP_ENOMEM, "", "out of memory");
+	dbuf_free(&b);
 	return rc;
 }

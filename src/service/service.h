@@ -328,6 +328,10 @@ struct qry_diag;
  * the same on every backend (search.c, domain/rank.h). */
 int svc_search_json(struct svc *v, const struct search_params *p, json_t **out,
 		    struct qry_diag *diag, struct dip_error *e);
+/* The same answer appended to out as compact JSON, the bytes jansson would
+ * write for it; out is as it was after an error. */
+int svc_search_text(struct svc *v, const struct search_params *p, struct dbuf *out,
+		    struct qry_diag *diag, struct dip_error *e);
 /* The search index's generation: it changes with every change of the
  * index, so an answer computed at one value stands while it does. */
 int svc_search_generation(struct svc *v, int64_t *gen, struct dip_error *e);
