@@ -11,6 +11,7 @@
  * and 15 hashes more.
  */
 #include "ledger/tiles.h"
+#include "util/lru.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -204,12 +205,8 @@ struct tile {
 	int first_row;             /* 0, or SUMMARY_ROW for a summary */
 	size_t bytes;
 	struct tile *hnext;        /* hash chain */
-	struct tile *prev, *next;  /* its LRU list, most recent first */
+	struct lru_node lru;       /* in the list of full tiles or of summaries */
 	led_hash nodes[];          /* rows first_row..8: width >> j hashes each */
-};
-
-struct lru {
-	struct tile *head, *tail;
 };
 
 struct led_tiles {
@@ -218,7 +215,7 @@ struct led_tiles {
 	pthread_mutex_t mu;
 	struct tile **buckets;
 	size_t nbuckets;
-	struct lru full, summaries;
+	struct lru_list full, summaries;
 	uint64_t serial;           /* tells this object apart from any other */
 	uint64_t epoch;            /* counts led_tiles_cache_clear */
 	uint64_t hits, misses, count, nsummaries;
@@ -272,33 +269,15 @@ int led_tiles_new(const struct led_tile_io *io, size_t cache_bytes, struct led_t
 	return 0;
 }
 
-static struct lru *list_of(struct led_tiles *t, const struct tile *x)
+static struct lru_list *list_of(struct led_tiles *t, const struct tile *x)
 {
 	return x->first_row ? &t->summaries : &t->full;
 }
 
-static void lru_unlink(struct lru *l, struct tile *x)
+/* The tile of an LRU list's node; NULL for none. */
+static struct tile *tile_of(struct lru_node *n)
 {
-	if (x->prev)
-		x->prev->next = x->next;
-	else
-		l->head = x->next;
-	if (x->next)
-		x->next->prev = x->prev;
-	else
-		l->tail = x->prev;
-	x->prev = x->next = NULL;
-}
-
-static void lru_push(struct lru *l, struct tile *x)
-{
-	x->prev = NULL;
-	x->next = l->head;
-	if (l->head)
-		l->head->prev = x;
-	l->head = x;
-	if (l->tail == NULL)
-		l->tail = x;
+	return n ? LRU_ENTRY(n, struct tile, lru) : NULL;
 }
 
 static struct tile **chain_slot(struct led_tiles *t, const struct tile *x)
@@ -317,7 +296,7 @@ static void evict(struct led_tiles *t, struct tile *x)
 
 	if (*pp)
 		*pp = x->hnext;
-	lru_unlink(list_of(t, x), x);
+	lru_unlink(list_of(t, x), &x->lru);
 	t->used -= x->bytes;
 	t->count--;
 	if (x->first_row)
@@ -344,9 +323,8 @@ static void shrink(struct led_tiles *t, struct tile *x)
 	pp = chain_slot(t, x);
 	if (*pp)
 		*pp = y;
-	lru_unlink(&t->full, x);
-	y->prev = y->next = NULL;
-	lru_push(&t->summaries, y);
+	lru_unlink(&t->full, &x->lru);
+	lru_push(&t->summaries, &y->lru);
 	t->used = t->used - x->bytes + y->bytes;
 	t->nsummaries++;
 	free(x);
@@ -356,9 +334,9 @@ void led_tiles_cache_clear(struct led_tiles *t)
 {
 	pthread_mutex_lock(&t->mu);
 	while (t->full.head)
-		evict(t, t->full.head);
+		evict(t, tile_of(t->full.head));
 	while (t->summaries.head)
-		evict(t, t->summaries.head);
+		evict(t, tile_of(t->summaries.head));
 	t->epoch++;
 	pthread_mutex_unlock(&t->mu);
 }
@@ -515,8 +493,8 @@ int led_tiles_node(struct led_tiles *t, uint64_t size, int level, uint64_t index
 	pthread_mutex_lock(&t->mu);
 	x = lookup(t, tl, tn);
 	if (x && x->width >= need) {
-		lru_unlink(list_of(t, x), x);
-		lru_push(list_of(t, x), x);
+		lru_unlink(list_of(t, x), &x->lru);
+		lru_push(list_of(t, x), &x->lru);
 		t->hits++;
 		if (row >= x->first_row) {
 			memcpy(out, tile_node(x, row, k), LED_HASH_LEN);
@@ -549,15 +527,15 @@ int led_tiles_node(struct led_tiles *t, uint64_t size, int level, uint64_t index
 			evict(t, old);
 		x->hnext = t->buckets[bucket_of(t, tl, tn)];
 		t->buckets[bucket_of(t, tl, tn)] = x;
-		lru_push(&t->full, x);
+		lru_push(&t->full, &x->lru);
 		t->used += x->bytes;
 		t->count++;
 		/* Shrink the least recent full tiles first, then let go of
 		 * the least recent summaries. */
 		while (t->used > t->cap) {
-			if ((v = t->full.tail) != NULL && v != x)
+			if ((v = tile_of(t->full.tail)) != NULL && v != x)
 				shrink(t, v);
-			else if ((v = t->summaries.tail) != NULL)
+			else if ((v = tile_of(t->summaries.tail)) != NULL)
 				evict(t, v);
 			else
 				break;

@@ -11,6 +11,7 @@
  * a lookup is a hash probe and a copy.
  */
 #include "server/internal.h"
+#include "util/lru.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ struct cache_entry {
 	size_t len;
 	int64_t gen;
 	uint64_t hash;
-	struct cache_entry *prev, *next;  /* most recently used first */
+	struct lru_node lru;
 	struct cache_entry *chain;        /* same bucket */
 };
 
@@ -29,7 +30,7 @@ struct resp_cache {
 	pthread_mutex_t lock;
 	struct cache_entry **buckets;
 	size_t nbuckets;
-	struct cache_entry *head, *tail;
+	struct lru_list lru;
 	size_t n, max, bytes, max_bytes;
 };
 
@@ -63,28 +64,9 @@ struct resp_cache *resp_cache_new(size_t max_entries, size_t max_bytes)
 	return c;
 }
 
-static void unlink_lru(struct resp_cache *c, struct cache_entry *e)
+static struct cache_entry *entry_of(struct lru_node *n)
 {
-	if (e->prev)
-		e->prev->next = e->next;
-	else
-		c->head = e->next;
-	if (e->next)
-		e->next->prev = e->prev;
-	else
-		c->tail = e->prev;
-	e->prev = e->next = NULL;
-}
-
-static void push_front(struct resp_cache *c, struct cache_entry *e)
-{
-	e->prev = NULL;
-	e->next = c->head;
-	if (c->head)
-		c->head->prev = e;
-	c->head = e;
-	if (c->tail == NULL)
-		c->tail = e;
+	return LRU_ENTRY(n, struct cache_entry, lru);
 }
 
 static void drop(struct resp_cache *c, struct cache_entry *e)
@@ -95,7 +77,7 @@ static void drop(struct resp_cache *c, struct cache_entry *e)
 		p = &(*p)->chain;
 	if (*p)
 		*p = e->chain;
-	unlink_lru(c, e);
+	lru_unlink(&c->lru, &e->lru);
 	c->n--;
 	c->bytes -= e->len + strlen(e->key);
 	free(e->key);
@@ -126,8 +108,8 @@ int resp_cache_get(struct resp_cache *c, const char *key, int64_t gen, struct db
 	if (e && e->gen != gen) {
 		drop(c, e);
 	} else if (e) {
-		unlink_lru(c, e);
-		push_front(c, e);
+		lru_unlink(&c->lru, &e->lru);
+		lru_push(&c->lru, &e->lru);
 		found = dbuf_add(out, e->body, e->len) == 0;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -163,11 +145,11 @@ void resp_cache_put(struct resp_cache *c, const char *key, int64_t gen, const ch
 		drop(c, find(c, key, h));
 	e->chain = c->buckets[h % c->nbuckets];
 	c->buckets[h % c->nbuckets] = e;
-	push_front(c, e);
+	lru_push(&c->lru, &e->lru);
 	c->n++;
 	c->bytes += len + strlen(key);
-	while (c->tail && (c->n > c->max || c->bytes > c->max_bytes))
-		drop(c, c->tail);
+	while (c->lru.tail && (c->n > c->max || c->bytes > c->max_bytes))
+		drop(c, entry_of(c->lru.tail));
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -175,8 +157,8 @@ void resp_cache_free(struct resp_cache *c)
 {
 	if (c == NULL)
 		return;
-	while (c->head)
-		drop(c, c->head);
+	while (c->lru.head)
+		drop(c, entry_of(c->lru.head));
 	pthread_mutex_destroy(&c->lock);
 	free(c->buckets);
 	free(c);
