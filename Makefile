@@ -11,6 +11,13 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 PKGS := libevent libevent_pthreads sqlite3 libpq libssl libcrypto jansson cairo pangocairo libqrencode zlib
 
+# The allocator: jemalloc, in place of glibc's malloc for the whole process
+# (the libraries' allocations included), except under the sanitizers, which
+# bring their own.
+ifneq ($(SAN),1)
+PKGS += jemalloc
+endif
+
 BUILD ?= build
 ifeq ($(SAN),1)
 B := $(BUILD)/san

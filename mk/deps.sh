@@ -10,7 +10,7 @@ build="build-essential:cmd:cc pkg-config:cmd:pkg-config
 libevent-dev:pc:libevent_pthreads libsqlite3-dev:pc:sqlite3 libpq-dev:pc:libpq
 libssl-dev:pc:libcrypto libjansson-dev:pc:jansson libcairo2-dev:pc:cairo
 libpango1.0-dev:pc:pangocairo libqrencode-dev:pc:libqrencode
-libcmocka-dev:pc:cmocka zlib1g-dev:pc:zlib fonts-noto-cjk:file:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+libcmocka-dev:pc:cmocka zlib1g-dev:pc:zlib libjemalloc-dev:pc:jemalloc fonts-noto-cjk:file:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 tzdata:file:/usr/share/zoneinfo/Asia/Shanghai ca-certificates:file:/etc/ssl/certs"
 testing="nodejs:cmd:node npm:cmd:npm sqlite3:cmd:sqlite3 poppler-utils:cmd:pdftotext
 zbar-tools:cmd:zbarimg postgresql:file:/usr/lib/postgresql/15/bin/initdb

@@ -675,10 +675,12 @@ int server_run(struct registry *reg, const struct server_config *cfg)
 	 * every parked reply. */
 	signal(SIGXFSZ, SIG_IGN);
 #ifdef __GLIBC__
-	/* glibc gives the free top of a heap back to the kernel whenever it
-	 * passes 128 KiB, and takes it again for the next request: under a
-	 * search load that was a trim, and a flush of both cores' address
-	 * caches, every few requests.  4 MiB kept per heap spares that. */
+	/* On glibc's malloc (a build without jemalloc, which gives memory
+	 * back by its own decay): glibc gives the free top of a heap back to
+	 * the kernel whenever it passes 128 KiB, and takes it again for the
+	 * next request: under a search load that was a trim, and a flush of
+	 * both cores' address caches, every few requests.  4 MiB kept per
+	 * heap spares that. */
 	mallopt(M_TRIM_THRESHOLD, 4 << 20);
 #endif
 	evthread_use_pthreads();
