@@ -127,7 +127,6 @@ static int keep(void *ud, const struct tok_token *t)
 	struct rank_query *rq = ud;
 	struct hit *h;
 	uint64_t m = 0;
-	uint32_t cp;
 	int i, k;
 
 	for (i = 0; i < rq->nterms; i++) {
@@ -154,7 +153,7 @@ static int keep(void *ud, const struct tok_token *t)
 	h->pos = t->pos;
 	h->start = t->start;
 	h->end = t->end;
-	k = utf8_decode((const unsigned char *)rq->text + t->start, t->end - t->start, &cp);
+	k = utf8_len((const unsigned char *)rq->text + t->start, t->end - t->start);
 	h->end1 = k > 0 ? t->start + (size_t)k : t->end;
 	h->terms = m;
 	return 0;
@@ -396,22 +395,12 @@ int rank_highlight(struct rank_query *rq, const char *text, size_t len, struct d
 /* The byte offset after count characters from byte i (at most len). */
 static size_t skip_chars(const char *text, size_t len, size_t i, size_t count)
 {
-	const unsigned char *t = (const unsigned char *)text;
-	uint32_t cp;
 	int k;
 
 	while (count > 0 && i < len) {
-		/* ASCII, and a well-formed three-byte sequence (most CJK),
-		 * without the decoder: the same steps it would give. */
-		if (t[i] < 0x80) {
-			k = 1;
-		} else if (t[i] >= 0xe0 && t[i] <= 0xef && len - i >= 3 && (t[i + 1] & 0xc0) == 0x80 &&
-			   (t[i + 2] & 0xc0) == 0x80 && (t[i] != 0xe0 || t[i + 1] >= 0xa0) &&
-			   (t[i] != 0xed || t[i + 1] < 0xa0)) {
-			k = 3;
-		} else {
-			k = utf8_decode(t + i, len - i, &cp);
-		}
+		/* A byte that begins no character counts as one, as the
+		 * tokenizer steps over it. */
+		k = utf8_len((const unsigned char *)text + i, len - i);
 		i += k > 0 ? (size_t)k : 1;
 		count--;
 	}

@@ -66,43 +66,22 @@ int utf8_encode(uint32_t cp, char out[4])
 	return 4;
 }
 
-/* The well-formed sequences of Unicode's table 3-7, byte by byte: the
- * second byte's range excludes overlong forms (E0, F0), surrogates (ED)
- * and code points past U+10FFFF (F4).  The same answers as decoding each
- * code point with utf8_decode, at a fraction of the cost: every string
- * of stored content is checked on every read.  A NUL byte passes only
- * with nul_ok. */
+/* Character by character (utf8_len): the same answers as decoding each
+ * code point with utf8_decode, at a fraction of the cost: every string of
+ * stored content is checked on every read.  A NUL byte passes only with
+ * nul_ok. */
 static int well_formed(const char *s, size_t n, int nul_ok)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	unsigned c, lo, hi;
+	int k;
 
 	while (p < end) {
-		c = *p;
-		if (c < 0x80) {
-			if (c == 0 && !nul_ok)
-				return 0;
-			p++;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			if (end - p < 2 || (p[1] & 0xc0) != 0x80)
-				return 0;
-			p += 2;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			lo = c == 0xe0 ? 0xa0 : 0x80;
-			hi = c == 0xed ? 0x9f : 0xbf;
-			if (end - p < 3 || p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80)
-				return 0;
-			p += 3;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			lo = c == 0xf0 ? 0x90 : 0x80;
-			hi = c == 0xf4 ? 0x8f : 0xbf;
-			if (end - p < 4 || p[1] < lo || p[1] > hi || (p[2] & 0xc0) != 0x80 ||
-			    (p[3] & 0xc0) != 0x80)
-				return 0;
-			p += 4;
-		} else {
+		if (*p == 0 && !nul_ok)
 			return 0;
-		}
+		k = utf8_len(p, (size_t)(end - p));
+		if (k == 0)
+			return 0;
+		p += k;
 	}
 	return 1;
 }
