@@ -193,7 +193,7 @@ int led_bundle_next(const uint8_t **p, size_t *left, const uint8_t **entry, size
  * of GROUP leaves under one summary node, which a reading thread rebuilds
  * from the stored tile with 15 hashes instead of the tile's 255.  A proof
  * needs its bottom tile's nodes of one group only.  At 10M entries the
- * summaries of all 39,000 bottom tiles fit in 40 MiB.
+ * summaries of all 39,000 bottom tiles fit in about 39 MiB.
  */
 #define SUMMARY_ROW 4
 #define GROUP (1u << SUMMARY_ROW)

@@ -43,7 +43,6 @@
 #include "util/jsontext.h"
 #include "util/utf8.h"
 
-#include <inttypes.h>
 #include <pthread.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -1041,10 +1040,9 @@ static void jw_str(struct jw *w, const char *key, const char *s)
 
 static void jw_int(struct jw *w, const char *key, int64_t v)
 {
-	char d[24];
-
 	jw_key(w, key);
-	jw_raw(w, d, (size_t)snprintf(d, sizeof(d), "%" PRId64, v));
+	if (w->rc == 0)
+		w->rc = json_text_integer(w->b, (json_int_t)v);
 }
 
 static void jw_lit(struct jw *w, const char *key, const char *lit)

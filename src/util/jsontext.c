@@ -47,7 +47,7 @@ int json_text_string(struct dbuf *b, const char *s, size_t n, int upper)
 	return rc ? rc : dbuf_addc(b, '"');
 }
 
-static int put_integer(struct dbuf *b, json_int_t v)
+int json_text_integer(struct dbuf *b, json_int_t v)
 {
 	char d[24], *p = d + sizeof(d);
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -85,7 +85,7 @@ static int put(struct dbuf *b, const json_t *v, int depth, const char *key, cons
 	case JSON_FALSE:
 		return dbuf_add(b, "false", 5);
 	case JSON_INTEGER:
-		return put_integer(b, json_integer_value(v));
+		return json_text_integer(b, json_integer_value(v));
 	case JSON_REAL:
 		return put_real(b, v);
 	case JSON_STRING:

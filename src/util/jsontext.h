@@ -27,6 +27,10 @@
  * DIP_ENOMEM from b. */
 int json_text_string(struct dbuf *b, const char *s, size_t n, int upper);
 
+/* v in decimal, as jansson writes an integer, appended to b.  0, or
+ * DIP_ELIMIT or DIP_ENOMEM from b. */
+int json_text_integer(struct dbuf *b, json_int_t v);
+
 /* Values nested deeper are refused (DIP_EINVAL). */
 #define JSON_TEXT_MAX_DEPTH 512
 
