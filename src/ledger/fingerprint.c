@@ -240,6 +240,7 @@ static void *worker(void *arg)
 	int fd = -1;
 	uint64_t g;
 
+	pthread_setname_np(pthread_self(), "dipreg-hash");
 	if (buf == NULL) {
 		worker_fail(f, DIP_ENOMEM, "%s%s", "out of memory", "");
 		goto out;

@@ -173,6 +173,7 @@ static void *syncer_main(void *arg)
 {
 	struct server *s = arg;
 
+	pthread_setname_np(pthread_self(), "dipreg-sync");
 	pthread_mutex_lock(&s->sync_mu);
 	for (;;) {
 		/* The ticket wanted may belong to a commit still running, or
@@ -199,6 +200,7 @@ static void *checkpointer_main(void *arg)
 	struct dip_error e;
 	struct timespec ts;
 
+	pthread_setname_np(pthread_self(), "dipreg-ckpt");
 	pthread_mutex_lock(&s->sync_mu);
 	while (!s->sync_stop) {
 		pthread_cond_timedwait(&s->ckpt_cv, &s->sync_mu, in_ms(&ts, 100));

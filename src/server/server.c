@@ -478,7 +478,12 @@ static void on_poll_tick(evutil_socket_t fd, short what, void *arg)
 static void *thread_main(void *arg)
 {
 	struct server_thread *th = arg;
+	char name[16];
 
+	/* The first thread is the process's own and keeps its name, which
+	 * ps, pgrep and the init system know it by. */
+	snprintf(name, sizeof(name), "dipreg-http%d", th->index);
+	pthread_setname_np(pthread_self(), name);
 	event_base_dispatch(th->base);
 	return NULL;
 }
@@ -575,6 +580,7 @@ static struct event_base *signal_base;
 
 static void *signal_main(void *arg)
 {
+	pthread_setname_np(pthread_self(), "dipreg-signals");
 	event_base_dispatch(arg);
 	return NULL;
 }

@@ -29,6 +29,7 @@ static void *counter_main(void *arg)
 	struct server *s = arg;
 	struct dip_error e;
 
+	pthread_setname_np(pthread_self(), "dipreg-stats");
 	pthread_mutex_lock(&s->stats_mu);
 	for (;;) {
 		while (!s->stats_stop && !s->stats_want)

@@ -111,6 +111,7 @@ static void *watch_main(void *arg)
 	int retry_ms = 50, was_lost = 0;
 
 	(void)arg;
+	pthread_setname_np(pthread_self(), "dipreg-pgwatch");
 	for (;;) {
 		struct pollfd p[2];
 

@@ -1,7 +1,10 @@
 // GET /metrics: the Prometheus text format, route patterns as labels,
-// the registry's state, and only for the addresses of metrics_allow.
+// the registry's state, and only for the addresses of metrics_allow; and
+// the threads as process listings show them.
 import { test } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { hex, request, startServer, until } from './lib.mjs';
 import { workingDay } from './scenario.mjs';
@@ -118,6 +121,21 @@ test('a burst of connections is shared evenly by the threads', async () => {
     assert.ok(Math.min(...took) >= 14, `accepted by thread: ${took}`);
   } finally {
     for (const s of socks) s.destroy();
+    await srv.stop();
+  }
+});
+
+// top -H and ps -L show each thread by what it does; the first serving
+// thread is the process's own and keeps the name pgrep and systemd know.
+test('the server names its threads', async () => {
+  const srv = await startServer({ args: ['--threads', '3'] });
+  try {
+    const task = `/proc/${srv.proc.pid}/task`;
+    const names = readdirSync(task).map((t) => readFileSync(join(task, t, 'comm'), 'utf8').trim()).sort();
+    for (const n of ['dipreg', 'dipreg-http1', 'dipreg-http2', 'dipreg-sync', 'dipreg-ckpt', 'dipreg-stats', 'dipreg-signals'])
+      assert.ok(names.includes(n), `no thread ${n} among ${names}`);
+    assert.equal(names.filter((n) => n === 'dipreg').length, 1, `threads: ${names}`);
+  } finally {
     await srv.stop();
   }
 });
