@@ -1011,6 +1011,21 @@ static int each_app(struct store *s, PGresult *res, store_app_cb cb, void *ud)
 	return rc;
 }
 
+/* The ids of the $3 newest applications below id $1 in the states of the
+ * bit set $2, from each state's range of applications_state, as in
+ * store_sqlite.c; the branch of a state not in the set is a one-time
+ * filter that is false. */
+#define PG_STATE_IDS(k)                                                                     \
+	"(SELECT id FROM applications WHERE state = " #k " AND id < $1 AND "                  \
+	"(($2::bigint >> " #k ") & 1) = 1 ORDER BY id DESC LIMIT $3)"
+#define PG_NEWEST_IN_STATES                                                                 \
+	PG_STATE_IDS(0) " UNION ALL " PG_STATE_IDS(1) " UNION ALL " PG_STATE_IDS(2)          \
+	" UNION ALL " PG_STATE_IDS(3) " UNION ALL " PG_STATE_IDS(4) " UNION ALL "             \
+	PG_STATE_IDS(5) " UNION ALL " PG_STATE_IDS(6) " UNION ALL " PG_STATE_IDS(7)          \
+	" UNION ALL " PG_STATE_IDS(8) " UNION ALL " PG_STATE_IDS(9) " UNION ALL "             \
+	PG_STATE_IDS(10) " ORDER BY 1 DESC LIMIT $3"
+_Static_assert(APP__COUNT == 11, "PG_NEWEST_IN_STATES has a branch for each state");
+
 static int pg_app_list(struct store *s, const struct app_filter *f, store_app_cb cb, void *ud)
 {
 	int64_t after = f->after_id > 0 ? f->after_id : INT64_MAX;
@@ -1026,9 +1041,9 @@ static int pg_app_list(struct store *s, const struct app_filter *f, store_app_cb
 		return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < $1 AND "
 				       IN_STATES("2") " AND agent_id = $3 AND agent_id <> 0 ORDER BY id DESC LIMIT $4",
 				       "iiid", after, states, f->agent_id, limit), cb, ud);
-	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < $1 AND "
-			       IN_STATES("2") " ORDER BY id DESC LIMIT $3", "iid", after, states,
-			       limit), cb, ud);
+	return each_app(s, run(s, "WITH ids(k) AS (" PG_NEWEST_IN_STATES ") SELECT " APP_COLS
+			       " FROM applications WHERE id IN (SELECT k FROM ids) ORDER BY id DESC",
+			       "iid", after, states, limit), cb, ud);
 }
 
 static int pg_app_count_by_state(struct store *s, int64_t counts[APP__COUNT])

@@ -1004,6 +1004,27 @@ static int each_app(struct store *s, sqlite3_stmt *st, store_app_cb cb, void *ud
 	return rc;
 }
 
+/*
+ * The ids of the ?3 newest applications below id ?1 in the states of the
+ * bit set ?2: the newest of each state's range of applications_state, the
+ * ranges merged.  Walking the ids down from the newest and testing each
+ * state crossed every draft and every application in examination before
+ * the register's first page: at 1M registrations with 3M drafts, minutes
+ * on a cold page cache, against milliseconds.  The branch of a state not
+ * in the set has a condition false before any row is read, so SQLite
+ * skips it.
+ */
+#define SQ_STATE_IDS(k)                                                                     \
+	"SELECT id FROM (SELECT id FROM applications WHERE state = " #k " AND id < ?1 AND "  \
+	"((?2 >> " #k ") & 1) = 1 ORDER BY id DESC LIMIT ?3)"
+#define SQ_NEWEST_IN_STATES                                                                 \
+	SQ_STATE_IDS(0) " UNION ALL " SQ_STATE_IDS(1) " UNION ALL " SQ_STATE_IDS(2)          \
+	" UNION ALL " SQ_STATE_IDS(3) " UNION ALL " SQ_STATE_IDS(4) " UNION ALL "             \
+	SQ_STATE_IDS(5) " UNION ALL " SQ_STATE_IDS(6) " UNION ALL " SQ_STATE_IDS(7)          \
+	" UNION ALL " SQ_STATE_IDS(8) " UNION ALL " SQ_STATE_IDS(9) " UNION ALL "             \
+	SQ_STATE_IDS(10) " ORDER BY 1 DESC LIMIT ?3"
+_Static_assert(APP__COUNT == 11, "SQ_NEWEST_IN_STATES has a branch for each state");
+
 static int sq_app_list(struct store *s, const struct app_filter *f, store_app_cb cb, void *ud)
 {
 	int64_t after = f->after_id > 0 ? f->after_id : INT64_MAX;
@@ -1020,9 +1041,9 @@ static int sq_app_list(struct store *s, const struct app_filter *f, store_app_cb
 		return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "
 				       "((1 << state) & ?) <> 0 AND agent_id = ? AND agent_id <> 0 ORDER BY id DESC "
 				       "LIMIT ?", "iiid", after, states, f->agent_id, limit), cb, ud);
-	return each_app(s, run(s, "SELECT " APP_COLS " FROM applications WHERE id < ? AND "
-			       "((1 << state) & ?) <> 0 ORDER BY id DESC LIMIT ?", "iid", after,
-			       states, limit), cb, ud);
+	return each_app(s, run(s, "WITH ids(k) AS (" SQ_NEWEST_IN_STATES ") SELECT " APP_COLS
+			       " FROM applications WHERE id IN (SELECT k FROM ids) ORDER BY id DESC",
+			       "iid", after, states, limit), cb, ud);
 }
 
 static int sq_app_count_by_state(struct store *s, int64_t counts[APP__COUNT])

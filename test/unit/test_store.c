@@ -413,6 +413,48 @@ static void test_store_applications(void **state)
 	assert_int_equal(s->app_by_reg_no(s, "DIP2024999999", &b), DIP_ENOTFOUND);
 }
 
+/* The register lists the newest applications of a few states however many
+ * drafts and applications in examination are newer (Art. 20): each state's
+ * ids come from its own range, the last state's too, and pages follow on. */
+static void test_art20_store_lists_each_state_past_newer_ones(void **state)
+{
+	struct store *s = S(state);
+	int64_t owner = add_account(s, "alice"), ids[APP__COUNT][3];
+	struct app_filter f;
+	struct ids c;
+	int st, i;
+
+	for (i = 0; i < 3; i++)
+		for (st = 0; st < APP__COUNT; st++)
+			ids[st][i] = add_app(s, owner, (enum app_state)st, "", 0);
+	for (i = 0; i < 40; i++)
+		add_app(s, owner, i % 2 ? APP_DRAFT : APP_SUBMITTED, "", 0);
+	for (st = 0; st < APP__COUNT; st++) {
+		if (st == APP_DRAFT || st == APP_SUBMITTED)
+			continue;
+		memset(&f, 0, sizeof(f));
+		memset(&c, 0, sizeof(c));
+		f.states = 1u << st;
+		OK(s, s->app_list(s, &f, collect_app, &c));
+		assert_int_equal(c.n, 3);
+		for (i = 0; i < 3; i++)
+			assert_int_equal(c.v[i], ids[st][2 - i]);
+	}
+	/* The register's three states, two at a time. */
+	memset(&f, 0, sizeof(f));
+	f.states = 1u << APP_REGISTERED | 1u << APP_CANCELLED | 1u << APP_REVOKED;
+	f.limit = 2;
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_list(s, &f, collect_app, &c));
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[0] == ids[APP_REVOKED][2] && c.v[1] == ids[APP_CANCELLED][2]);
+	f.after_id = c.v[1];
+	memset(&c, 0, sizeof(c));
+	OK(s, s->app_list(s, &f, collect_app, &c));
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[0] == ids[APP_REGISTERED][2] && c.v[1] == ids[APP_REVOKED][1]);
+}
+
 static void test_store_application_lists(void **state)
 {
 	struct store *s = S(state);
@@ -3237,6 +3279,7 @@ int main(void)
 		T(test_store_agencies),
 		T(test_store_applications),
 		T(test_store_application_lists),
+		T(test_art20_store_lists_each_state_past_newer_ones),
 		T(test_store_objections),
 	T(test_store_app_stamp),
 		T(test_store_requests),
