@@ -373,7 +373,7 @@ static int log_flush(struct gen *g, dip_time t)
 
 	while (rc == 0 && g->nheap && g->heap[0].at <= t) {
 		pend_pop(g, &p);
-		rc = st->ledger_append(st, p.entry, p.len, &idx);
+		rc = st->ledger_append(st, p.entry, p.len, p.kind != PEND_DEPOSIT, &idx);
 		if (rc) {
 			rc = st_fail(g, "log append");
 		} else if (p.kind == PEND_DEPOSIT) {

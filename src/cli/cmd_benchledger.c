@@ -75,8 +75,9 @@ static void filler(struct dbuf *b, size_t n)
 }
 
 /* One entry, canonical JSON (keys in order), of the registry's three
- * common kinds in the proportions the synthetic registries have. */
-static void make_entry(struct dbuf *b, int64_t i, dip_time at)
+ * common kinds in the proportions the synthetic registries have; 1 when it
+ * is an announcement, 0 for a deposit. */
+static int make_entry(struct dbuf *b, int64_t i, dip_time at)
 {
 	char ts[32], hex[65];
 	uint8_t raw[32];
@@ -117,6 +118,7 @@ static void make_entry(struct dbuf *b, int64_t i, dip_time at)
 			  "\"http://127.0.0.1:8080/verify?cert=x\",\"version\":1},\"time\":\"%s\","
 			  "\"type\":\"registration\"}", (unsigned long long)(rnd64() % 1000000000000ull), ts);
 	}
+	return kind >= 45;
 }
 
 struct stats {
@@ -213,6 +215,7 @@ int cli_bench_ledger(int argc, char **argv)
 	struct dip_error e;
 	struct dbuf b, one;
 	size_t *off = NULL;
+	char *announce = NULL;
 	struct svc v = { 0 };
 	struct stats cold, warm;
 	long entries = 0, batch = 10000, proofs = 2000, cache_mb = -1;
@@ -271,7 +274,8 @@ int cli_bench_ledger(int argc, char **argv)
 		goto out;
 	}
 	off = calloc((size_t)batch + 1, sizeof(*off));
-	if (off == NULL) {
+	announce = calloc((size_t)batch, 1);
+	if (off == NULL || announce == NULL) {
 		rc = cli_fail("out of memory");
 		goto out;
 	}
@@ -288,7 +292,7 @@ int cli_bench_ledger(int argc, char **argv)
 		/* The entries are made before the clock starts. */
 		dbuf_reset(&b);
 		for (i = 0; i < n; i++) {
-			make_entry(&one, size + i, at);
+			announce[i] = (char)make_entry(&one, size + i, at);
 			off[i] = b.len;
 			dbuf_add(&b, one.p, one.len);
 		}
@@ -300,7 +304,8 @@ int cli_bench_ledger(int argc, char **argv)
 			goto out;
 		}
 		for (i = 0; i < n; i++) {
-			if (v.st->ledger_append(v.st, b.p + off[i], off[i + 1] - off[i], &idx)) {
+			if (v.st->ledger_append(v.st, b.p + off[i], off[i + 1] - off[i], announce[i],
+						&idx)) {
 				v.st->rollback(v.st);
 				rc = cli_fail("%s", v.st->err.message);
 				goto out;
@@ -378,6 +383,7 @@ out:
 	free(pick);
 	free(us);
 	free(off);
+	free(announce);
 	dbuf_free(&b);
 	dbuf_free(&one);
 	if (v.st)

@@ -458,7 +458,8 @@ int svc__ledger(struct svc *v, const char *type, json_t *entry, dip_time at, int
 		dip_fail(e, rc, "", "log entry larger than 65535 bytes");
 	if (rc)
 		goto out;
-	rc = svc__st(v, v->st->ledger_append(v->st, b.p, b.len, &idx), e);
+	rc = svc__st(v, v->st->ledger_append(v->st, b.p, b.len, strcmp(type, "deposit") != 0, &idx),
+		     e);
 	if (rc == 0 && index)
 		*index = idx;
 out:

@@ -900,32 +900,28 @@ int svc_announcements_json(struct svc *v, int64_t before, int limit, json_t **ou
 			   struct dip_error *e)
 {
 	json_t *arr = json_array(), *entry;
+	int64_t idx[201];
 	struct dbuf b;
-	int64_t size = 0, i;
-	int rc;
+	int i, n = 0, rc;
 
 	if (limit <= 0 || limit > 200)
 		limit = 50;
+	if (before < 0)
+		before = INT64_MAX;
 	dbuf_init(&b, 1 << 17);
+	/* Deposits are receipts for their depositor, not announcements: the
+	 * store lists the others (ledger_announcements). */
 	rc = svc__st(v, v->st->begin(v->st, 0), e);
 	if (rc == 0)
-		rc = svc__st(v, v->st->ledger_size(v->st, &size), e);
-	if (before < 0 || before > size)
-		before = size;
-	for (i = before - 1; rc == 0 && i >= 0 && (int)json_array_size(arr) < limit; i--) {
-		rc = svc__st(v, v->st->ledger_entry(v->st, i, &b), e);
+		rc = svc__st(v, v->st->ledger_announcements(v->st, before, idx, limit + 1, &n), e);
+	for (i = 0; rc == 0 && i < n && i < limit; i++) {
+		rc = svc__st(v, v->st->ledger_entry(v->st, idx[i], &b), e);
 		if (rc)
 			break;
 		entry = json_loadb(b.p, b.len, 0, NULL);
 		if (entry == NULL)
 			continue;
-		/* Deposits are receipts for their depositor, not announcements. */
-		if (strcmp(json_string_value(json_object_get(entry, "type")) ?
-			   json_string_value(json_object_get(entry, "type")) : "", "deposit") == 0) {
-			json_decref(entry);
-			continue;
-		}
-		json_object_set_new(entry, "log_index", json_integer(i));
+		json_object_set_new(entry, "log_index", json_integer(idx[i]));
 		json_array_append_new(arr, entry);
 	}
 	v->st->rollback(v->st);
@@ -936,7 +932,7 @@ int svc_announcements_json(struct svc *v, int64_t before, int limit, json_t **ou
 	}
 	*out = json_object();
 	json_object_set_new(*out, "items", arr);
-	json_object_set_new(*out, "next", i >= 0 && json_array_size(arr) ? json_integer(i + 1) : json_null());
+	json_object_set_new(*out, "next", n > limit ? json_integer(idx[limit - 1]) : json_null());
 	return 0;
 }
 

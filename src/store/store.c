@@ -105,6 +105,7 @@ const struct store_table store_tables[] = {
 	  "valid_until, status_at, doc, ledger_index", "iittiiiiiiti", "id", 1 },
 	{ "audit", "id, at, actor_id, action, object, detail, addr", "iiitttt", "id", 1 },
 	{ "ledger_entries", "idx, entry", "ib", "idx", 0 },
+	{ "ledger_announcements", "idx", "i", "idx", 0 },
 	{ "ledger_tiles", "level, idx, width, hashes", "iiib", "level, idx, width", 0 },
 	{ "checkpoints", "size, root, note, created_at, witnessed", "ibtii", "size", 0 },
 	{ NULL, NULL, NULL, NULL, 0 },

@@ -425,8 +425,14 @@ struct store {
 	int (*audit_list)(struct store *s, const struct audit_filter *f, store_audit_cb cb, void *ud);
 
 	/* The transparency log: entries, tiles and checkpoints. */
-	int (*ledger_append)(struct store *s, const char *entry, size_t len, int64_t *index);
+	/* announce: the entry is one that GET /api/announcements lists (every
+	 * kind but deposits); it is then also in ledger_announcements. */
+	int (*ledger_append)(struct store *s, const char *entry, size_t len, int announce,
+			     int64_t *index);
 	int (*ledger_entry)(struct store *s, int64_t index, struct dbuf *out);
+	/* The indexes of the newest announced entries below before, newest
+	 * first, at most max; *n gets their count. */
+	int (*ledger_announcements)(struct store *s, int64_t before, int64_t *out, int max, int *n);
 	int (*ledger_size)(struct store *s, int64_t *n);
 	int (*tile_get)(struct store *s, int level, int64_t index, int width, uint8_t *hashes);
 	int (*tile_put)(struct store *s, int level, int64_t index, int width, const uint8_t *hashes);

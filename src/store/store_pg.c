@@ -280,7 +280,8 @@ static int may_retry(struct store *s, int read, int ran)
  * out of it. */
 static const char *const unannounced[] = {
 	"sessions", "login_failures", "audit", "messages", "uploads", "upload_links",
-	"deposits", "ledger_entries", "ledger_tiles", "ledger_head", "checkpoints", "counters",
+	"deposits", "ledger_entries", "ledger_announcements", "ledger_tiles", "ledger_head",
+	"checkpoints", "counters",
 	NULL,
 };
 
@@ -1820,13 +1821,17 @@ static int pg_audit_list(struct store *s, const struct audit_filter *f, store_au
 
 /* ---- ledger ---------------------------------------------------------------------------------- */
 
-static int pg_ledger_append(struct store *s, const char *entry, size_t len, int64_t *index)
+static int pg_ledger_append(struct store *s, const char *entry, size_t len, int announce,
+			    int64_t *index)
 {
 	/* The UPDATE waits for any other appender's row lock and then reads
-	 * the size it committed: indexes are serial across connections. */
+	 * the size it committed: indexes are serial across connections.  The
+	 * announcement's INSERT runs whether or not the query reads it. */
 	PGresult *res = run(s, "WITH head AS (UPDATE ledger_head SET size = size + 1 "
-			    "RETURNING size - 1 AS idx) INSERT INTO ledger_entries(idx, entry) "
-			    "SELECT idx, $1 FROM head RETURNING idx", "b", entry, len);
+			    "RETURNING size - 1 AS idx), e AS (INSERT INTO ledger_entries(idx, entry) "
+			    "SELECT idx, $1 FROM head RETURNING idx), a AS (INSERT INTO "
+			    "ledger_announcements(idx) SELECT idx FROM e WHERE $2::int = 1) "
+			    "SELECT idx FROM e", "bd", entry, len, announce ? 1 : 0);
 
 	if (res == NULL)
 		return s->err.code;
@@ -1835,6 +1840,21 @@ static int pg_ledger_append(struct store *s, const char *entry, size_t len, int6
 		return dip_fail(&s->err, DIP_EDB, "", "database: ledger append: the log head is missing");
 	}
 	*index = col_i(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+static int pg_ledger_announcements(struct store *s, int64_t before, int64_t *out, int max, int *n)
+{
+	PGresult *res = run(s, "SELECT idx FROM ledger_announcements WHERE idx < $1 "
+			    "ORDER BY idx DESC LIMIT $2", "id", before, max);
+	int i;
+
+	*n = 0;
+	if (res == NULL)
+		return s->err.code;
+	for (i = 0; i < PQntuples(res) && i < max; i++)
+		out[(*n)++] = col_i(res, i, 0);
 	PQclear(res);
 	return 0;
 }
@@ -2889,6 +2909,7 @@ static const struct store pg_ops = {
 	.audit_insert = pg_audit_insert,
 	.audit_list = pg_audit_list,
 	.ledger_append = pg_ledger_append,
+	.ledger_announcements = pg_ledger_announcements,
 	.ledger_entry = pg_ledger_entry,
 	.ledger_size = pg_ledger_size,
 	.tile_get = pg_tile_get,

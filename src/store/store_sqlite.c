@@ -1783,7 +1783,8 @@ static int sq_audit_list(struct store *s, const struct audit_filter *f, store_au
 /* The write lock (BEGIN IMMEDIATE) keeps other appenders out for the whole
  * transaction, so the next index is looked up once per transaction and
  * counted on from there: a batch of appends costs one plain insert each. */
-static int sq_ledger_append(struct store *s, const char *entry, size_t len, int64_t *index)
+static int sq_ledger_append(struct store *s, const char *entry, size_t len, int announce,
+			    int64_t *index)
 {
 	struct sq *q = s->impl;
 	int rc;
@@ -1796,6 +1797,8 @@ static int sq_ledger_append(struct store *s, const char *entry, size_t len, int6
 	}
 	rc = exec(s, "INSERT INTO ledger_entries(idx, entry) VALUES (?, ?)", "ib", q->ledger_next,
 		  entry, len);
+	if (rc == 0 && announce)
+		rc = exec(s, "INSERT INTO ledger_announcements(idx) VALUES (?)", "i", q->ledger_next);
 	if (rc) {
 		q->ledger_next = -1;
 		return rc;
@@ -1818,6 +1821,21 @@ static int sq_ledger_entry(struct store *s, int64_t index, struct dbuf *out)
 	rc = dbuf_add(out, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
 	sqlite3_reset(st);
 	return rc;
+}
+
+static int sq_ledger_announcements(struct store *s, int64_t before, int64_t *out, int max, int *n)
+{
+	sqlite3_stmt *st = run(s, "SELECT idx FROM ledger_announcements WHERE idx < ? "
+			       "ORDER BY idx DESC LIMIT ?", "id", before, max);
+	int rc = 0;
+
+	*n = 0;
+	if (st == NULL)
+		return s->err.code;
+	while (*n < max && (rc = step_row(s, st)) == 1)
+		out[(*n)++] = col_i(st, 0);
+	sqlite3_reset(st);
+	return rc < 0 ? rc : 0;
 }
 
 static int sq_ledger_size(struct store *s, int64_t *n)
@@ -2830,6 +2848,7 @@ static const struct store sqlite_ops = {
 	.audit_insert = sq_audit_insert,
 	.audit_list = sq_audit_list,
 	.ledger_append = sq_ledger_append,
+	.ledger_announcements = sq_ledger_announcements,
 	.ledger_entry = sq_ledger_entry,
 	.ledger_size = sq_ledger_size,
 	.tile_get = sq_tile_get,

@@ -47,6 +47,9 @@ dip_resources:
 	/* receipts on witnessed checkpoints */
 	RES "migrations/pg/007_witnessed_checkpoints.sql"
 	RES "migrations/sqlite/008_witnessed_checkpoints.sql"
+	/* the announcements listed without walking past the deposits */
+	RES "migrations/pg/008_ledger_announcements.sql"
+	RES "migrations/sqlite/009_ledger_announcements.sql"
 	.quad 0, 0, 0
 
 	.section .note.GNU-stack,"",@progbits

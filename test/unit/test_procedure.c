@@ -721,6 +721,54 @@ static int64_t registered(struct fx *f, const char *name, dip_time at)
 	return id;
 }
 
+/* Announcements (Art. 12) are listed newest first past any number of
+ * deposits, which are receipts for their depositor and never listed; the
+ * pages follow on by "before". */
+static void test_art12_announcements_listed_past_deposits(void **state)
+{
+	struct fx *f = *state;
+	struct deposit_input in = { NULL, 1, 1024, "每日快照" };
+	char fp[80];
+	struct deposit d;
+	struct dip_error e;
+	json_t *page, *it;
+	int64_t id = registered(f, "公告数据集", T("2024-03-04T09:00:00+08:00")), size, before;
+	size_t i, n;
+	int k;
+
+	size = ledger_size(f);
+	for (k = 0; k < 300; k++) {
+		snprintf(fp, sizeof(fp), "sha256:%064x", k + 1);
+		in.fingerprint = fp;
+		ok(svc_deposit(&f->v, &f->alice, &in, T("2024-05-06T10:00:00+08:00") + k, &d, &e), &e);
+	}
+	assert_int_equal(ledger_size(f), size + 300);
+	ok(svc_announcements_json(&f->v, -1, 2, &page, &e), &e);
+	it = json_object_get(page, "items");
+	assert_int_equal(json_array_size(it), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(it, 0), "type")),
+			    "registration");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(it, 0), "application")), id);
+	assert_true(json_integer_value(json_object_get(json_array_get(it, 0), "log_index")) < size);
+	/* Every page after it, to the first entry: no deposit, no repeat. */
+	n = 2;
+	while (json_is_integer(json_object_get(page, "next"))) {
+		before = json_integer_value(json_object_get(page, "next"));
+		json_decref(page);
+		ok(svc_announcements_json(&f->v, before, 2, &page, &e), &e);
+		it = json_object_get(page, "items");
+		for (i = 0; i < json_array_size(it); i++) {
+			assert_string_not_equal(json_string_value(json_object_get(json_array_get(it, i),
+										   "type")), "deposit");
+			assert_true(json_integer_value(json_object_get(json_array_get(it, i), "log_index")) <
+				    before);
+		}
+		n += json_array_size(it);
+	}
+	assert_int_equal(n, (size_t)size);
+	json_decref(page);
+}
+
 static void test_art15_filing_after_ten_working_days_is_flagged_late(void **state)
 {
 	struct fx *f = *state;
@@ -1392,6 +1440,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_art10_art11_objection_not_upheld_then_registered, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art11_objection_upheld_refuses, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art13_art14_renewal_window_and_expiry, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_art12_announcements_listed_past_deposits, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art15_filing_after_ten_working_days_is_flagged_late, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art15_art17_change_registration, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_art16_transfer_joint_and_unilateral, fx_setup, fx_teardown),

@@ -1395,18 +1395,19 @@ static void test_store_ledger_entries(void **state)
 	struct store *s = S(state);
 	const char bin[] = { 'a', '\0', (char)0xff, (char)0x80, 'z' };
 	struct dbuf b;
-	int64_t idx, n;
+	int64_t idx, n, ann[10];
+	int k;
 
 	dbuf_init(&b, 0);
 	OK(s, s->ledger_size(s, &n));
 	assert_int_equal(n, 0);
 	assert_int_equal(s->ledger_entry(s, 0, &b), DIP_ENOTFOUND);
 	assert_string_equal(s->err.message, "log entry not found");
-	OK(s, s->ledger_append(s, "{\"type\":\"a\"}", 12, &idx));
+	OK(s, s->ledger_append(s, "{\"type\":\"a\"}", 12, 1, &idx));
 	assert_int_equal(idx, 0);
-	OK(s, s->ledger_append(s, bin, sizeof(bin), &idx));
+	OK(s, s->ledger_append(s, bin, sizeof(bin), 0, &idx));
 	assert_int_equal(idx, 1);
-	OK(s, s->ledger_append(s, "", 0, &idx));
+	OK(s, s->ledger_append(s, "", 0, 1, &idx));
 	assert_int_equal(idx, 2);
 	OK(s, s->ledger_entry(s, 1, &b));
 	assert_int_equal(b.len, sizeof(bin));
@@ -1417,13 +1418,13 @@ static void test_store_ledger_entries(void **state)
 	assert_int_equal(b.len, 0);
 	/* An append that is rolled back leaves no gap. */
 	OK(s, s->begin(s, 1));
-	OK(s, s->ledger_append(s, "x", 1, &idx));
+	OK(s, s->ledger_append(s, "x", 1, 1, &idx));
 	assert_int_equal(idx, 3);
 	s->rollback(s);
 	OK(s, s->ledger_size(s, &n));
 	assert_int_equal(n, 3);
 	OK(s, s->begin(s, 1));
-	OK(s, s->ledger_append(s, "y", 1, &idx));
+	OK(s, s->ledger_append(s, "y", 1, 1, &idx));
 	assert_int_equal(idx, 3);
 	OK(s, s->commit(s));
 	OK(s, s->ledger_size(s, &n));
@@ -1431,6 +1432,16 @@ static void test_store_ledger_entries(void **state)
 	OK(s, s->ledger_entry(s, 3, &b));
 	assert_string_equal(b.p, "y");
 	dbuf_free(&b);
+	/* The announced entries, newest first, below an index: the one that
+	 * was not announced (1) and the one rolled back are not there. */
+	OK(s, s->ledger_announcements(s, INT64_MAX, ann, 10, &k));
+	assert_int_equal(k, 3);
+	assert_true(ann[0] == 3 && ann[1] == 2 && ann[2] == 0);
+	OK(s, s->ledger_announcements(s, 3, ann, 1, &k));
+	assert_int_equal(k, 1);
+	assert_int_equal(ann[0], 2);
+	OK(s, s->ledger_announcements(s, 0, ann, 10, &k));
+	assert_int_equal(k, 0);
 }
 
 static void test_store_tiles_and_checkpoints(void **state)
@@ -1574,7 +1585,7 @@ static void *append_thread(void *arg)
 		do {
 			rc = s->begin(s, 1);
 			if (rc == 0)
-				rc = s->ledger_append(s, entry, strlen(entry), &ap->idx[i]);
+				rc = s->ledger_append(s, entry, strlen(entry), 1, &ap->idx[i]);
 			/* Every fifth append changes its mind: no gap may stay. */
 			if (rc == 0 && i % 5 == 4) {
 				s->rollback(s);
@@ -1693,7 +1704,7 @@ static int append_entry(struct store *s, int i)
 	int64_t idx;
 
 	(void)i;
-	return s->ledger_append(s, "x", 1, &idx);
+	return s->ledger_append(s, "x", 1, 1, &idx);
 }
 
 static void test_store_group_commit_tickets_and_sync(void **state)
@@ -2234,8 +2245,8 @@ static void test_store_one_sequencer_at_a_time(void **state)
 	 * checkpoint) to sign a checkpoint excludes every other such
 	 * transaction until it ends: the next sequencer or cosigner reads the
 	 * checkpoint it wrote, not the one before. */
-	OK(s, s->ledger_append(s, "a", 1, &idx));
-	OK(s, s->ledger_append(s, "b", 1, &idx));
+	OK(s, s->ledger_append(s, "a", 1, 1, &idx));
+	OK(s, s->ledger_append(s, "b", 1, 1, &idx));
 	h.url = x->db.url;
 	OK(s, s->begin(s, 1));
 	OK(s, s->ledger_size(s, &n));
@@ -2513,9 +2524,9 @@ static void test_store_tables_move_between_databases_as_they_are(void **state)
 	snprintf(ev.action, sizeof(ev.action), "submit");
 	ev.dl_kind = -1;
 	OK(src, src->event_insert(src, &ev));
-	OK(src, src->ledger_append(src, bin, sizeof(bin), &idx));
-	OK(src, src->ledger_append(src, "", 0, &idx));
-	OK(src, src->ledger_append(src, "{\"type\":\"deposit\"}", 18, &idx));
+	OK(src, src->ledger_append(src, bin, sizeof(bin), 1, &idx));
+	OK(src, src->ledger_append(src, "", 0, 1, &idx));
+	OK(src, src->ledger_append(src, "{\"type\":\"deposit\"}", 18, 0, &idx));
 	for (k = 0; k < sizeof(h); k++)
 		h[k] = (uint8_t)(k * 13 + 5);
 	OK(src, src->tile_put(src, 0, 0, 3, h));
@@ -2555,7 +2566,7 @@ static void test_store_tables_move_between_databases_as_they_are(void **state)
 	assert_true(add_account(dst, "carol") > 2);
 	OK(dst, dst->ledger_size(dst, &n));
 	assert_int_equal(n, 3);
-	OK(dst, dst->ledger_append(dst, "next", 4, &idx));
+	OK(dst, dst->ledger_append(dst, "next", 4, 1, &idx));
 	assert_int_equal(idx, 3);
 	OK(dst, dst->begin(dst, 1));
 	cp->t = store_table_find("settings");
