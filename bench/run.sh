@@ -121,6 +121,11 @@ gen_registry() {
 	db=$WORK/r$n.db
 	if [ -f "$db" ]; then
 		say "using the registry of $n registrations in $db"
+		# Deadlines that ran out since the last run are applied here, not
+		# by the server's first tick in the middle of P1 and P2: each
+		# registration it makes changes the search index, and so empties
+		# the answer cache.
+		"$DIPREG" tick --db "$db" --data-dir "$WORK/data" >"$LOG/tick-$n.txt" 2>&1
 		# An earlier run's P3 submitted its drafts: P3 gets new ones.
 		added=null
 		if [ "$n" = "$largest" ] && want P3; then
