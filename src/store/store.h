@@ -45,6 +45,14 @@ struct app_filter {
 	int limit;
 };
 
+/* For the stores' app_list: B(k), a query of the applications in state k
+ * in each store's own SQL, for every state, joined by UNION ALL. */
+#define STORE_EACH_STATE(B)                                                                 \
+	B(0) " UNION ALL " B(1) " UNION ALL " B(2) " UNION ALL " B(3) " UNION ALL " B(4)     \
+	" UNION ALL " B(5) " UNION ALL " B(6) " UNION ALL " B(7) " UNION ALL " B(8)           \
+	" UNION ALL " B(9) " UNION ALL " B(10)
+_Static_assert(APP__COUNT == 11, "STORE_EACH_STATE has a branch for each state");
+
 /* Requests after registration, newest first.  With account_id, those it
  * filed, those passing to it and those on applications it holds; with
  * awaiting as well, only the transfers waiting for its confirmation. */

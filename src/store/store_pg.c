@@ -1019,13 +1019,7 @@ static int each_app(struct store *s, PGresult *res, store_app_cb cb, void *ud)
 #define PG_STATE_IDS(k)                                                                     \
 	"(SELECT id FROM applications WHERE state = " #k " AND id < $1 AND "                  \
 	"(($2::bigint >> " #k ") & 1) = 1 ORDER BY id DESC LIMIT $3)"
-#define PG_NEWEST_IN_STATES                                                                 \
-	PG_STATE_IDS(0) " UNION ALL " PG_STATE_IDS(1) " UNION ALL " PG_STATE_IDS(2)          \
-	" UNION ALL " PG_STATE_IDS(3) " UNION ALL " PG_STATE_IDS(4) " UNION ALL "             \
-	PG_STATE_IDS(5) " UNION ALL " PG_STATE_IDS(6) " UNION ALL " PG_STATE_IDS(7)          \
-	" UNION ALL " PG_STATE_IDS(8) " UNION ALL " PG_STATE_IDS(9) " UNION ALL "             \
-	PG_STATE_IDS(10) " ORDER BY 1 DESC LIMIT $3"
-_Static_assert(APP__COUNT == 11, "PG_NEWEST_IN_STATES has a branch for each state");
+#define PG_NEWEST_IN_STATES STORE_EACH_STATE(PG_STATE_IDS) " ORDER BY 1 DESC LIMIT $3"
 
 static int pg_app_list(struct store *s, const struct app_filter *f, store_app_cb cb, void *ud)
 {

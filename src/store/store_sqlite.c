@@ -1017,13 +1017,7 @@ static int each_app(struct store *s, sqlite3_stmt *st, store_app_cb cb, void *ud
 #define SQ_STATE_IDS(k)                                                                     \
 	"SELECT id FROM (SELECT id FROM applications WHERE state = " #k " AND id < ?1 AND "  \
 	"((?2 >> " #k ") & 1) = 1 ORDER BY id DESC LIMIT ?3)"
-#define SQ_NEWEST_IN_STATES                                                                 \
-	SQ_STATE_IDS(0) " UNION ALL " SQ_STATE_IDS(1) " UNION ALL " SQ_STATE_IDS(2)          \
-	" UNION ALL " SQ_STATE_IDS(3) " UNION ALL " SQ_STATE_IDS(4) " UNION ALL "             \
-	SQ_STATE_IDS(5) " UNION ALL " SQ_STATE_IDS(6) " UNION ALL " SQ_STATE_IDS(7)          \
-	" UNION ALL " SQ_STATE_IDS(8) " UNION ALL " SQ_STATE_IDS(9) " UNION ALL "             \
-	SQ_STATE_IDS(10) " ORDER BY 1 DESC LIMIT ?3"
-_Static_assert(APP__COUNT == 11, "SQ_NEWEST_IN_STATES has a branch for each state");
+#define SQ_NEWEST_IN_STATES STORE_EACH_STATE(SQ_STATE_IDS) " ORDER BY 1 DESC LIMIT ?3"
 
 static int sq_app_list(struct store *s, const struct app_filter *f, store_app_cb cb, void *ud)
 {
