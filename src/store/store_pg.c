@@ -1840,17 +1840,9 @@ static int pg_ledger_append(struct store *s, const char *entry, size_t len, int 
 
 static int pg_ledger_announcements(struct store *s, int64_t before, int64_t *out, int max, int *n)
 {
-	PGresult *res = run(s, "SELECT idx FROM ledger_announcements WHERE idx < $1 "
-			    "ORDER BY idx DESC LIMIT $2", "id", before, max);
-	int i;
-
 	*n = 0;
-	if (res == NULL)
-		return s->err.code;
-	for (i = 0; i < PQntuples(res) && i < max; i++)
-		out[(*n)++] = col_i(res, i, 0);
-	PQclear(res);
-	return 0;
+	return id_list(s, run(s, "SELECT idx FROM ledger_announcements WHERE idx < $1 "
+			      "ORDER BY idx DESC LIMIT $2", "id", before, max), out, max, n);
 }
 
 static int pg_ledger_entry(struct store *s, int64_t index, struct dbuf *out)
@@ -2497,16 +2489,8 @@ static PGresult *search_run(struct store *s, const struct search_match *m, int w
 
 static int pg_search_match(struct store *s, const struct search_match *m, int64_t *keys, int *n)
 {
-	PGresult *res = search_run(s, m, 0);
-	int i;
-
 	*n = 0;
-	if (res == NULL)
-		return s->err.code;
-	for (i = 0; i < PQntuples(res) && *n < m->limit; i++)
-		keys[(*n)++] = col_i(res, i, 0);
-	PQclear(res);
-	return 0;
+	return id_list(s, search_run(s, m, 0), keys, m->limit, n);
 }
 
 /* Calls cb with each row of a result of key, industry, cert_no, reg_no,
@@ -2584,7 +2568,6 @@ static int pg_search_lookup(struct store *s, char field, const char *value, int6
 			    int *n)
 {
 	PGresult *res;
-	int i;
 
 	*n = 0;
 	if (field == 'c')
@@ -2596,12 +2579,7 @@ static int pg_search_lookup(struct store *s, char field, const char *value, int6
 	else
 		res = run(s, "SELECT key FROM search_docs WHERE fingerprint = $1 AND fingerprint <> '' "
 			  "ORDER BY key ASC LIMIT $2", "td", value, max);
-	if (res == NULL)
-		return s->err.code;
-	for (i = 0; i < PQntuples(res) && *n < max; i++)
-		keys[(*n)++] = col_i(res, i, 0);
-	PQclear(res);
-	return 0;
+	return id_list(s, res, keys, max, n);
 }
 
 static int pg_search_stats(struct store *s, store_stat_cb cb, void *ud)

@@ -1819,17 +1819,9 @@ static int sq_ledger_entry(struct store *s, int64_t index, struct dbuf *out)
 
 static int sq_ledger_announcements(struct store *s, int64_t before, int64_t *out, int max, int *n)
 {
-	sqlite3_stmt *st = run(s, "SELECT idx FROM ledger_announcements WHERE idx < ? "
-			       "ORDER BY idx DESC LIMIT ?", "id", before, max);
-	int rc = 0;
-
 	*n = 0;
-	if (st == NULL)
-		return s->err.code;
-	while (*n < max && (rc = step_row(s, st)) == 1)
-		out[(*n)++] = col_i(st, 0);
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
+	return id_list(s, run(s, "SELECT idx FROM ledger_announcements WHERE idx < ? "
+			      "ORDER BY idx DESC LIMIT ?", "id", before, max), out, max, n);
 }
 
 static int sq_ledger_size(struct store *s, int64_t *n)
@@ -2443,7 +2435,6 @@ static int sq_search_lookup(struct store *s, char field, const char *value, int6
 			    int *n)
 {
 	sqlite3_stmt *st;
-	int rc = 0;
 
 	*n = 0;
 	if (field == 'c')
@@ -2455,12 +2446,7 @@ static int sq_search_lookup(struct store *s, char field, const char *value, int6
 	else
 		st = run(s, "SELECT key FROM search_docs WHERE fingerprint = ? AND fingerprint <> '' "
 			 "ORDER BY key ASC LIMIT ?", "td", value, max);
-	if (st == NULL)
-		return s->err.code;
-	while (*n < max && (rc = step_row(s, st)) == 1)
-		keys[(*n)++] = col_i(st, 0);
-	sqlite3_reset(st);
-	return rc < 0 ? rc : 0;
+	return id_list(s, st, keys, max, n);
 }
 
 static int sq_search_stats(struct store *s, store_stat_cb cb, void *ud)
