@@ -211,7 +211,7 @@ void h_open_feed(struct req *r)
 	struct dbuf b;
 	long limit;
 
-	if (req_long(r, "limit", 50, 1, 200, &limit))
+	if (req_long(r, "limit", 50, 1, SVC_ANNOUNCEMENTS_MAX, &limit))
 		return;
 	dbuf_init(&b, 16u << 20);
 	if (!h__check(r, svc_open_feed(r->v, (int)limit, r->now, &b, &e), &e))

@@ -56,7 +56,7 @@ void h_announcements(struct req *r)
 	json_t *o;
 
 	if (req_long(r, "before", -1, 0, INT64_MAX >> 1, &before) ||
-	    req_long(r, "limit", 50, 1, 200, &limit))
+	    req_long(r, "limit", 50, 1, SVC_ANNOUNCEMENTS_MAX, &limit))
 		return;
 	if (!h__check(r, svc_announcements_json(r->v, before, (int)limit, &o, &e), &e))
 		reply_json(r, 200, o);

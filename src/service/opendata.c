@@ -690,7 +690,7 @@ int svc_open_feed(struct svc *v, int limit, dip_time now, struct dbuf *out, stru
 	size_t i;
 	int rc;
 
-	if (limit <= 0 || limit > 200)
+	if (limit <= 0 || limit > SVC_ANNOUNCEMENTS_MAX)
 		limit = 50;
 	rc = svc_announcements_json(v, -1, limit, &list, e);
 	if (rc)

@@ -444,7 +444,9 @@ int svc_app_public(struct svc *v, int64_t id, dip_time now, struct svc_blob **ou
 		   struct dip_error *e);
 
 /* Announcements (公告) and publications, newest first: the public acts of
- * the transparency log, with their log index.  before < 0: from the end. */
+ * the transparency log, with their log index.  before < 0: from the end;
+ * limit 1..SVC_ANNOUNCEMENTS_MAX, else 50. */
+#define SVC_ANNOUNCEMENTS_MAX 200
 int svc_announcements_json(struct svc *v, int64_t before, int limit, json_t **out,
 			   struct dip_error *e);
 /* Records an act in the audit log, in its own transaction. */

@@ -900,11 +900,11 @@ int svc_announcements_json(struct svc *v, int64_t before, int limit, json_t **ou
 			   struct dip_error *e)
 {
 	json_t *arr = json_array(), *entry;
-	int64_t idx[201];
+	int64_t idx[SVC_ANNOUNCEMENTS_MAX + 1];
 	struct dbuf b;
 	int i, n = 0, rc;
 
-	if (limit <= 0 || limit > 200)
+	if (limit <= 0 || limit > SVC_ANNOUNCEMENTS_MAX)
 		limit = 50;
 	if (before < 0)
 		before = INT64_MAX;
